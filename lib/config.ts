@@ -1,0 +1,70 @@
+import * as z from "zod";
+
+/**
+ * Settings, read once from the environment and validated with zod.
+ * `BOT_STAGE=local` (set by `npm start` and the tests) enables documented local defaults for secrets;
+ * any other stage runs without defaults, so a missing secret rejects requests instead of opening the door.
+ */
+const LOCAL_SECRETS = {
+  BM_SIGNATURE_KEY: "local-bm-signature-key",
+} as const;
+
+const intFrom = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const Settings = z.object({
+  BOT_STAGE: z.string().default("unset"),
+  SESSIONS_TABLE: z.string().min(1).default("onebot-local-sessions"),
+  EVENTS_TABLE: z.string().min(1).default("onebot-local-events"),
+  BM_SIGNATURE_KEY: z.string().optional(),
+  BM_SIGNATURE_ENCODING: z.enum(["base64", "hex-base64"]).default("base64"),
+  /** The field name BM documents as `composeMessage.test` (probably meant `text`). */
+  BM_COMPOSE_TEXT_FIELD: z.string().min(1).default("test"),
+  /** How long the bot stays silent after a handover on platforms without a hand-back signal. */
+  HANDOVER_QUIET_MINUTES: intFrom(30),
+  SESSION_TTL_DAYS: intFrom(30),
+  DEDUPE_TTL_HOURS: intFrom(24),
+  EVENTS_TTL_DAYS: intFrom(30),
+  /** Optimistic-concurrency reruns of one turn before answering 503 (the platform retries). */
+  MAX_TURN_ATTEMPTS: intFrom(40),
+});
+
+export type Settings = z.infer<typeof Settings> & { isLocal: boolean };
+export type SecretName = keyof typeof LOCAL_SECRETS;
+
+export class ConfigError extends Error {}
+
+let cached: Settings | undefined;
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = Settings.safeParse(blankToUndefined(env));
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid settings: ${names}`);
+  }
+  const isLocal = parsed.data.BOT_STAGE === "local";
+  const withDefaults = { ...parsed.data, isLocal };
+  if (isLocal) {
+    for (const [name, value] of Object.entries(LOCAL_SECRETS)) {
+      withDefaults[name as SecretName] ??= value;
+    }
+  }
+  return withDefaults;
+}
+
+/** Settings of this process (read on first use, then cached for the warm Lambda). */
+export function settings(): Settings {
+  cached ??= readSettings();
+  return cached;
+}
+
+/** For tests that change the environment between cases. */
+export function resetSettings(): void {
+  cached = undefined;
+}
+
+export const localSecrets: Readonly<Record<SecretName, string>> = LOCAL_SECRETS;
+
+/** Serverless writes unset stage params as empty strings: treat them as unset. */
+function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === "" ? undefined : v]));
+}

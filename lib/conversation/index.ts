@@ -1,0 +1,3 @@
+export * from "./inbound";
+export * from "./outbound";
+export * from "./bot-reply";
