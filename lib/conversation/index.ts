@@ -1,3 +1,4 @@
 export * from "./inbound";
 export * from "./outbound";
 export * from "./bot-reply";
+export * from "./build";

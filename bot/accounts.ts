@@ -1,0 +1,105 @@
+import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { StoreUnavailableError, TurnConflictError } from "../lib/session/errors";
+import { putIfVersion } from "../lib/session/versioned-put";
+
+/**
+ * The example bank's accounts, in DynamoDB (the sessions table, items `account#<user>`): a regular account
+ * with an overdraft limit and a savings account. A transfer is a read and a write conditional on the
+ * version read; its id is recorded in the same write, so a rerun turn or a retried Engage call applies
+ * it exactly once and gets the recorded outcome.
+ */
+export type AccountType = "regular" | "savings";
+
+export interface Account {
+  balance: number;
+  /** How far below zero the balance may go. */
+  limit: number;
+}
+
+export interface TransferOutcome {
+  status: "done" | "no_money";
+  account: AccountType;
+  amount: number;
+  destination: string;
+  /** Balance and limit after the transfer (unchanged when refused). */
+  balance: number;
+  limit: number;
+}
+
+interface AccountItem {
+  pk: string;
+  kind: "account";
+  version: number;
+  accounts: Record<AccountType, Account>;
+  /** Recent transfers by id, newest last, bounded. */
+  applied: Array<{ id: string; at: number; outcome: TransferOutcome }>;
+  updatedAt: number;
+}
+
+/** Every new customer of the demo bank starts with these. */
+export const OPENING_ACCOUNTS: Record<AccountType, Account> = {
+  regular: { balance: 1200, limit: 500 },
+  savings: { balance: 5000, limit: 0 },
+};
+
+const MAX_APPLIED = 50;
+const MAX_ATTEMPTS = 10;
+
+export class AccountStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async accounts(userId: string): Promise<Record<AccountType, Account>> {
+    return (await this.read(userId)).accounts;
+  }
+
+  async transfer(userId: string, request: { id: string; account: AccountType; amount: number; destination: string }): Promise<TransferOutcome> {
+    if (!(request.amount > 0) || !Number.isFinite(request.amount)) throw new RangeError("amount must be a positive number");
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const item = await this.read(userId);
+      const recorded = item.applied.find((a) => a.id === request.id);
+      if (recorded) return recorded.outcome;
+
+      const current = item.accounts[request.account];
+      const enough = current.balance + current.limit - request.amount >= 0;
+      const balance = enough ? round2(current.balance - request.amount) : current.balance;
+      const outcome: TransferOutcome = {
+        status: enough ? "done" : "no_money",
+        account: request.account,
+        amount: request.amount,
+        destination: request.destination,
+        balance,
+        limit: current.limit,
+      };
+      const now = this.clock();
+      const next: AccountItem = {
+        ...item,
+        version: item.version + 1,
+        accounts: { ...item.accounts, [request.account]: { ...current, balance } },
+        applied: [...item.applied, { id: request.id, at: now, outcome }].slice(-MAX_APPLIED),
+        updatedAt: now,
+      };
+      if (await this.save(next, item.version)) return outcome;
+    }
+    throw new TurnConflictError(`account#${userId}`, MAX_ATTEMPTS);
+  }
+
+  private async read(userId: string): Promise<AccountItem> {
+    try {
+      const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: accountKey(userId) }, ConsistentRead: true }));
+      return (out.Item as AccountItem | undefined) ?? { pk: accountKey(userId), kind: "account", version: 0, accounts: OPENING_ACCOUNTS, applied: [], updatedAt: 0 };
+    } catch (err) {
+      throw new StoreUnavailableError("read account", err);
+    }
+  }
+
+  private save(next: AccountItem, expected: number): Promise<boolean> {
+    return putIfVersion(this.doc, this.tableName, next, expected, "account");
+  }
+}
+
+export const accountKey = (userId: string) => `account#${userId}`;
+const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -1,0 +1,145 @@
+import { carousel, choice, link, say, type BotReply } from "../lib/conversation";
+import { defineBot, type Bot, type DialogContext } from "../lib/engine/bot";
+import type { AccountStore } from "./accounts";
+
+/**
+ * The example bot: a small bank assistant. Each state answers a BotReply; `nextDialogstate` names the
+ * state that handles the next message. `{namespace.key}` in texts is filled from the session.
+ */
+// Most important first: channels that show fewer suggestions cut from the end (WhatsApp and Viber keep 3).
+const menu = [choice("Balance", "BALANCE"), choice("Transfer", "TRANSFER"), choice("Agent", "AGENT"), choice("Products", "PRODUCTS")];
+const eur = (n: number) => `${n.toFixed(2)} EUR`;
+const parseAmount = (text: string | undefined) => {
+  const value = Number(text?.replace(/eur|€/gi, "").replace(",", ".").trim());
+  return Number.isFinite(value) && value > 0 && value <= 1_000_000 ? Math.round(value * 100) / 100 : undefined;
+};
+
+export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
+  const userOf = (ctx: DialogContext) => ctx.turn.userId;
+
+  return defineBot({
+    initial: "greeting",
+    defaultState: "menu",
+    route: (ctx) => {
+      if (/^agent$/i.test(ctx.text ?? "") || ctx.text === "AGENT") return "agent";
+      if (/^(hi|hello|menu|start)$/i.test(ctx.text ?? "")) return "greeting";
+      return undefined;
+    },
+    states: {
+      greeting: (ctx): BotReply => ({
+        session: { namespace: "user", data: { name: ctx.turn.userName ?? "there" } },
+        messages: [say("Hi {user.name}! I'm the ACME Bank assistant. What can I do for you?", menu)],
+        nextDialogstate: "menu",
+      }),
+
+      menu: (ctx) => {
+        switch (ctx.text?.toUpperCase()) {
+          case "BALANCE":
+            return ctx.goto("balance");
+          case "TRANSFER":
+            return ctx.goto("transfer");
+          case "PRODUCTS":
+            return ctx.goto("products");
+          default:
+            return ctx.goto("fallback");
+        }
+      },
+
+      balance: async (ctx): Promise<BotReply> => {
+        const { regular, savings } = await accounts.accounts(userOf(ctx));
+        return {
+          messages: [
+            say(
+              `Regular account: ${eur(regular.balance)} (overdraft up to ${eur(regular.limit)})\nSavings account: ${eur(savings.balance)}`,
+              menu,
+            ),
+          ],
+          nextDialogstate: "menu",
+        };
+      },
+
+      transfer: (): BotReply => ({
+        messages: [say("How much would you like to transfer from your regular account?")],
+        nextDialogstate: "transferAmount",
+      }),
+
+      transferAmount: (ctx): BotReply => {
+        const amount = parseAmount(ctx.text);
+        if (amount === undefined) {
+          return { messages: [say("Please give an amount in EUR, for example 25 or 12.50.")], nextDialogstate: "transferAmount" };
+        }
+        return {
+          session: { namespace: "transfer", data: { amount } },
+          messages: [say("To whom should I send {transfer.amount} EUR?")],
+          nextDialogstate: "transferDestination",
+        };
+      },
+
+      transferDestination: (ctx): BotReply => {
+        const destination = ctx.text?.slice(0, 80);
+        if (!destination) return { messages: [say("Please type the name of the recipient.")], nextDialogstate: "transferDestination" };
+        return {
+          session: { namespace: "transfer", data: { destination } },
+          messages: [say("Send {transfer.amount} EUR from your regular account to {transfer.destination}?", [choice("Yes", "CONFIRM"), choice("No", "CANCEL")])],
+          nextDialogstate: "transferConfirm",
+        };
+      },
+
+      transferConfirm: async (ctx): Promise<BotReply> => {
+        const answer = ctx.text?.toUpperCase();
+        if (answer === "CANCEL" || answer === "NO") return { messages: [say("Cancelled. Anything else?", menu)], nextDialogstate: "menu" };
+        if (answer !== "CONFIRM" && answer !== "YES") {
+          return { messages: [say("Please answer Yes or No.", [choice("Yes", "CONFIRM"), choice("No", "CANCEL")])], nextDialogstate: "transferConfirm" };
+        }
+        const pending = ctx.namespaces.transfer ?? {};
+        const outcome = await accounts.transfer(userOf(ctx), {
+          id: ctx.idempotencyKey,
+          account: "regular",
+          amount: Number(pending.amount),
+          destination: String(pending.destination),
+        });
+        if (outcome.status === "no_money") {
+          return { messages: [say(`Sorry, that is more than your regular account allows (${eur(outcome.balance)} with an overdraft of ${eur(outcome.limit)}).`, menu)], nextDialogstate: "menu" };
+        }
+        return {
+          session: { namespace: "account", data: { amount: outcome.balance, limit: outcome.limit } },
+          messages: [say(`Done! ${eur(outcome.amount)} sent to ${outcome.destination}. New balance: {account.amount} EUR.`, menu)],
+          nextDialogstate: "menu",
+        };
+      },
+
+      products: (): BotReply => ({
+        messages: [
+          carousel([
+            {
+              title: "Regular account",
+              description: "Everyday banking with an overdraft of up to 500 EUR.",
+              media: { url: "https://example.com/img/regular.png" },
+              suggestions: [link("Open online", "https://example.com/regular"), choice("Balance", "BALANCE")],
+            },
+            {
+              title: "Savings account",
+              description: "2.1% interest, withdraw at any time.",
+              media: { url: "https://example.com/img/savings.png" },
+              suggestions: [link("Open online", "https://example.com/savings"), choice("Transfer", "TRANSFER")],
+            },
+          ]),
+          say("Anything else?", menu),
+        ],
+        nextDialogstate: "menu",
+      }),
+
+      agent: (): BotReply => ({
+        messages: [say("I'm handing you over to a colleague. A human agent will answer here shortly.")],
+        handover: { reason: "the user asked for an agent" },
+      }),
+
+      fallback: (): BotReply => ({
+        messages: [say("Sorry, I didn't get that. You can choose one of these:", menu)],
+        nextDialogstate: "menu",
+      }),
+    },
+  });
+}
+
+

@@ -1,0 +1,169 @@
+import { BotReply, describeInbound, inboundText, type OutboundMessage, type Turn } from "../conversation";
+import { logger } from "../log";
+import { applyBounds, DEFAULT_BOUNDS } from "../session/bounds";
+import { TurnConflictError } from "../session/errors";
+import type { EventStore } from "../session/events";
+import { mergeNamespace } from "../session/namespaces";
+import { newSession, sessionKey, type HandoverState, type HistoryEntry, type Session } from "../session/session";
+import type { SessionStore } from "../session/store";
+import type { Bot } from "./bot";
+import { currentHandover, startHandover, withHuman } from "./handover";
+import { fillPlaceholders } from "./placeholders";
+import { offeredSuggestions, resolveSuggestionReply } from "./suggestion-replies";
+
+export interface EngineDeps {
+  sessions: SessionStore;
+  events: EventStore;
+  bot: Bot;
+  clock: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  limits: { maxAttempts: number; sessionTtlDays: number; dedupeMs: number };
+}
+
+export interface TurnOptions {
+  /** How long a human hold lasts on a platform with no hand-back signal; undefined = until released. */
+  handoverQuietMs?: number;
+}
+
+export type TurnOutcome =
+  /** The bot answered (messages may be empty). */
+  | { kind: "answered"; messages: OutboundMessage[]; session: Session; handoverStarted: boolean }
+  /** This message id was processed before: the recorded answer, nothing written. */
+  | { kind: "duplicate"; messages: OutboundMessage[]; session: Session }
+  /** A human holds the conversation: the bot stays silent. */
+  | { kind: "silent"; messages: []; session: Session };
+
+export class BotReplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BotReplyError";
+  }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One turn, as DESIGN.md draws it: one consistent read, then one write conditional on the version read.
+ * A duplicate costs the read only. A lost race re-reads and reruns the whole turn (bounded), so no
+ * update is lost; the message id is recorded in the same write as its outcome, so a failed turn is
+ * simply retried by the platform.
+ */
+export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions = {}): Promise<TurnOutcome> {
+  const sleep = deps.sleep ?? defaultSleep;
+  for (let attempt = 1; attempt <= deps.limits.maxAttempts; attempt++) {
+    const now = deps.clock();
+    const session = (await deps.sessions.load(turn.platform, turn.conversationId, now)) ?? newSession(turn.platform, turn.conversationId, now);
+    const seen = session.processed.find((p) => p.id === turn.messageId);
+    if (seen) return { kind: "duplicate", messages: seen.messages ?? [], session };
+
+    const decided = await decide(turn, session, deps, options, now);
+    const next = applyBounds(
+      {
+        ...decided.session,
+        version: session.version + 1,
+        userId: turn.userId,
+        ...(turn.channel ? { channel: turn.channel } : {}),
+        processed: [...session.processed, { id: turn.messageId, at: now, messages: decided.messages }],
+        updatedAt: now,
+        expiresAt: Math.floor(now / 1000) + deps.limits.sessionTtlDays * 86_400,
+      },
+      now,
+      { ...DEFAULT_BOUNDS, dedupeMs: deps.limits.dedupeMs },
+    );
+    if ((await deps.sessions.save(next, session.version)) === "saved") {
+      await recordHandoverChange(deps, turn, session.handover, next.handover, now);
+      return decided.kind === "silent"
+        ? { kind: "silent", messages: [], session: next }
+        : { kind: "answered", messages: decided.messages, session: next, handoverStarted: decided.handoverStarted };
+    }
+    logger.debug("session version conflict, rerunning turn", { attempt, conversationId: turn.conversationId });
+    await sleep(Math.random() * Math.min(100, 4 * attempt));
+  }
+  throw new TurnConflictError(`${turn.platform}#${turn.conversationId}`, deps.limits.maxAttempts);
+}
+
+interface Decision {
+  kind: "answered" | "silent";
+  messages: OutboundMessage[];
+  session: Session;
+  handoverStarted: boolean;
+}
+
+/** Runs the bot (or stays silent for a human) and applies its reply in Engage's order. */
+async function decide(turn: Turn, session: Session, deps: EngineDeps, options: TurnOptions, now: number): Promise<Decision> {
+  const handover = currentHandover(session.handover, now);
+  const userLine: HistoryEntry = { role: "user", text: describeInbound(turn.message), at: now };
+  if (withHuman(handover)) {
+    return { kind: "silent", messages: [], handoverStarted: false, session: { ...session, handover, history: [...session.history, userLine] } };
+  }
+
+  const message = resolveSuggestionReply(turn.message, session.lastSuggestions);
+  const raw = await deps.bot.reply({
+    turn: { ...turn, message },
+    text: inboundText(message)?.trim(),
+    firstContact: session.processed.length === 0 && session.history.length === 0,
+    ...(session.state ? { state: session.state } : {}),
+    namespaces: session.namespaces,
+    idempotencyKey: `${session.pk}#${turn.messageId}`,
+  });
+  const parsed = BotReply.safeParse(raw);
+  if (!parsed.success) {
+    throw new BotReplyError(`the bot answered an invalid reply: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  const reply = parsed.data;
+  // Engage order: session first, then messages (seeing the merged session), then the next state.
+  const namespaces = reply.session ? mergeNamespace(session.namespaces, reply.session) : session.namespaces;
+  const messages = fillPlaceholders(reply.messages ?? [], namespaces);
+  const botLines = messages.map((m): HistoryEntry => ({ role: "bot", text: summarise(m), at: now }));
+  const offered = offeredSuggestions(messages);
+  const { state: _previous, lastSuggestions: _last, ...rest } = session;
+  return {
+    kind: "answered",
+    messages,
+    handoverStarted: reply.handover !== undefined,
+    session: {
+      ...rest,
+      namespaces,
+      ...(reply.nextDialogstate ? { state: reply.nextDialogstate } : {}),
+      ...(offered ? { lastSuggestions: offered } : {}),
+      handover: reply.handover ? startHandover(reply.handover, now, options.handoverQuietMs) : handover,
+      history: [...session.history, userLine, ...botLines],
+    },
+  };
+}
+
+function summarise(message: OutboundMessage): string {
+  switch (message.type) {
+    case "text":
+      return message.text;
+    case "card":
+      return `[card] ${message.card.title}`;
+    case "carousel":
+      return `[carousel] ${message.cards.map((c) => c.title).join(" | ")}`;
+    case "media":
+      return `[${message.kind}] ${message.caption ?? message.media.url}`;
+    case "file":
+      return `[file] ${message.media.name ?? message.media.url}`;
+    case "fileList":
+      return `[files] ${message.files.length}`;
+    case "location":
+      return `[location] ${message.label ?? `${message.latitude},${message.longitude}`}`;
+    case "contact":
+      return `[contact] ${message.name}`;
+  }
+}
+
+/** Handover changes also go to the events table for inspection; the session item already holds the truth. */
+async function recordHandoverChange(deps: EngineDeps, turn: Turn, before: HandoverState, after: HandoverState, now: number) {
+  if (before.status === after.status && !(after.status === "human" && before.status === "human" && after.since !== before.since)) return;
+  const type = after.status === "human" ? "handover.started" : "handover.ended";
+  try {
+    await deps.events.record(
+      { pk: sessionKey(turn.platform, turn.conversationId), type, platform: turn.platform, conversationId: turn.conversationId, data: { ...after } },
+      now,
+    );
+    logger.info(type, { conversationId: turn.conversationId });
+  } catch (err) {
+    logger.warn("could not record handover event", { type, error: String(err) });
+  }
+}

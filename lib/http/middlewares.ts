@@ -1,0 +1,73 @@
+import type { MiddlewareObj } from "@middy/core";
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import { randomUUID } from "node:crypto";
+import { logger } from "../log";
+import { StoreUnavailableError, TurnConflictError } from "../session/errors";
+import { HttpError, payloadTooLarge } from "./errors";
+import { json, type HttpResult } from "./responses";
+
+/** The event as our handlers see it: API Gateway's, plus the exact bytes received. */
+export type WebhookEvent = APIGatewayProxyEventV2 & { rawBody: Buffer };
+type Middleware = MiddlewareObj<WebhookEvent, HttpResult, Error, Context>;
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Sets the correlation id of the request on every log line (platform header, API Gateway request id,
+ * or a fresh one) and echoes it in the `x-correlation-id` response header.
+ */
+export function correlation(platform: string): Middleware {
+  let id = "";
+  return {
+    before: (request) => {
+      const headers = request.event.headers ?? {};
+      id = headers["x-correlation-id"] ?? request.event.requestContext?.requestId ?? randomUUID();
+      logger.resetKeys();
+      logger.appendKeys({ correlationId: id, platform });
+    },
+    after: (request) => {
+      if (request.response) request.response.headers = { ...request.response.headers, "x-correlation-id": id };
+    },
+  };
+}
+
+/**
+ * Every failure becomes a JSON answer with a status: 4xx for what the caller sent, 503 for transient
+ * store trouble (the platform retries), 500 only for our own bugs. Never a stack trace in a body;
+ * serverless-offline would answer 200 for a thrown error, so nothing is left to throw.
+ */
+export function errorResponses(): Middleware {
+  return {
+    onError: (request) => {
+      const err = request.error;
+      if (err instanceof HttpError) {
+        if (err.status >= 500) logger.error(err.message);
+        else logger.warn("request refused", { status: err.status, reason: err.message, issues: err.issues });
+        request.response = json(err.status, err.issues ? { error: err.message, issues: err.issues } : { error: err.message });
+      } else if (err instanceof StoreUnavailableError || err instanceof TurnConflictError) {
+        logger.error(err.message, { cause: String((err as Error & { cause?: unknown }).cause ?? "") });
+        request.response = json(503, { error: err.message }, { "retry-after": "1" });
+      } else {
+        logger.error("unhandled error", err ?? "no error object");
+        request.response = json(500, { error: "internal error" });
+      }
+    },
+  };
+}
+
+/** Keeps the exact bytes received (decoding API Gateway's base64) and refuses bodies over 1 MB. */
+export function rawBody(maxBytes = MAX_BODY_BYTES): Middleware {
+  return {
+    before: (request) => {
+      const { body, isBase64Encoded } = request.event;
+      const raw = body === undefined || body === null ? Buffer.alloc(0) : Buffer.from(body, isBase64Encoded ? "base64" : "utf8");
+      if (raw.length > maxBytes) throw payloadTooLarge(maxBytes);
+      request.event.rawBody = raw;
+    },
+  };
+}
+
+/** Runs a credential check on the raw request before anything parses it; the check throws 401/503. */
+export function verifyCredential(check: (event: WebhookEvent) => void): Middleware {
+  return { before: (request) => check(request.event) };
+}

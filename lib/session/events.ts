@@ -1,0 +1,61 @@
+import { randomUUID } from "node:crypto";
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { StoreUnavailableError } from "./errors";
+
+/** Something worth inspecting later: a debug report, a handover, a platform event. */
+export interface EventRecord {
+  /** Partition: a conversation (`conv#bm#<id>`) or a platform-wide stream (`platform#bm#debug`). */
+  pk: string;
+  /** Sort key: ISO time + random suffix, so a conversation's events list in order. */
+  sk: string;
+  type: string;
+  platform: string;
+  conversationId?: string;
+  at: number;
+  data?: Record<string, unknown>;
+  expiresAt: number;
+}
+
+export type NewEvent = Omit<EventRecord, "sk" | "at" | "expiresAt">;
+
+/** The events table: append-only records with a TTL. */
+export class EventStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+    private readonly ttlDays: number,
+  ) {}
+
+  async record(event: NewEvent, now: number): Promise<EventRecord> {
+    const record: EventRecord = {
+      ...event,
+      sk: `${new Date(now).toISOString()}#${randomUUID().slice(0, 8)}`,
+      at: now,
+      expiresAt: Math.floor(now / 1000) + this.ttlDays * 86_400,
+    };
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: record }));
+    } catch (err) {
+      throw new StoreUnavailableError("write event", err);
+    }
+    return record;
+  }
+
+  /** The newest events of one partition, newest first. */
+  async list(pk: string, limit = 50): Promise<EventRecord[]> {
+    try {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": pk },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (out.Items ?? []) as EventRecord[];
+    } catch (err) {
+      throw new StoreUnavailableError("read events", err);
+    }
+  }
+}

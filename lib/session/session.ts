@@ -1,0 +1,67 @@
+import type { OutboundMessage } from "../conversation";
+
+/** Who holds the conversation. `until` ends a human's hold by itself on platforms with no hand-back signal. */
+export type HandoverState =
+  | { status: "bot" }
+  | { status: "human"; since: number; until?: number; reason?: string; target?: string };
+
+export interface HistoryEntry {
+  role: "user" | "bot";
+  text: string;
+  at: number;
+}
+
+/** A processed inbound message and the answer it got: a redelivery gets the same answer, no rerun. */
+export interface ProcessedEntry {
+  id: string;
+  at: number;
+  /** Omitted when trimmed to keep the item small; a redelivery then gets no messages. */
+  messages?: OutboundMessage[];
+}
+
+export interface ReplySuggestion {
+  text: string;
+  postback: string;
+}
+
+/** One conversation: one DynamoDB item in the sessions table. */
+export interface Session {
+  pk: string;
+  /** Optimistic-concurrency counter: 0 = not stored yet; every save writes read version + 1. */
+  version: number;
+  platform: string;
+  conversationId: string;
+  userId?: string;
+  channel?: string;
+  /** The dialog state that handles the next message; absent = the bot's default state. */
+  state?: string;
+  /** Engage-style session: namespace → key → value, read in messages as `{namespace.key}`. */
+  namespaces: Record<string, Record<string, unknown>>;
+  handover: HandoverState;
+  history: HistoryEntry[];
+  processed: ProcessedEntry[];
+  /** Reply suggestions of the last answer, so "2" or a caption typed on a text-only channel maps back. */
+  lastSuggestions?: ReplySuggestion[];
+  createdAt: number;
+  updatedAt: number;
+  /** Epoch seconds: DynamoDB's TTL deletes the item after a period of silence. */
+  expiresAt: number;
+}
+
+export const sessionKey = (platform: string, conversationId: string) => `conv#${platform}#${conversationId}`;
+
+export function newSession(platform: string, conversationId: string, now: number): Session {
+  return {
+    pk: sessionKey(platform, conversationId),
+    version: 0,
+    platform,
+    conversationId,
+    namespaces: {},
+    handover: { status: "bot" },
+    history: [],
+    processed: [],
+    createdAt: now,
+    updatedAt: now,
+    expiresAt: 0,
+  };
+}

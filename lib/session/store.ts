@@ -1,0 +1,42 @@
+import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { StoreUnavailableError } from "./errors";
+import { putIfVersion } from "./versioned-put";
+import { newSession, sessionKey, type Session } from "./session";
+
+export type SaveResult = "saved" | "conflict";
+
+/**
+ * The sessions table: one versioned item per conversation.
+ * - `load` is a consistent read (a turn must see the previous turn's write);
+ * - `save` is conditional on the version that was read, so concurrent turns never overwrite each other:
+ *   the loser gets "conflict" and reruns its turn on a fresh read.
+ * Any other DynamoDB failure becomes StoreUnavailableError (503).
+ */
+export class SessionStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async load(platform: string, conversationId: string, now: number): Promise<Session | undefined> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: sessionKey(platform, conversationId) }, ConsistentRead: true }),
+      );
+      item = out.Item;
+    } catch (err) {
+      throw new StoreUnavailableError("read session", err);
+    }
+    if (!item) return undefined;
+    const session = item as unknown as Session;
+    // TTL deletion lags by up to days: an expired item starts over, keeping its version for the conditional write.
+    if (session.expiresAt * 1000 <= now) return { ...newSession(platform, conversationId, now), version: session.version };
+    return session;
+  }
+
+  /** Writes `next` (whose version must be expected + 1) if the stored version is still `expected`. */
+  async save(next: Session, expected: number): Promise<SaveResult> {
+    return (await putIfVersion(this.doc, this.tableName, next, expected, "session")) ? "saved" : "conflict";
+  }
+}

@@ -1,0 +1,31 @@
+import { PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { StoreUnavailableError } from "./errors";
+
+/**
+ * Optimistic concurrency for any versioned item: writes `item` only if the stored `version` is still
+ * `expected` (0 = the item must not exist yet). Returns false when another writer got there first;
+ * any other failure is a StoreUnavailableError (503).
+ */
+export async function putIfVersion(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  item: { pk: string; version: number },
+  expected: number,
+  what: string,
+): Promise<boolean> {
+  const condition =
+    expected === 0
+      ? { ConditionExpression: "attribute_not_exists(pk)" }
+      : {
+          ConditionExpression: "#version = :expected",
+          ExpressionAttributeNames: { "#version": "version" },
+          ExpressionAttributeValues: { ":expected": expected },
+        };
+  try {
+    await doc.send(new PutCommand({ TableName: tableName, Item: item, ...condition }));
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    throw new StoreUnavailableError(`write ${what}`, err);
+  }
+}

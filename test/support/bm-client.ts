@@ -1,0 +1,27 @@
+import { localSecrets } from "../../lib/config";
+import { signBmBody } from "../../lib/platforms/business-messenger/verify";
+
+/** Posts to a BM endpoint the way Business Messenger does: raw JSON body, X-BM-Signature over it. */
+export async function postBm(
+  url: string,
+  body: unknown,
+  { key = localSecrets.BM_SIGNATURE_KEY, signature }: { key?: string; signature?: string | null } = {},
+) {
+  const raw = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const sig = signature === undefined ? signBmBody(raw, key) : signature;
+  if (sig !== null) headers["x-bm-signature"] = sig;
+  const res = await fetch(url, { method: "POST", headers, body: raw });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, text, json: json as any, headers: res.headers };
+}
+
+/** The texts of a BM answer's bodies (content fields), for readable assertions. */
+export const contents = (answer: { messages: Array<{ body: Record<string, unknown> }> }) =>
+  answer.messages.map((m) => m.body.content).filter((c): c is string => typeof c === "string");
