@@ -77,7 +77,7 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
         : { kind: "answered", messages: decided.messages, session: next, handoverStarted: decided.handoverStarted };
     }
     logger.debug("session version conflict, rerunning turn", { attempt, conversationId: turn.conversationId });
-    await sleep(Math.random() * Math.min(100, 4 * attempt));
+    await sleep(backoffMs(attempt));
   }
   throw new TurnConflictError(`${turn.platform}#${turn.conversationId}`, deps.limits.maxAttempts);
 }
@@ -167,3 +167,6 @@ async function recordHandoverChange(deps: EngineDeps, turn: Turn, before: Handov
     logger.warn("could not record handover event", { type, error: String(err) });
   }
 }
+
+/** Exponential backoff with full jitter, capped: spreads contending turns of one conversation apart. */
+const backoffMs = (attempt: number) => Math.random() * Math.min(250, 5 * 2 ** attempt);

@@ -1,0 +1,130 @@
+import { handler as bmWebhook } from "../../functions/bm-webhook";
+import { defineBot } from "../../lib/engine/bot";
+import { carousel, say } from "../../lib/conversation";
+import { useRuntime, type Runtime } from "../../lib/runtime";
+import { smsLength } from "../../lib/platforms/business-messenger/sms-encoding";
+import { AccountStore } from "../../bot/accounts";
+import { bmRequest, bmTextRequest } from "../platforms/business-messenger/fixtures";
+import { startLocalApi, type LocalApi } from "../support/api-gateway";
+import { contents, postBm } from "../support/bm-client";
+import { startTestStore, type TestStore } from "../support/local-dynamo";
+
+/** Whole conversations over signed HTTP: transfers, handover, channel limits. */
+let store: TestStore;
+let api: LocalApi;
+let rt: Runtime;
+let now = Date.parse("2026-11-21T10:00:00Z");
+let n = 0;
+const dialog = () => `conv-${++n}-${Math.random().toString(36).slice(2, 8)}`;
+
+beforeAll(async () => {
+  store = await startTestStore();
+  api = await startLocalApi({ "POST /bm/webhook": bmWebhook as never });
+});
+beforeEach(() => {
+  rt = store.runtime({ clock: () => now });
+  useRuntime(rt);
+});
+afterAll(async () => {
+  useRuntime(undefined);
+  await api.close();
+  await store.close();
+});
+
+/** Sends texts in order in one conversation; returns each answer's text contents. */
+async function chat(dialogUuid: string, texts: string[], channel = "Viber", from = "41790001111") {
+  const answers: string[][] = [];
+  for (const [i, text] of texts.entries()) {
+    const res = await postBm(`${api.url}/bm/webhook`, bmTextRequest(text, { dialogUuid, channel, providerMsgID: `${dialogUuid}-${i}`, contact: { uuid: `user-${dialogUuid}`, first_name: "Ana" }, from }));
+    expect(res.status).toBe(200);
+    answers.push(contents(res.json));
+  }
+  return answers;
+}
+
+test("a transfer with confirmation debits the account in DynamoDB exactly once", async () => {
+  const dialogUuid = dialog();
+  const answers = await chat(dialogUuid, ["hi", "Transfer", "100", "Bob", "Yes"]);
+  expect(answers[3]![0]).toBe("Send 100 EUR from your regular account to Bob?");
+  expect(answers[4]![0]).toBe("Done! 100.00 EUR sent to Bob. New balance: 1100 EUR.");
+
+  const accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
+  expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1100);
+
+  // BM redelivers the confirmation: same answer, no second debit.
+  const again = await postBm(`${api.url}/bm/webhook`, bmTextRequest("Yes", { dialogUuid, providerMsgID: `${dialogUuid}-4`, contact: { uuid: `user-${dialogUuid}`, first_name: "Ana" } }));
+  expect(contents(again.json)[0]).toBe("Done! 100.00 EUR sent to Bob. New balance: 1100 EUR.");
+  expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1100);
+  const session = await rt.sessions.load("bm", dialogUuid, now);
+  expect(session!.namespaces.account).toEqual({ amount: 1100, limit: 500 });
+});
+
+test("a transfer beyond balance plus overdraft is refused and the balance is unchanged", async () => {
+  const dialogUuid = dialog();
+  const answers = await chat(dialogUuid, ["hi", "Transfer", "1700.01", "Bob", "Yes"]);
+  expect(answers[4]![0]).toMatch(/^Sorry, that is more than your regular account allows/);
+  const accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
+  expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1200);
+});
+
+test("'agent' hands over: the bot goes silent, then comes back after the quiet period", async () => {
+  const dialogUuid = dialog();
+  const [, handover, whileHuman] = await chat(dialogUuid, ["hi", "AGENT", "hello? anyone?"]);
+  expect(handover![0]).toMatch(/human agent will answer/);
+  expect(whileHuman).toEqual([]);
+  const held = await rt.sessions.load("bm", dialogUuid, now);
+  expect(held!.handover).toMatchObject({ status: "human", until: now + 30 * 60_000 });
+  expect(held!.history.at(-1)).toMatchObject({ role: "user", text: "hello? anyone?" });
+  const events = await rt.events.list(`conv#bm#${dialogUuid}`);
+  expect(events.map((e) => e.type)).toContain("handover.started");
+
+  now += 31 * 60_000;
+  const back = await postBm(`${api.url}/bm/webhook`, bmTextRequest("Balance", { dialogUuid, providerMsgID: `${dialogUuid}-back`, contact: { uuid: `user-${dialogUuid}` } }));
+  expect(contents(back.json)[0]).toMatch(/^Regular account/);
+  expect((await rt.sessions.load("bm", dialogUuid, now))!.handover).toEqual({ status: "bot" });
+  expect((await rt.events.list(`conv#bm#${dialogUuid}`)).map((e) => e.type)).toContain("handover.ended");
+});
+
+test("the example carousel sent to SMS arrives as text, with numbered options that map back", async () => {
+  const dialogUuid = dialog();
+  const [greeting, products] = await chat(dialogUuid, ["hi", "4"], "SMS");
+  expect(greeting!.join("\n")).toMatch(/1\) Balance/);
+  // The second message redelivered (same id): the recorded answer, to look at its raw bodies.
+  const res = await postBm(`${api.url}/bm/webhook`, bmTextRequest("4", { dialogUuid, channel: "SMS", providerMsgID: `${dialogUuid}-1` }));
+  for (const m of res.json.messages) expect(Object.keys(m.body)).toEqual(["content"]);
+  expect(products!.join("\n")).toContain("Regular account");
+  expect(products!.join("\n")).toContain("Savings account");
+});
+
+test("replies to SMS never exceed the SMS limits (918 GSM-7 units, 402 UCS-2 characters)", async () => {
+  const longGsm = Array.from({ length: 300 }, (_, i) => `word${i}`).join(" ");
+  const longUcs2 = Array.from({ length: 200 }, (_, i) => `слово${i}`).join(" ");
+  const bot = defineBot({
+    initial: "long",
+    defaultState: "long",
+    states: {
+      long: () => ({
+        messages: [
+          say(longGsm),
+          say(longUcs2),
+          carousel([
+            { title: "A", description: "first", suggestions: [{ kind: "reply", text: "Pick A", postback: "A" }] },
+            { title: "B", description: "second", media: { url: "https://example.com/b.png" } },
+          ]),
+        ],
+      }),
+    },
+  });
+  useRuntime(store.runtime({ bot, clock: () => now }));
+  const res = await postBm(`${api.url}/bm/webhook`, bmRequest({ content: "go" }, { dialogUuid: dialog(), channel: "SMS" }));
+  expect(res.status).toBe(200);
+  const texts = contents(res.json);
+  expect(res.json.messages).toHaveLength(texts.length);
+  expect(texts.length).toBeGreaterThan(3);
+  for (const text of texts) {
+    const { encoding, units } = smsLength(text);
+    expect(units).toBeLessThanOrEqual(encoding === "GSM-7" ? 918 : 402);
+  }
+  expect(texts.join(" ").replace(/\s+/g, " ")).toContain(longGsm.slice(-40));
+  expect(texts.some((t) => t.includes("A") && t.includes("Pick A"))).toBe(true);
+});
