@@ -4,7 +4,7 @@ import { applyBounds, DEFAULT_BOUNDS } from "../session/bounds";
 import { TurnConflictError } from "../session/errors";
 import type { EventStore } from "../session/events";
 import { mergeNamespace } from "../session/namespaces";
-import { newSession, sessionKey, type HandoverState, type HistoryEntry, type Session } from "../session/session";
+import { newSession, sessionKey, type HandoverState, type HistoryEntry, type ReplySuggestion, type Session } from "../session/session";
 import type { SessionStore } from "../session/store";
 import type { Bot } from "./bot";
 import { currentHandover, startHandover, withHuman } from "./handover";
@@ -23,6 +23,12 @@ export interface EngineDeps {
 export interface TurnOptions {
   /** How long a human hold lasts on a platform with no hand-back signal; undefined = until released. */
   handoverQuietMs?: number;
+  /**
+   * The reply suggestions as the platform numbered them when it showed them as text (e.g. BM on SMS), so
+   * that a later "2" means what the user saw. Without it (or when it returns none), the last text's
+   * reply suggestions are numbered in order.
+   */
+  numberedOptions?: (messages: OutboundMessage[]) => ReplySuggestion[];
 }
 
 export type TurnOutcome =
@@ -115,7 +121,8 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
   const namespaces = reply.session ? mergeNamespace(session.namespaces, reply.session) : session.namespaces;
   const messages = fillPlaceholders(reply.messages ?? [], namespaces);
   const botLines = messages.map((m): HistoryEntry => ({ role: "bot", text: summarise(m), at: now }));
-  const offered = offeredSuggestions(messages);
+  const numbered = options.numberedOptions?.(messages);
+  const offered = numbered?.length ? numbered : offeredSuggestions(messages);
   const { state: _previous, lastSuggestions: _last, ...rest } = session;
   return {
     kind: "answered",

@@ -94,6 +94,10 @@ test("the example carousel sent to SMS arrives as text, with numbered options th
   for (const m of res.json.messages) expect(Object.keys(m.body)).toEqual(["content"]);
   expect(products!.join("\n")).toContain("Regular account");
   expect(products!.join("\n")).toContain("Savings account");
+  // Numbering runs across the whole reply as the user saw it: the cards' options first, then the menu.
+  expect(products!.join("\n")).toMatch(/1\) Balance[\s\S]*2\) Transfer[\s\S]*3\) Balance[\s\S]*6\) Products/);
+  const picked = await postBm(`${api.url}/bm/webhook`, bmTextRequest("2", { dialogUuid, channel: "SMS", providerMsgID: `${dialogUuid}-2` }));
+  expect(contents(picked.json)[0]).toBe("How much would you like to transfer from your regular account?");
 });
 
 test("replies to SMS never exceed the SMS limits (918 GSM-7 units, 402 UCS-2 characters)", async () => {

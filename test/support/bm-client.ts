@@ -11,7 +11,7 @@ export async function postBm(
   const headers: Record<string, string> = { "content-type": "application/json" };
   const sig = signature === undefined ? signBmBody(raw, key) : signature;
   if (sig !== null) headers["x-bm-signature"] = sig;
-  const res = await fetch(url, { method: "POST", headers, body: raw });
+  const res = await fetch(url, { method: "POST", headers, body: typeof raw === "string" ? raw : new Uint8Array(raw) });
   const text = await res.text();
   let json: unknown;
   try {

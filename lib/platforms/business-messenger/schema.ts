@@ -1,0 +1,122 @@
+/**
+ * zod schemas for what Business Messenger POSTs to us (notes §2).
+ * The vendor publishes no JSON examples, so every object is loose (unknown fields kept),
+ * contact fields may be null, and numbers may arrive as strings.
+ */
+import * as z from "zod";
+
+/** Accepts a number or a numeric string: BM's JSON examples are lost, so do not bet on the type. */
+const numeric = z.preprocess((value) => {
+  if (typeof value === "string" && value.trim() !== "") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : value;
+  }
+  return value;
+}, z.number());
+
+/** Ids and phone numbers: strings, but a bare JSON number is accepted and stringified. */
+const idString = z.preprocess((value) => (typeof value === "number" ? String(value) : value), z.string());
+
+const optString = z.string().nullish();
+
+export const BmFile = z.looseObject({
+  name: optString,
+  url: optString,
+  mimeType: optString,
+  size: numeric.nullish(),
+  thumbnailName: optString,
+  thumbnailUrl: optString,
+  thumbnailMimeType: optString,
+  thumbnailSize: numeric.nullish(),
+  fileType: optString,
+});
+export type BmFile = z.infer<typeof BmFile>;
+
+export const BmInboundSuggestion = z.looseObject({
+  text: optString,
+  postback: optString,
+});
+
+/** One inbound message body: no discriminator is published, so every documented field is optional. */
+export const BmInboundBody = z.looseObject({
+  content: optString,
+  postback: optString,
+  // picture / video / audio / file
+  name: optString,
+  url: optString,
+  mimeType: optString,
+  size: numeric.nullish(),
+  thumbnailName: optString,
+  thumbnailUrl: optString,
+  thumbnailMimeType: optString,
+  thumbnailSize: numeric.nullish(),
+  playingLength: numeric.nullish(),
+  fileType: optString,
+  // file list
+  text: optString,
+  files: z.array(BmFile).nullish(),
+  // location
+  latitude: numeric.nullish(),
+  longitude: numeric.nullish(),
+  // contact
+  phone: optString,
+  email: optString,
+  address: optString,
+  suggestions: z.array(BmInboundSuggestion).nullish(),
+  layout: z.unknown().optional(),
+});
+export type BmInboundBody = z.infer<typeof BmInboundBody>;
+
+export const BmContact = z.looseObject({
+  uuid: optString,
+  first_name: optString,
+  last_name: optString,
+  nick_name: optString,
+  language: optString,
+  mobile: idString.nullish(),
+  phone: idString.nullish(),
+  email: optString,
+  country: optString,
+  opt_status: optString,
+  channel_names: optString,
+  created_dt: optString,
+  updated_dt: optString,
+});
+export type BmContact = z.infer<typeof BmContact>;
+
+export const BmMessage = z.looseObject({
+  from: idString.nullish(),
+  to: z.array(z.looseObject({ number: idString.nullish(), alias: optString })).nullish(),
+  providerMsgID: idString.nullish(),
+  allowedChannels: z.array(z.string()).nullish(),
+  custom: z.array(z.unknown()).nullish(),
+  body: BmInboundBody,
+});
+export type BmMessage = z.infer<typeof BmMessage>;
+
+/** The request POSTed to `/bm/webhook` for every inbound end-user message. */
+export const BmWebhookRequest = z.looseObject({
+  serviceUuid: optString,
+  dialogUuid: z.string().min(1),
+  channel: z.string(),
+  message: BmMessage,
+  contact: BmContact.nullish(),
+});
+export type BmWebhookRequest = z.infer<typeof BmWebhookRequest>;
+/** What a fixture or simulator may send (numbers as strings etc.). */
+export type BmWebhookRequestInput = z.input<typeof BmWebhookRequest>;
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+/**
+ * Debug-mode error reports carry only error information (notes §1, §2): a JSON object without
+ * `dialogUuid` or `message`, or with `error` / `errors`. They get a 200, never a 400.
+ * Anything that is not a JSON object is not a report (it is a bad request).
+ */
+export function isBmDebugReport(json: unknown): boolean {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return false;
+  const record = json as Record<string, unknown>;
+  return isAbsent(record.dialogUuid) || isAbsent(record.message) || !isAbsent(record.error) || !isAbsent(record.errors);
+}

@@ -1,0 +1,69 @@
+import type { OutboundMessage } from "../../conversation";
+import type { Runtime } from "../../runtime";
+import { runTurn } from "../../engine/run-turn";
+import { parseWith } from "../../http/body";
+import { serviceUnavailable, unauthorized } from "../../http/errors";
+import { header } from "../../http/headers";
+import type { WebhookEvent } from "../../http/middlewares";
+import { logger } from "../../log";
+import { bmToTurn } from "./inbound";
+import { renderBm } from "./render";
+import { BmWebhookRequest } from "./schema";
+import { verifyBmSignature } from "./verify";
+
+/**
+ * Business Messenger's side of the pipeline: signature, debug reports, turn, rendering.
+ * The functions in functions/bm-*.ts only wire these into the shared webhook handler.
+ */
+
+/** X-BM-Signature over the raw body. A deployed stage without a key refuses (503), never lets requests in. */
+export function verifyBmRequest(rt: Runtime, event: WebhookEvent): void {
+  const key = rt.settings.BM_SIGNATURE_KEY;
+  if (!key) {
+    logger.error(`BM_SIGNATURE_KEY is not set on stage "${rt.settings.BOT_STAGE}": refusing Business Messenger requests`);
+    throw serviceUnavailable("Business Messenger is not configured on this stage");
+  }
+  if (!verifyBmSignature(event.rawBody, header(event, "x-bm-signature"), key, rt.settings.BM_SIGNATURE_ENCODING)) {
+    throw unauthorized("missing or invalid X-BM-Signature");
+  }
+}
+
+const MAX_REPORT_BYTES = 32_000;
+
+/** Debug mode: BM tells us it rejected a reply. Store it for inspection and log it at alert level. */
+export async function recordDebugReport(rt: Runtime, report: unknown): Promise<void> {
+  const text = JSON.stringify(report);
+  const data =
+    Buffer.byteLength(text) <= MAX_REPORT_BYTES
+      ? { report }
+      : { truncated: true, reportPrefix: text.slice(0, MAX_REPORT_BYTES) };
+  const dialogUuid = typeof report === "object" && report !== null ? (report as { dialogUuid?: unknown }).dialogUuid : undefined;
+  const record = await rt.events.record(
+    {
+      pk: "platform#bm#debug",
+      type: "bm.debug_report",
+      platform: "bm",
+      ...(typeof dialogUuid === "string" ? { conversationId: dialogUuid } : {}),
+      data,
+    },
+    rt.clock(),
+  );
+  logger.critical("Business Messenger rejected a reply (debug report)", { eventSk: record.sk, report: data });
+}
+
+/** A message webhook: one turn through the engine, answered in BM's body shapes for the channel. */
+export async function answerBmMessage(rt: Runtime, event: WebhookEvent, body: unknown): Promise<{ messages: unknown[] }> {
+  const request = parseWith(BmWebhookRequest, body, "Business Messenger webhook");
+  const turn = bmToTurn(request, event.rawBody, rt.clock());
+  logger.appendKeys({ conversationId: turn.conversationId, messageId: turn.messageId, channel: turn.channel });
+
+  const render = (messages: OutboundMessage[]) => renderBm(messages, turn.channel, { composeTextField: rt.settings.BM_COMPOSE_TEXT_FIELD });
+  const outcome = await runTurn(turn, rt.engine, {
+    handoverQuietMs: rt.settings.HANDOVER_QUIET_MINUTES * 60_000,
+    numberedOptions: (messages) => render(messages).numberedOptions.map(({ text, postback }) => ({ text, postback })),
+  });
+  const rendered = render(outcome.messages);
+  if (rendered.degradations.length) logger.info("reply adapted to the channel", { degradations: rendered.degradations });
+  logger.info("turn answered", { outcome: outcome.kind, messages: rendered.messages.length, version: outcome.session.version });
+  return { messages: rendered.messages };
+}

@@ -1,0 +1,121 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+
+/**
+ * `serverless package --stage prod` runs offline (no AWS credentials) and yields the deployment we intend:
+ * the routes, the tables with TTL, nodejs22.x, least-privilege IAM, no baked-in secrets, small zips.
+ */
+const ROOT = join(__dirname, "..", "..");
+const OUT = join(ROOT, ".serverless");
+const LEAK = "secret-from-the-deployers-shell";
+
+type Resource = { Type: string; Properties: Record<string, any> };
+let resources: Record<string, Resource>;
+let outputs: Record<string, { Value: unknown }>;
+let templateText: string;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+beforeAll(() => {
+  rmSync(join(ROOT, ".esbuild"), { recursive: true, force: true });
+  rmSync(OUT, { recursive: true, force: true });
+  // No AWS_* at all (proves `package` needs no credentials), and a secret in the shell that must not leak.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && k !== "ONEBOT_ESBUILD_WORK_FOLDER"),
+  );
+  execFileSync(join(ROOT, "node_modules", ".bin", "serverless"), ["package", "--stage", "prod"], {
+    cwd: ROOT,
+    env: { ...env, SLS_TELEMETRY_DISABLED: "1", BM_SIGNATURE_KEY: LEAK, BM_SIGNATURE_ENCODING: "hex-base64" },
+    stdio: "pipe",
+    timeout: 230_000,
+  });
+  templateText = readFileSync(join(OUT, "cloudformation-template-update-stack.json"), "utf8");
+  const template = JSON.parse(templateText);
+  resources = template.Resources;
+  outputs = template.Outputs;
+}, 240_000);
+
+test.each(["POST /bm/webhook", "POST /bm/debug", "GET /health"])("route %s exists", (routeKey) => {
+  const keys = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey);
+  expect(keys).toContain(routeKey);
+});
+
+test("both tables exist with TTL on expiresAt", () => {
+  const tables = Object.fromEntries(ofType("AWS::DynamoDB::Table"));
+  expect(Object.keys(tables).sort()).toEqual(["EventsTable", "SessionsTable"]);
+  expect(tables.SessionsTable!.Properties.TableName).toBe("onebot-prod-sessions");
+  expect(tables.EventsTable!.Properties.TableName).toBe("onebot-prod-events");
+  for (const table of Object.values(tables)) {
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: "expiresAt", Enabled: true });
+  }
+});
+
+test("every function runs nodejs22.x on arm64 with the table names as literal strings", () => {
+  const fns = ofType("AWS::Lambda::Function");
+  expect(fns.map(([, f]) => f.Properties.Handler).sort()).toEqual([
+    "functions/bm-debug.handler",
+    "functions/bm-webhook.handler",
+    "functions/health.handler",
+  ]);
+  for (const [, fn] of fns) {
+    expect(fn.Properties.Runtime).toBe("nodejs22.x");
+    expect(fn.Properties.Architectures).toEqual(["arm64"]);
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      BOT_STAGE: "prod",
+      SESSIONS_TABLE: "onebot-prod-sessions",
+      EVENTS_TABLE: "onebot-prod-events",
+    });
+  }
+});
+
+test("IAM allows only the four DynamoDB item calls on the two tables (plus the logs osls adds)", () => {
+  const roles = ofType("AWS::IAM::Role");
+  expect(roles).toHaveLength(1);
+  const role = roles[0]![1].Properties;
+  expect(role.ManagedPolicyArns ?? []).toEqual([]);
+  expect(ofType("AWS::IAM::Policy")).toEqual([]);
+  const statements = role.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+  const logActions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"];
+  const dynamoActions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
+  const granted = new Set<string>();
+  for (const s of statements) {
+    expect(s.Effect).toBe("Allow");
+    expect(s.NotAction ?? s.NotResource).toBeUndefined();
+    const actions: string[] = [s.Action].flat();
+    const res: unknown[] = [s.Resource].flat();
+    expect(res).not.toContain("*");
+    actions.forEach((a) => granted.add(a));
+    if (actions.some((a) => a.startsWith("dynamodb:"))) {
+      expect([...actions].sort()).toEqual(dynamoActions);
+      expect(res).toEqual([{ "Fn::GetAtt": ["SessionsTable", "Arn"] }, { "Fn::GetAtt": ["EventsTable", "Arn"] }]);
+    } else {
+      for (const a of actions) expect(logActions).toContain(a);
+      for (const r of res) expect(JSON.stringify(r)).toContain(":log-group:/aws/lambda/onebot-prod");
+    }
+  }
+  expect([...granted].filter((a) => a.startsWith("dynamodb:")).sort()).toEqual(dynamoActions);
+});
+
+test("no secret is baked into the template", () => {
+  for (const [, fn] of ofType("AWS::Lambda::Function")) {
+    expect(fn.Properties.Environment.Variables.BM_SIGNATURE_KEY).toBe("");
+    expect(fn.Properties.Environment.Variables.BM_SIGNATURE_ENCODING).toBe("");
+  }
+  expect(templateText).not.toContain(LEAK);
+  expect(templateText).not.toContain("local-bm-signature-key");
+});
+
+test("outputs give the API base URL and the webhook URLs on the HttpApi", () => {
+  expect(Object.keys(outputs)).toEqual(expect.arrayContaining(["HttpApiUrl", "BmWebhookUrl", "BmDebugUrl"]));
+  expect(JSON.stringify(outputs.BmWebhookUrl!.Value)).toMatch(/"Ref":"HttpApi".*\/bm\/webhook/);
+  expect(resources.HttpApi?.Type).toBe("AWS::ApiGatewayV2::Api");
+});
+
+test("each function zip is under 1 MB", () => {
+  const fns = ofType("AWS::Lambda::Function");
+  for (const [, fn] of fns) {
+    const zip = join(OUT, basename(fn.Properties.Code.S3Key as string));
+    expect(statSync(zip).size).toBeLessThan(1024 * 1024);
+  }
+});

@@ -1,0 +1,47 @@
+import { applyBounds, DEFAULT_BOUNDS, itemBytes } from "../../lib/session/bounds";
+import { newSession, type Session } from "../../lib/session/session";
+
+const now = 1_800_000_000_000;
+const bounds = { ...DEFAULT_BOUNDS, dedupeMs: 24 * 3_600_000 };
+const text = (i: number, size = 10) => ({ role: "user" as const, text: `${i}`.padEnd(size, "x"), at: now });
+
+describe("applyBounds", () => {
+  test("keeps the newest history entries and processed records up to their counts", () => {
+    const session: Session = {
+      ...newSession("bm", "d", now),
+      history: Array.from({ length: 100 }, (_, i) => text(i)),
+      processed: Array.from({ length: 100 }, (_, i) => ({ id: `m${i}`, at: now, messages: [] })),
+    };
+    const bounded = applyBounds(session, now, bounds);
+    expect(bounded.history).toHaveLength(DEFAULT_BOUNDS.maxHistory);
+    expect(bounded.history.at(-1)!.text).toMatch(/^99/);
+    expect(bounded.processed.map((p) => p.id)).toEqual(Array.from({ length: 30 }, (_, i) => `m${i + 70}`));
+  });
+
+  test("forgets dedupe records older than the dedupe window", () => {
+    const session: Session = {
+      ...newSession("bm", "d", now),
+      processed: [
+        { id: "old", at: now - 25 * 3_600_000 },
+        { id: "fresh", at: now - 3_600_000 },
+      ],
+    };
+    expect(applyBounds(session, now, bounds).processed.map((p) => p.id)).toEqual(["fresh"]);
+  });
+
+  test("stays under the byte budget: drops old history, then old recorded answers, never the ids", () => {
+    const big = { type: "text" as const, text: "y".repeat(4_000) };
+    const session: Session = {
+      ...newSession("bm", "d", now),
+      history: Array.from({ length: 40 }, (_, i) => text(i, 3_000)),
+      processed: Array.from({ length: 30 }, (_, i) => ({ id: `m${i}`, at: now, messages: [big] })),
+    };
+    expect(itemBytes(session)).toBeGreaterThan(200_000);
+    const bounded = applyBounds(session, now, bounds);
+    expect(itemBytes(bounded)).toBeLessThanOrEqual(DEFAULT_BOUNDS.maxItemBytes);
+    expect(bounded.history).toHaveLength(0);
+    expect(bounded.processed).toHaveLength(30);
+    expect(bounded.processed.at(-1)!.messages).toEqual([big]);
+    expect(bounded.processed[0]!.messages).toBeUndefined();
+  });
+});
