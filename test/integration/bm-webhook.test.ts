@@ -99,6 +99,13 @@ describe("POST /bm/webhook", () => {
     expect(res.json.issues.map((i: any) => i.path).sort()).toEqual(["channel", "dialogUuid"]);
   });
 
+  test("a message request without its message gets 400 naming it, not a debug-report 200", async () => {
+    const { message: _m, ...noMessage } = bmTextRequest("hi");
+    const res = await postBm(webhook(), noMessage);
+    expect(res.status).toBe(400);
+    expect(res.json.issues).toEqual([{ path: "message", message: expect.any(String) }]);
+  });
+
   test("a body over 1 MB gets 413 before any parsing", async () => {
     const huge = JSON.stringify(bmTextRequest("x".repeat(1024 * 1024 + 10)));
     const res = await postBm(webhook(), huge);

@@ -111,12 +111,14 @@ function isAbsent(value: unknown): boolean {
 }
 
 /**
- * Debug-mode error reports carry only error information (notes §1, §2): a JSON object without
- * `dialogUuid` or `message`, or with `error` / `errors`. They get a 200, never a 400.
- * Anything that is not a JSON object is not a report (it is a bad request).
+ * Debug-mode error reports carry only error information (notes §1, §2): a JSON object with `error` /
+ * `errors`, or one with neither `dialogUuid` nor `message`. They get a 200, never a 400.
+ * A message request missing only one of the two is a malformed request (400 naming the field), and an
+ * empty object or anything that is not a JSON object is not a report either.
  */
 export function isBmDebugReport(json: unknown): boolean {
   if (typeof json !== "object" || json === null || Array.isArray(json)) return false;
   const record = json as Record<string, unknown>;
-  return isAbsent(record.dialogUuid) || isAbsent(record.message) || !isAbsent(record.error) || !isAbsent(record.errors);
+  if (!isAbsent(record.error) || !isAbsent(record.errors)) return true;
+  return Object.keys(record).length > 0 && isAbsent(record.dialogUuid) && isAbsent(record.message);
 }

@@ -74,8 +74,12 @@ describe("isBmDebugReport", () => {
     expect(isBmDebugReport(bmDebugReport())).toBe(true);
     expect(isBmDebugReport({ errors: [] , dialogUuid: "x", message: {} })).toBe(true);
     expect(isBmDebugReport({ serviceUuid: "x", detail: "something failed" })).toBe(true);
-    expect(isBmDebugReport({ dialogUuid: "x" })).toBe(true);
-    expect(isBmDebugReport({ message: { body: {} } })).toBe(true);
+  });
+
+  it("takes a request missing only dialogUuid or message, or an empty object, for a malformed request (400)", () => {
+    expect(isBmDebugReport({ dialogUuid: "x" })).toBe(false);
+    expect(isBmDebugReport({ message: { body: {} } })).toBe(false);
+    expect(isBmDebugReport({})).toBe(false);
   });
 
   it("does not take a message or a non-object for a report", () => {
