@@ -1,0 +1,208 @@
+/**
+ * `npm start`: the local stack. A DynamoDB-compatible store (embedded dynalite, or AWS_ENDPOINT_URL_DYNAMODB),
+ * the tables of infra/tables.yml, and every function of serverless.yml served by serverless-offline on
+ * http://localhost:$PORT (default 3000). Ready when GET /health answers 200; Ctrl-C stops everything.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { join } from "node:path";
+import { load } from "js-yaml";
+import { ConfigError, localSecrets, readSettings } from "../lib/config";
+import { ensureTables, openStore, type LocalStore } from "./local-store";
+import { waitForHealth } from "./wait-for-health";
+
+const ROOT = join(__dirname, "..");
+const READY_TIMEOUT_MS = 120_000;
+const PLATFORMS: [prefix: string, name: string][] = [
+  ["/bm/debug", "HORISEN Business Messenger (debug reports)"],
+  ["/bm/", "HORISEN Business Messenger"],
+  ["/twoway/", "CM.com TwoWay"],
+  ["/engage/", "Sinch Engage"],
+  ["/kommunicate/", "Kommunicate"],
+  ["/liveperson/", "LivePerson"],
+  ["/health", "(health check)"],
+];
+
+/** A startup failure the user can fix: reported as one line, exit code 1. */
+class StartError extends Error {}
+
+let store: LocalStore | undefined;
+let offline: ChildProcess | undefined;
+let buildDir: string | undefined;
+let stopping = false;
+
+async function main(): Promise<void> {
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  process.on("exit", () => killGroup("SIGKILL")); // last resort: never leave serverless-offline behind
+
+  const env = process.env;
+  const ownSecrets = new Set(Object.keys(localSecrets).filter((name) => env[name])); // printed as "(from environment)"
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartError(`PORT must be 1-65535, got "${env.PORT}"`);
+  const host = env.HOST || "127.0.0.1";
+  env.PORT = String(port);
+  env.BOT_STAGE = "local";
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  env.AWS_REGION ??= "eu-central-1";
+  if (!env.AWS_ENDPOINT_URL_DYNAMODB || !(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE)) {
+    // The embedded store accepts any credentials; never hand real ones (or an expired SSO profile) to it.
+    Object.assign(env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
+    delete env.AWS_SESSION_TOKEN;
+    delete env.AWS_PROFILE;
+  }
+  env.SESSIONS_TABLE ||= "onebot-local-sessions";
+  env.EVENTS_TABLE ||= "onebot-local-events";
+  readSettings(env); // a bad setting fails here, not on the first request
+
+  await assertPortFree(port, host);
+  const lambdaPort = await freePort(host); // serverless-offline's invoke API (default 3002 would collide)
+
+  store = await openStore(env);
+  env.AWS_ENDPOINT_URL_DYNAMODB = store.endpoint;
+  say(`store: ${store.embedded ? "embedded dynalite at " : "DynamoDB at "}${store.endpoint}`);
+  const names = { SESSIONS_TABLE: env.SESSIONS_TABLE, EVENTS_TABLE: env.EVENTS_TABLE };
+  const created = await ensureTables(store.endpoint, names).catch((err: Error) => {
+    throw new StartError(`cannot create tables at ${store?.endpoint}: ${err.message || (err as NodeJS.ErrnoException).code || err.name}`);
+  });
+  const found = Object.values(names).filter((n) => !created.includes(n));
+  say(`tables: ${[...created.map((n) => `${n} (created)`), ...found.map((n) => `${n} (found)`)].join(", ")}`);
+
+  // Local secrets go to the handlers explicitly; serverless.yml reads them (stage "local" only) from this env.
+  for (const [name, value] of Object.entries(localSecrets)) env[name] ||= value;
+  buildDir = join("node_modules", ".cache", "onebot-offline", String(port));
+  env.ONEBOT_ESBUILD_WORK_FOLDER = buildDir;
+
+  console.log("… building functions and starting serverless-offline");
+  const child = spawn(
+    join(ROOT, "node_modules", ".bin", "serverless"),
+    ["offline", "start", "--stage", "local", "--httpPort", String(port), "--lambdaPort", String(lambdaPort)],
+    { cwd: ROOT, env: { ...env, SLS_TELEMETRY_DISABLED: "1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  offline = child;
+  // Quiet until ready (its own banner would repeat the table below); replayed if it fails to start.
+  const early: string[] = [];
+  let ready = false;
+  for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) {
+    stream.on("data", (chunk: Buffer) => {
+      if (ready) return void out.write(chunk);
+      const text = chunk.toString();
+      early.push(text);
+      if (/Starting Offline/.test(text)) say("functions built");
+    });
+  }
+  const exited = new AbortController();
+  child.on("exit", (code, signal) => {
+    exited.abort(new StartError(`serverless-offline exited (${signal ?? `code ${code}`}) before /health answered`));
+    if (ready && !stopping) {
+      console.error(`npm start: serverless-offline exited (${signal ?? `code ${code}`}); stopping`);
+      void stop(1);
+    }
+  });
+
+  const urlHost = host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host;
+  const base = `http://${urlHost}:${port}`;
+  try {
+    const ms = await waitForHealth(`http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/health`, READY_TIMEOUT_MS, exited.signal);
+    say(`HTTP: ${base} (GET /health answered 200 after ${(ms / 1000).toFixed(1)} s)`);
+  } catch (err) {
+    if (stopping) return;
+    // Its own report (e.g. a build error), without stack frames, then our one line.
+    const lines = early.join("").split("\n").filter((line) => !/^\s+at /.test(line));
+    process.stderr.write(lines.slice(-30).join("\n") + "\n");
+    throw err instanceof StartError ? err : new StartError((err as Error).message);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the log of our own /health poll pass unseen
+  ready = true;
+  printSummary(base, ownSecrets);
+}
+
+function printSummary(base: string, ownSecrets: Set<string>): void {
+  const rows = routes().map(({ method, path }) => {
+    const platform = PLATFORMS.find(([prefix]) => path.startsWith(prefix))?.[1] ?? "";
+    return [method, `${base}${path}`, platform];
+  });
+  const width = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log("\nEndpoints:");
+  for (const [m, url, p] of rows) console.log(`  ${m!.padEnd(width[0]!)}  ${url!.padEnd(width[1]!)}  ${p}`);
+  console.log("\nLocal secrets (defaults for BOT_STAGE=local only; a deployed stage never uses them):");
+  for (const [name, value] of Object.entries(localSecrets)) {
+    console.log(`  ${name}=${ownSecrets.has(name) ? "(from environment)" : value}`);
+  }
+  console.log("\nReady. Ctrl-C stops the stack.\n");
+}
+
+/** The HTTP routes of serverless.yml (the source of truth for the functions). */
+function routes(): { method: string; path: string }[] {
+  type Fn = { events?: { httpApi?: string | { method: string; path: string } }[] };
+  const doc = load(readFileSync(join(ROOT, "serverless.yml"), "utf8")) as { functions?: Record<string, Fn> };
+  return Object.values(doc.functions ?? {}).flatMap((fn) =>
+    (fn.events ?? []).flatMap((e) => {
+      if (!e.httpApi) return [];
+      const [method = "ANY", path = "/"] = typeof e.httpApi === "string" ? e.httpApi.split(" ") : [e.httpApi.method, e.httpApi.path];
+      return [{ method: method.toUpperCase(), path }];
+    }),
+  );
+}
+
+function say(what: string): void {
+  console.log(`✓ ${what}`);
+}
+
+function listenOnce(port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const bound = (server.address() as AddressInfo).port;
+      server.close(() => resolve(bound));
+    });
+  });
+}
+
+async function assertPortFree(port: number, host: string): Promise<void> {
+  await listenOnce(port, host).catch((err: NodeJS.ErrnoException) => {
+    throw new StartError(
+      err.code === "EADDRINUSE"
+        ? `port ${port} is already in use on ${host}: stop the other server or set PORT`
+        : `cannot listen on ${host}:${port}: ${err.message}`,
+    );
+  });
+}
+
+const freePort = (host: string) => listenOnce(0, host);
+
+function killGroup(signal: NodeJS.Signals): void {
+  if (offline?.pid === undefined || offline.exitCode !== null || offline.signalCode !== null) return;
+  try {
+    process.kill(-offline.pid, signal); // the whole group: serverless, its esbuild service, worker threads
+  } catch {
+    // already gone
+  }
+}
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const child = offline;
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const gone = new Promise((resolve) => child.once("exit", resolve));
+    killGroup("SIGTERM");
+    const timer = setTimeout(() => killGroup("SIGKILL"), 5000);
+    await gone;
+    clearTimeout(timer);
+  }
+  await store?.close();
+  if (buildDir) rmSync(join(ROOT, buildDir), { recursive: true, force: true });
+  if (code === 0) console.log("✓ stopped");
+  process.exit(code);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    const message = err instanceof StartError || err instanceof ConfigError ? err.message : String((err as Error)?.message ?? err);
+    console.error(`npm start: ${message}`);
+    void stop(1);
+  });
+}
