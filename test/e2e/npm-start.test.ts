@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
+import { join } from "node:path";
+import { waitForHealth } from "../../scripts/wait-for-health";
+import { bmTextRequest } from "../platforms/business-messenger/fixtures";
+import { contents, postBm } from "../support/bm-client";
+
+/**
+ * The local stack as a user runs it: `npm start` (embedded dynalite + serverless-offline + esbuild bundles),
+ * then real signed requests, then Ctrl-C (SIGINT to the process group, as a terminal sends it).
+ */
+jest.setTimeout(180_000);
+
+let child: ChildProcess;
+let base: string;
+let output = "";
+let exited: Promise<number | null>;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, PORT: String(port) };
+  for (const name of ["AWS_ENDPOINT_URL_DYNAMODB", "BOT_STAGE", "POWERTOOLS_LOG_LEVEL", "SESSIONS_TABLE", "EVENTS_TABLE", "BM_SIGNATURE_KEY"]) delete env[name];
+  child = spawn("npm", ["start"], { cwd: join(__dirname, "..", ".."), env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+  await waitForHealth(`${base}/health`, 150_000);
+  // npm start prints its endpoint table once it has seen /health answer: wait for its "Ready." line.
+  for (let waited = 0; !output.includes("Ready.") && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+});
+
+afterAll(async () => {
+  if (child.exitCode === null) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
+test("npm start serves /health and prints the endpoints and the local secrets", async () => {
+  const res = await fetch(`${base}/health`);
+  expect(res.status).toBe(200);
+  expect(output).toContain(`${base.replace("127.0.0.1", "localhost")}/bm/webhook`);
+  expect(output).toContain("BM_SIGNATURE_KEY");
+  expect(output).toContain("local-bm-signature-key");
+});
+
+test("a signed message gets the greeting; a redelivery the same answer; a forged one 401; garbage 400", async () => {
+  const request = bmTextRequest("hi", { dialogUuid: `e2e-${Date.now()}`, providerMsgID: "e2e-1" });
+  const first = await postBm(`${base}/bm/webhook`, request);
+  expect(first.status).toBe(200);
+  expect(contents(first.json)[0]).toMatch(/^Hi Ana! I'm the ACME Bank assistant/);
+  expect(first.json.messages.some((m: any) => Array.isArray(m.body.suggestions))).toBe(true);
+
+  const again = await postBm(`${base}/bm/webhook`, request);
+  expect(again.json).toEqual(first.json);
+
+  expect((await postBm(`${base}/bm/webhook`, request, { key: "forged" })).status).toBe(401);
+  const garbage = await postBm(`${base}/bm/webhook`, "not json");
+  expect(garbage.status).toBe(400);
+  expect(garbage.json).toEqual({ error: "request body is not valid JSON" });
+});
+
+test("Ctrl-C stops the whole stack", async () => {
+  process.kill(-child.pid!, "SIGINT");
+  await exited;
+  await expect(fetch(`${base}/health`)).rejects.toThrow();
+});
