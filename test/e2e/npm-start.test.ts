@@ -27,7 +27,7 @@ const freePort = () =>
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
   for (const name of ["AWS_ENDPOINT_URL_DYNAMODB", "BOT_STAGE", "POWERTOOLS_LOG_LEVEL", "SESSIONS_TABLE", "EVENTS_TABLE", "BM_SIGNATURE_KEY"]) delete env[name];
   child = spawn("npm", ["start"], { cwd: join(__dirname, "..", ".."), env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
