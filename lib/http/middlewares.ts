@@ -13,19 +13,24 @@ type Middleware = MiddlewareObj<WebhookEvent, HttpResult, Error, Context>;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Sets the correlation id of the request on every log line (platform header, API Gateway request id,
- * or a fresh one) and echoes it in the `x-correlation-id` response header.
+ * Sets the correlation id of the request on every log line (the caller's x-correlation-id, the Lambda
+ * request id, the API Gateway request id, or a fresh one) and echoes it in the `x-correlation-id` response header.
  */
 export function correlation(platform: string): Middleware {
   let id = "";
   return {
     before: (request) => {
       const headers = request.event.headers ?? {};
-      id = headers["x-correlation-id"] ?? request.event.requestContext?.requestId ?? randomUUID();
+      // The Lambda request id is unique per invocation everywhere; serverless-offline's API request id is a constant.
+      id = headers["x-correlation-id"] ?? (request.context?.awsRequestId || request.event.requestContext?.requestId || randomUUID());
       logger.resetKeys();
       logger.appendKeys({ correlationId: id, platform });
     },
     after: (request) => {
+      if (request.response) request.response.headers = { ...request.response.headers, "x-correlation-id": id };
+    },
+    // Runs after errorResponses() (middy runs onError in reverse order): error answers carry the id too.
+    onError: (request) => {
       if (request.response) request.response.headers = { ...request.response.headers, "x-correlation-id": id };
     },
   };

@@ -65,6 +65,9 @@ test("a signed message gets the greeting; a redelivery the same answer; a forged
 
   const again = await postBm(`${base}/bm/webhook`, request);
   expect(again.json).toEqual(first.json);
+  // One correlation id per turn, also under serverless-offline.
+  expect(first.headers.get("x-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
+  expect(again.headers.get("x-correlation-id")).not.toBe(first.headers.get("x-correlation-id"));
 
   expect((await postBm(`${base}/bm/webhook`, request, { key: "forged" })).status).toBe(401);
   const garbage = await postBm(`${base}/bm/webhook`, "not json");

@@ -37,6 +37,7 @@ describe("POST /bm/webhook", () => {
     const res = await postBm(webhook(), bmTextRequest("hi", { dialogUuid, providerMsgID: "m1" }));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
+    expect(res.headers.get("x-correlation-id")).toMatch(/^test-\d+$/);
     expect(contents(res.json)[0]).toBe("Hi Ana! I'm the ACME Bank assistant. What can I do for you?");
     const suggestions = res.json.messages.find((m: any) => m.body.suggestions)?.body.suggestions;
     // Viber shows at most 3 suggestions: the least important one is cut.
@@ -89,6 +90,7 @@ describe("POST /bm/webhook", () => {
     const res = await postBm(webhook(), "{not json");
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ error: "request body is not valid JSON" });
+    expect(res.headers.get("x-correlation-id")).toMatch(/^test-\d+$/);
   });
 
   test("a body that breaks the schema gets 400 naming the paths", async () => {
