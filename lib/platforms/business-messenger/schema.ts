@@ -38,20 +38,11 @@ export const BmInboundSuggestion = z.looseObject({
 });
 
 /** One inbound message body: no discriminator is published, so every documented field is optional. */
-export const BmInboundBody = z.looseObject({
+export const BmInboundBody = BmFile.extend({
   content: optString,
   postback: optString,
-  // picture / video / audio / file
-  name: optString,
-  url: optString,
-  mimeType: optString,
-  size: numeric.nullish(),
-  thumbnailName: optString,
-  thumbnailUrl: optString,
-  thumbnailMimeType: optString,
-  thumbnailSize: numeric.nullish(),
+  // picture / video / audio / file: BmFile's fields, plus
   playingLength: numeric.nullish(),
-  fileType: optString,
   // file list
   text: optString,
   files: z.array(BmFile).nullish(),
