@@ -1,5 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { StoreUnavailableError, TurnConflictError } from "../lib/session/errors";
+import { backoffMs, sleep } from "../lib/session/backoff";
 import { putIfVersion } from "../lib/session/versioned-put";
 
 /**
@@ -43,7 +44,7 @@ export const OPENING_ACCOUNTS: Record<AccountType, Account> = {
 };
 
 const MAX_APPLIED = 50;
-const MAX_ATTEMPTS = 10;
+const MAX_ATTEMPTS = 40;
 
 export class AccountStore {
   constructor(
@@ -83,6 +84,7 @@ export class AccountStore {
         updatedAt: now,
       };
       if (await this.save(next, item.version)) return outcome;
+      await sleep(backoffMs(attempt));
     }
     throw new TurnConflictError(`account#${userId}`, MAX_ATTEMPTS);
   }

@@ -1,9 +1,18 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { BotActions } from "../lib/engine/actions";
 import type { Bot } from "../lib/engine/bot";
 import { AccountStore } from "./accounts";
 import { createBankBot } from "./bank-bot";
+import { createEngageActions } from "./engage-actions";
 
-/** The composition point of the user's bot: replace createBankBot with your own. */
-export function createBot(deps: { doc: DynamoDBDocumentClient; sessionsTable: string; clock: () => number }): Bot {
-  return createBankBot({ accounts: new AccountStore(deps.doc, deps.sessionsTable, deps.clock) });
+export interface BotDeps {
+  doc: DynamoDBDocumentClient;
+  sessionsTable: string;
+  clock: () => number;
+}
+
+/** The composition point of the user's bot: its dialog states and its named actions. Replace with your own. */
+export function createBot(deps: BotDeps): { bot: Bot; actions: BotActions } {
+  const accounts = new AccountStore(deps.doc, deps.sessionsTable, deps.clock);
+  return { bot: createBankBot({ accounts }), actions: createEngageActions({ accounts }) };
 }

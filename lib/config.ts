@@ -7,6 +7,7 @@ import * as z from "zod";
  */
 const LOCAL_SECRETS = {
   BM_SIGNATURE_KEY: "local-bm-signature-key",
+  ENGAGE_API_TOKEN: "local-engage-api-token",
 } as const;
 
 const intFrom = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -19,6 +20,12 @@ const Settings = z.object({
   BM_SIGNATURE_ENCODING: z.enum(["base64", "hex-base64"]).default("base64"),
   /** The field name BM documents as `composeMessage.test` (probably meant `text`). */
   BM_COMPOSE_TEXT_FIELD: z.string().min(1).default("test"),
+  ENGAGE_API_TOKEN: z.string().optional(),
+  /** Input keys that name the conversation of an Engage call, first present wins; none = a stateless call. */
+  ENGAGE_CONVERSATION_KEYS: z
+    .string()
+    .default("sessionId,conversationId,userId")
+    .transform((v) => v.split(",").map((k) => k.trim()).filter(Boolean)),
   /** How long the bot stays silent after a handover on platforms without a hand-back signal. */
   HANDOVER_QUIET_MINUTES: intFrom(30),
   SESSION_TTL_DAYS: intFrom(30),

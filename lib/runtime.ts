@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createBot } from "../bot";
 import { settings as readSettings, type Settings } from "./config";
+import type { BotActions } from "./engine/actions";
 import type { Bot } from "./engine/bot";
 import type { EngineDeps } from "./engine/run-turn";
 import { createDocumentClient } from "./session/dynamo";
@@ -18,16 +19,19 @@ export interface Runtime {
   sessions: SessionStore;
   events: EventStore;
   bot: Bot;
+  actions: BotActions;
   engine: EngineDeps;
 }
 
-export function createRuntime(overrides: Partial<Pick<Runtime, "settings" | "clock" | "doc" | "bot">> = {}): Runtime {
+export function createRuntime(overrides: Partial<Pick<Runtime, "settings" | "clock" | "doc" | "bot" | "actions">> = {}): Runtime {
   const settings = overrides.settings ?? readSettings();
   const clock = overrides.clock ?? Date.now;
   const doc = overrides.doc ?? createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB);
   const sessions = new SessionStore(doc, settings.SESSIONS_TABLE);
   const events = new EventStore(doc, settings.EVENTS_TABLE, settings.EVENTS_TTL_DAYS);
-  const bot = overrides.bot ?? createBot({ doc, sessionsTable: settings.SESSIONS_TABLE, clock });
+  const userBot = createBot({ doc, sessionsTable: settings.SESSIONS_TABLE, clock });
+  const bot = overrides.bot ?? userBot.bot;
+  const actions = overrides.actions ?? userBot.actions;
   const engine: EngineDeps = {
     sessions,
     events,
@@ -39,7 +43,7 @@ export function createRuntime(overrides: Partial<Pick<Runtime, "settings" | "clo
       dedupeMs: settings.DEDUPE_TTL_HOURS * 3_600_000,
     },
   };
-  return { settings, clock, doc, sessions, events, bot, engine };
+  return { settings, clock, doc, sessions, events, bot, actions, engine };
 }
 
 let current: Runtime | undefined;

@@ -1,14 +1,16 @@
-import { BotReply, describeInbound, inboundText, type OutboundMessage, type Turn } from "../conversation";
+import { describeInbound, inboundText, type BotReply, type OutboundMessage, type Turn } from "../conversation";
 import { logger } from "../log";
+import { backoffMs, sleep as sleepFor } from "../session/backoff";
 import { applyBounds, DEFAULT_BOUNDS } from "../session/bounds";
 import { TurnConflictError } from "../session/errors";
 import type { EventStore } from "../session/events";
 import { mergeNamespace } from "../session/namespaces";
-import { newSession, sessionKey, type HandoverState, type HistoryEntry, type ReplySuggestion, type Session } from "../session/session";
+import { newSession, sessionKey, type HandoverState, type HistoryEntry, type ReplySuggestion, type Session, type AppliedReply } from "../session/session";
 import type { SessionStore } from "../session/store";
-import type { Bot } from "./bot";
+import type { Bot, DialogContext } from "./bot";
 import { currentHandover, startHandover, withHuman } from "./handover";
 import { fillPlaceholders } from "./placeholders";
+import { validateReply } from "./validate-reply";
 import { offeredSuggestions, resolveSuggestionReply } from "./suggestion-replies";
 
 export interface EngineDeps {
@@ -29,24 +31,21 @@ export interface TurnOptions {
    * reply suggestions are numbered in order.
    */
   numberedOptions?: (messages: OutboundMessage[]) => ReplySuggestion[];
+  /**
+   * Answers the turn instead of the bot's dialog states: e.g. an Engage action, which gets the same
+   * session, dedupe and concurrency handling. Must be safe to rerun (use ctx.idempotencyKey).
+   */
+  respond?: (ctx: Omit<DialogContext, "goto">) => Promise<BotReply> | BotReply;
 }
 
 export type TurnOutcome =
   /** The bot answered (messages may be empty). */
-  | { kind: "answered"; messages: OutboundMessage[]; session: Session; handoverStarted: boolean }
+  | { kind: "answered"; messages: OutboundMessage[]; applied: AppliedReply; session: Session; handoverStarted: boolean }
   /** This message id was processed before: the recorded answer, nothing written. */
-  | { kind: "duplicate"; messages: OutboundMessage[]; session: Session }
+  | { kind: "duplicate"; messages: OutboundMessage[]; applied: AppliedReply; session: Session }
   /** A human holds the conversation: the bot stays silent. */
-  | { kind: "silent"; messages: []; session: Session };
+  | { kind: "silent"; messages: []; applied: AppliedReply; session: Session };
 
-export class BotReplyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "BotReplyError";
-  }
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One turn, as DESIGN.md draws it: one consistent read, then one write conditional on the version read.
@@ -55,12 +54,12 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * simply retried by the platform.
  */
 export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions = {}): Promise<TurnOutcome> {
-  const sleep = deps.sleep ?? defaultSleep;
+  const sleep = deps.sleep ?? sleepFor;
   for (let attempt = 1; attempt <= deps.limits.maxAttempts; attempt++) {
     const now = deps.clock();
     const session = (await deps.sessions.load(turn.platform, turn.conversationId, now)) ?? newSession(turn.platform, turn.conversationId, now);
     const seen = session.processed.find((p) => p.id === turn.messageId);
-    if (seen) return { kind: "duplicate", messages: seen.messages ?? [], session };
+    if (seen) return { kind: "duplicate", messages: seen.messages ?? [], applied: seen.applied ?? {}, session };
 
     const decided = await decide(turn, session, deps, options, now);
     const next = applyBounds(
@@ -69,7 +68,7 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
         version: session.version + 1,
         userId: turn.userId,
         ...(turn.channel ? { channel: turn.channel } : {}),
-        processed: [...session.processed, { id: turn.messageId, at: now, messages: decided.messages }],
+        processed: [...session.processed, { id: turn.messageId, at: now, messages: decided.messages, ...(isEmpty(decided.applied) ? {} : { applied: decided.applied }) }],
         updatedAt: now,
         expiresAt: Math.floor(now / 1000) + deps.limits.sessionTtlDays * 86_400,
       },
@@ -79,8 +78,8 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
     if ((await deps.sessions.save(next, session.version)) === "saved") {
       await recordHandoverChange(deps, turn, session.handover, next.handover, now);
       return decided.kind === "silent"
-        ? { kind: "silent", messages: [], session: next }
-        : { kind: "answered", messages: decided.messages, session: next, handoverStarted: decided.handoverStarted };
+        ? { kind: "silent", messages: [], applied: {}, session: next }
+        : { kind: "answered", messages: decided.messages, applied: decided.applied, session: next, handoverStarted: decided.handoverStarted };
     }
     logger.debug("session version conflict, rerunning turn", { attempt, conversationId: turn.conversationId });
     await sleep(backoffMs(attempt));
@@ -91,6 +90,7 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
 interface Decision {
   kind: "answered" | "silent";
   messages: OutboundMessage[];
+  applied: AppliedReply;
   session: Session;
   handoverStarted: boolean;
 }
@@ -99,12 +99,14 @@ interface Decision {
 async function decide(turn: Turn, session: Session, deps: EngineDeps, options: TurnOptions, now: number): Promise<Decision> {
   const handover = currentHandover(session.handover, now);
   const userLine: HistoryEntry = { role: "user", text: describeInbound(turn.message), at: now };
-  if (withHuman(handover)) {
-    return { kind: "silent", messages: [], handoverStarted: false, session: { ...session, handover, history: [...session.history, userLine] } };
+  // A human holds the chat: the bot stays silent. Direct actions (options.respond) are business calls, not chat: they run.
+  if (withHuman(handover) && !options.respond) {
+    return { kind: "silent", messages: [], applied: {}, handoverStarted: false, session: { ...session, handover, history: [...session.history, userLine] } };
   }
 
   const message = resolveSuggestionReply(turn.message, session.lastSuggestions);
-  const raw = await deps.bot.reply({
+  const respond = options.respond ?? ((ctx: Omit<DialogContext, "goto">) => deps.bot.reply(ctx));
+  const raw = await respond({
     turn: { ...turn, message },
     text: inboundText(message)?.trim(),
     firstContact: session.processed.length === 0 && session.history.length === 0,
@@ -112,11 +114,7 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
     namespaces: session.namespaces,
     idempotencyKey: `${session.pk}#${turn.messageId}`,
   });
-  const parsed = BotReply.safeParse(raw);
-  if (!parsed.success) {
-    throw new BotReplyError(`the bot answered an invalid reply: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  }
-  const reply = parsed.data;
+  const reply = validateReply(raw);
   // Engage order: session first, then messages (seeing the merged session), then the next state.
   const namespaces = reply.session ? mergeNamespace(session.namespaces, reply.session) : session.namespaces;
   const messages = fillPlaceholders(reply.messages ?? [], namespaces);
@@ -127,6 +125,10 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
   return {
     kind: "answered",
     messages,
+    applied: {
+      ...(reply.session ? { session: reply.session } : {}),
+      ...(reply.nextDialogstate ? { nextDialogstate: reply.nextDialogstate } : {}),
+    },
     handoverStarted: reply.handover !== undefined,
     session: {
       ...rest,
@@ -175,5 +177,4 @@ async function recordHandoverChange(deps: EngineDeps, turn: Turn, before: Handov
   }
 }
 
-/** Exponential backoff with full jitter, capped: spreads contending turns of one conversation apart. */
-const backoffMs = (attempt: number) => Math.random() * Math.min(250, 5 * 2 ** attempt);
+const isEmpty = (applied: AppliedReply) => applied.session === undefined && applied.nextDialogstate === undefined;

@@ -28,7 +28,7 @@ export function applyBounds(session: Session, now: number, bounds: Bounds): Sess
   };
   while (itemBytes(next) > bounds.maxItemBytes && next.history.length > 0) next.history = next.history.slice(1);
   for (let i = 0; itemBytes(next) > bounds.maxItemBytes && i < next.processed.length; i++) {
-    const { messages: _dropped, ...idOnly } = next.processed[i]!;
+    const { messages: _dropped, applied: _alsoDropped, ...idOnly } = next.processed[i]!;
     next.processed = next.processed.map((p, j) => (j === i ? idOnly : p));
   }
   return next;

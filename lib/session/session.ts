@@ -1,4 +1,4 @@
-import type { OutboundMessage } from "../conversation";
+import type { OutboundMessage, SessionUpdate } from "../conversation";
 
 /** Who holds the conversation. `until` ends a human's hold by itself on platforms with no hand-back signal. */
 export type HandoverState =
@@ -17,6 +17,14 @@ export interface ProcessedEntry {
   at: number;
   /** Omitted when trimmed to keep the item small; a redelivery then gets no messages. */
   messages?: OutboundMessage[];
+  /** The session update and next state the answer carried (platforms like Engage answer them too). */
+  applied?: AppliedReply;
+}
+
+/** The parts of a BotReply besides messages that a platform may need to repeat on a redelivery. */
+export interface AppliedReply {
+  session?: SessionUpdate;
+  nextDialogstate?: string;
 }
 
 export interface ReplySuggestion {

@@ -75,6 +75,18 @@ test("a signed message gets the greeting; a redelivery the same answer; a forged
   expect(garbage.json).toEqual({ error: "request body is not valid JSON" });
 });
 
+test("Engage API steps reach their action through serverless-offline's path parameters", async () => {
+  const { callEngage } = await import("../support/engage-client");
+  const body = { amount: 500, destination: "Elon Musk", accountType: "savings_account", transactionSuccess: "ok", transactionNoMoney: "no", userId: `e2e-${Date.now()}` };
+  const res = await callEngage(`${base}/engage/transfer`, { body });
+  expect(res.status).toBe(200);
+  expect(res.json).toEqual({ session: { namespace: "account", data: { limit: 0, amount: 4500 } }, action: { nextDialogstate: "ok" } });
+  const balance = await callEngage(`${base}/engage/balance?userId=${body.userId}&accountType=savings`, { method: "GET" });
+  expect(balance.json.session.data.amount).toBe(4500);
+  expect((await callEngage(`${base}/engage/transfer`, { body, token: "wrong" })).status).toBe(401);
+  expect(output).toContain("ENGAGE_API_TOKEN");
+});
+
 test("Ctrl-C stops the whole stack", async () => {
   process.kill(-child.pid!, "SIGINT");
   await exited;

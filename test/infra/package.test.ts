@@ -26,7 +26,7 @@ beforeAll(() => {
   );
   execFileSync(join(ROOT, "node_modules", ".bin", "serverless"), ["package", "--stage", "prod"], {
     cwd: ROOT,
-    env: { ...env, SLS_TELEMETRY_DISABLED: "1", BM_SIGNATURE_KEY: LEAK, BM_SIGNATURE_ENCODING: "hex-base64" },
+    env: { ...env, SLS_TELEMETRY_DISABLED: "1", BM_SIGNATURE_KEY: LEAK, BM_SIGNATURE_ENCODING: "hex-base64", ENGAGE_API_TOKEN: LEAK },
     stdio: "pipe",
     timeout: 230_000,
   });
@@ -36,7 +36,8 @@ beforeAll(() => {
   outputs = template.Outputs;
 }, 240_000);
 
-test.each(["POST /bm/webhook", "POST /bm/debug", "GET /health"])("route %s exists", (routeKey) => {
+const ENGAGE_ROUTES = ["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => `${m} /engage/{action}`);
+test.each(["POST /bm/webhook", "POST /bm/debug", "GET /health", ...ENGAGE_ROUTES])("route %s exists", (routeKey) => {
   const keys = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey);
   expect(keys).toContain(routeKey);
 });
@@ -56,6 +57,7 @@ test("every function runs nodejs22.x on arm64 with the table names as literal st
   expect(fns.map(([, f]) => f.Properties.Handler).sort()).toEqual([
     "functions/bm-debug.handler",
     "functions/bm-webhook.handler",
+    "functions/engage-api.handler",
     "functions/health.handler",
   ]);
   for (const [, fn] of fns) {
@@ -101,13 +103,15 @@ test("no secret is baked into the template", () => {
   for (const [, fn] of ofType("AWS::Lambda::Function")) {
     expect(fn.Properties.Environment.Variables.BM_SIGNATURE_KEY).toBe("");
     expect(fn.Properties.Environment.Variables.BM_SIGNATURE_ENCODING).toBe("");
+    expect(fn.Properties.Environment.Variables.ENGAGE_API_TOKEN).toBe("");
   }
   expect(templateText).not.toContain(LEAK);
   expect(templateText).not.toContain("local-bm-signature-key");
+  expect(templateText).not.toContain("local-engage-api-token");
 });
 
 test("outputs give the API base URL and the webhook URLs on the HttpApi", () => {
-  expect(Object.keys(outputs)).toEqual(expect.arrayContaining(["HttpApiUrl", "BmWebhookUrl", "BmDebugUrl"]));
+  expect(Object.keys(outputs)).toEqual(expect.arrayContaining(["HttpApiUrl", "BmWebhookUrl", "BmDebugUrl", "EngageApiUrl"]));
   expect(JSON.stringify(outputs.BmWebhookUrl!.Value)).toMatch(/"Ref":"HttpApi".*\/bm\/webhook/);
   expect(resources.HttpApi?.Type).toBe("AWS::ApiGatewayV2::Api");
 });

@@ -16,13 +16,13 @@ export interface LocalApi {
 export async function startLocalApi(routes: Record<string, Handler>): Promise<LocalApi> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const handler = routes[`${req.method} ${url.pathname}`];
-    if (!handler) {
+    const match = matchRoute(routes, req.method ?? "GET", url.pathname);
+    if (!match) {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "Not Found" }));
       return;
     }
     const body = await readBody(req);
-    const result = await handler(toEvent(req, url, body), {} as Context);
+    const result = await match.handler({ ...toEvent(req, url, body), ...(match.params ? { pathParameters: match.params } : {}) }, {} as Context);
     const structured = typeof result === "string" ? { statusCode: 200, body: result } : result;
     res.writeHead(structured.statusCode ?? 200, (structured.headers ?? {}) as Record<string, string>);
     res.end(structured.isBase64Encoded ? Buffer.from(structured.body ?? "", "base64") : (structured.body ?? ""));
@@ -33,6 +33,21 @@ export async function startLocalApi(routes: Record<string, Handler>): Promise<Lo
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Routes are "METHOD /path" with optional `{name}` segments, as in serverless.yml. */
+function matchRoute(routes: Record<string, Handler>, method: string, path: string) {
+  for (const [key, handler] of Object.entries(routes)) {
+    const [m, pattern] = key.split(" ");
+    if (m !== method) continue;
+    const names: string[] = [];
+    const regex = new RegExp(`^${pattern!.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), "([^/]+)"))}$`);
+    const found = regex.exec(path);
+    if (!found) continue;
+    const params = names.length ? Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(found[i + 1]!)])) : undefined;
+    return { handler, params };
+  }
+  return undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -1,0 +1,65 @@
+import * as z from "zod";
+import { defineAction, type ActionContext, type BotActions } from "../lib/engine/actions";
+import type { AccountStore, AccountType } from "./accounts";
+
+/**
+ * The example bank's Engage actions (POST/GET /engage/{action}), after the vendor's money-transfer
+ * example: Engage's API step sends session variables and dialog-state ids, we answer with the `account`
+ * namespace and the dialog state to jump to.
+ */
+const ACCOUNT_SYNONYMS: Record<string, AccountType> = {
+  savings_account: "savings",
+  savings: "savings",
+  saving: "savings",
+  regular_account: "regular",
+  regular: "regular",
+  current: "regular",
+  checking: "regular",
+};
+
+const accountType = z
+  .string({ error: "is required: savings_account or regular" })
+  .transform((value) => ACCOUNT_SYNONYMS[value.trim().toLowerCase()])
+  .refine((value): value is AccountType => value !== undefined, { error: "is unknown: use savings_account or regular" });
+
+const dialogStateId = z.coerce.string({ error: "is required: the id of a dialog state" }).min(1, { error: "is required: the id of a dialog state" });
+
+/** Whose accounts: the flow's userId, else its conversation key; the vendor's example has one global account set. */
+const ownerOf = (ctx: ActionContext) => ctx.userId ?? ctx.conversationKey ?? "engage-demo";
+
+export function createEngageActions({ accounts }: { accounts: AccountStore }): BotActions {
+  return {
+    transfer: defineAction({
+      input: z.object({
+        amount: z.coerce
+          .number({ error: "is required and must be a number" })
+          .positive({ error: "must be more than 0" })
+          .max(1_000_000, { error: "must be at most 1000000" }),
+        destination: z.coerce.string({ error: "is required" }).min(1, { error: "is required" }),
+        accountType,
+        transactionSuccess: dialogStateId,
+        transactionNoMoney: dialogStateId,
+      }),
+      run: async (input, ctx) => {
+        const outcome = await accounts.transfer(ownerOf(ctx), {
+          id: ctx.idempotencyKey,
+          account: input.accountType,
+          amount: Math.round(input.amount * 100) / 100,
+          destination: input.destination,
+        });
+        return {
+          session: { namespace: "account", data: { limit: outcome.limit, amount: outcome.balance } },
+          nextDialogstate: outcome.status === "done" ? input.transactionSuccess : input.transactionNoMoney,
+        };
+      },
+    }),
+
+    balance: defineAction({
+      input: z.object({ accountType: accountType.optional().default("regular") }),
+      run: async (input, ctx) => {
+        const account = (await accounts.accounts(ownerOf(ctx)))[input.accountType];
+        return { session: { namespace: "account", data: { limit: account.limit, amount: account.balance } } };
+      },
+    }),
+  };
+}
