@@ -154,6 +154,15 @@ describe("errors", () => {
     expect((await accounts.accounts(who)).savings.balance).toBe(5000);
   });
 
+  test("a deployed stage without ENGAGE_API_TOKEN refuses with 503, even with the local default token", async () => {
+    useRuntime(store.runtime({ env: { BOT_STAGE: "prod", ENGAGE_API_TOKEN: "" } }));
+    const who = user();
+    const res = await callEngage(url("transfer"), { body: seedBody(who) });
+    expect(res.status).toBe(503);
+    expect(res.json).toEqual({ error: "Sinch Engage is not configured on this stage" });
+    expect((await accounts.accounts(who)).savings.balance).toBe(5000);
+  });
+
   test("an unknown action gets 404 with a JSON error", async () => {
     const res = await callEngage(url("launchRocket"), { body: {} });
     expect(res.status).toBe(404);
