@@ -21,6 +21,9 @@ export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
     initial: "greeting",
     defaultState: "menu",
     route: (ctx) => {
+      const { message } = ctx.turn;
+      if (message.type === "event" && message.name === "welcome") return "greeting";
+      if (["picture", "video", "audio", "file", "fileList", "location"].includes(message.type)) return "attachment";
       if (/^agent$/i.test(ctx.text ?? "") || ctx.text === "AGENT") return "agent";
       if (/^(hi|hello|menu|start)$/i.test(ctx.text ?? "")) return "greeting";
       return undefined;
@@ -128,6 +131,19 @@ export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
         ],
         nextDialogstate: "menu",
       }),
+
+      attachment: (ctx): BotReply => {
+        const { message } = ctx.turn;
+        const what =
+          message.type === "location"
+            ? `your location (${message.latitude}, ${message.longitude})`
+            : message.type === "fileList"
+              ? `${message.files.length} files`
+              : "media" in message
+                ? `your ${message.type} "${message.media.name ?? "attachment"}"`
+                : "your attachment";
+        return { messages: [say(`Thanks, I received ${what}. An agent will look at it if needed.`, menu)], nextDialogstate: "menu" };
+      },
 
       agent: (): BotReply => ({
         messages: [say("I'm handing you over to a colleague. A human agent will answer here shortly.")],

@@ -8,6 +8,7 @@ import * as z from "zod";
 const LOCAL_SECRETS = {
   BM_SIGNATURE_KEY: "local-bm-signature-key",
   ENGAGE_API_TOKEN: "local-engage-api-token",
+  KOMMUNICATE_WEBHOOK_SECRET: "local-kommunicate-webhook-secret",
 } as const;
 
 const intFrom = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -26,6 +27,16 @@ const Settings = z.object({
     .string()
     .default("sessionId,conversationId,userId")
     .transform((v) => v.split(",").map((k) => k.trim()).filter(Boolean)),
+  KOMMUNICATE_WEBHOOK_HEADER: z.string().min(1).default("x-webhook-secret"),
+  KOMMUNICATE_WEBHOOK_SECRET: z.string().optional(),
+  /** Answer Kommunicate within this budget (its timeout is 30 s, API Gateway's 29 s); later, a holding message. */
+  KOMMUNICATE_REPLY_BUDGET_MS: intFrom(20_000),
+  KOMMUNICATE_HOLDING_MESSAGE: z.string().min(1).default("One moment please, I'm still working on your answer."),
+  /** Optional: Kommunicate's Platform API, to push late answers into the conversation. */
+  KOMMUNICATE_API_KEY: z.string().optional(),
+  KOMMUNICATE_API_BASE: z.url().default("https://services.kommunicate.io"),
+  /** The deployed job queue (SQS FIFO); unset locally, where jobs run in-process. */
+  JOBS_QUEUE_URL: z.string().optional(),
   /** How long the bot stays silent after a handover on platforms without a hand-back signal. */
   HANDOVER_QUIET_MINUTES: intFrom(30),
   SESSION_TTL_DAYS: intFrom(30),

@@ -4,7 +4,14 @@ import { settings as readSettings, type Settings } from "./config";
 import type { BotActions } from "./engine/actions";
 import type { Bot } from "./engine/bot";
 import type { EngineDeps } from "./engine/run-turn";
+import { jobHandlers } from "./jobs/handlers";
+import type { JobQueue } from "./jobs/job";
+import { LocalJobQueue } from "./jobs/local-queue";
+import { SqsJobQueue } from "./jobs/sqs-queue";
+import { runJob } from "./jobs/worker";
+import { logger } from "./log";
 import { createDocumentClient } from "./session/dynamo";
+import { StoreUnavailableError } from "./session/errors";
 import { EventStore } from "./session/events";
 import { SessionStore } from "./session/store";
 
@@ -21,9 +28,11 @@ export interface Runtime {
   bot: Bot;
   actions: BotActions;
   engine: EngineDeps;
+  /** Out-of-band work: SQS in a deployment, in-process on the local stack. */
+  jobs: JobQueue;
 }
 
-export function createRuntime(overrides: Partial<Pick<Runtime, "settings" | "clock" | "doc" | "bot" | "actions">> = {}): Runtime {
+export function createRuntime(overrides: Partial<Pick<Runtime, "settings" | "clock" | "doc" | "bot" | "actions" | "jobs">> = {}): Runtime {
   const settings = overrides.settings ?? readSettings();
   const clock = overrides.clock ?? Date.now;
   const doc = overrides.doc ?? createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB);
@@ -43,7 +52,29 @@ export function createRuntime(overrides: Partial<Pick<Runtime, "settings" | "clo
       dedupeMs: settings.DEDUPE_TTL_HOURS * 3_600_000,
     },
   };
-  return { settings, clock, doc, sessions, events, bot, actions, engine };
+  const rt: Runtime = { settings, clock, doc, sessions, events, bot, actions, engine, jobs: undefined as never };
+  rt.jobs = overrides.jobs ?? createJobQueue(rt);
+  return rt;
+}
+
+function createJobQueue(rt: Runtime): JobQueue {
+  const url = rt.settings.JOBS_QUEUE_URL;
+  // serverless-offline passes a `{ Ref: … }` environment value as "[object Object]": only a real URL counts.
+  if (url?.startsWith("https://")) return new SqsJobQueue(url);
+  if (!rt.settings.isLocal) {
+    return {
+      enqueue: async () => {
+        throw new StoreUnavailableError("enqueue job", new Error(`JOBS_QUEUE_URL is not set on stage "${rt.settings.BOT_STAGE}"`));
+      },
+    };
+  }
+  return new LocalJobQueue(
+    (job) => runJob(rt, jobHandlers, job),
+    async (job, error) => {
+      logger.error("job failed for good: recorded in the events table", { kind: job.kind, error: String(error) });
+      await rt.events.record({ pk: "jobs#dead-letter", type: "job.dead_letter", platform: job.kind.split(".")[0] ?? "jobs", data: { job: { ...job }, error: String(error) } }, rt.clock());
+    },
+  );
 }
 
 let current: Runtime | undefined;

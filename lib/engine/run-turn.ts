@@ -10,7 +10,7 @@ import type { SessionStore } from "../session/store";
 import type { Bot, DialogContext } from "./bot";
 import { currentHandover, startHandover, withHuman } from "./handover";
 import { fillPlaceholders } from "./placeholders";
-import { validateReply } from "./validate-reply";
+import { appliedOf, validateReply } from "./validate-reply";
 import { offeredSuggestions, resolveSuggestionReply } from "./suggestion-replies";
 
 export interface EngineDeps {
@@ -40,7 +40,7 @@ export interface TurnOptions {
 
 export type TurnOutcome =
   /** The bot answered (messages may be empty). */
-  | { kind: "answered"; messages: OutboundMessage[]; applied: AppliedReply; session: Session; handoverStarted: boolean }
+  | { kind: "answered"; messages: OutboundMessage[]; applied: AppliedReply; session: Session }
   /** This message id was processed before: the recorded answer, nothing written. */
   | { kind: "duplicate"; messages: OutboundMessage[]; applied: AppliedReply; session: Session }
   /** A human holds the conversation: the bot stays silent. */
@@ -79,7 +79,7 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
       await recordHandoverChange(deps, turn, session.handover, next.handover, now);
       return decided.kind === "silent"
         ? { kind: "silent", messages: [], applied: {}, session: next }
-        : { kind: "answered", messages: decided.messages, applied: decided.applied, session: next, handoverStarted: decided.handoverStarted };
+        : { kind: "answered", messages: decided.messages, applied: decided.applied, session: next };
     }
     logger.debug("session version conflict, rerunning turn", { attempt, conversationId: turn.conversationId });
     await sleep(backoffMs(attempt));
@@ -92,7 +92,6 @@ interface Decision {
   messages: OutboundMessage[];
   applied: AppliedReply;
   session: Session;
-  handoverStarted: boolean;
 }
 
 /** Runs the bot (or stays silent for a human) and applies its reply in Engage's order. */
@@ -101,7 +100,7 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
   const userLine: HistoryEntry = { role: "user", text: describeInbound(turn.message), at: now };
   // A human holds the chat: the bot stays silent. Direct actions (options.respond) are business calls, not chat: they run.
   if (withHuman(handover) && !options.respond) {
-    return { kind: "silent", messages: [], applied: {}, handoverStarted: false, session: { ...session, handover, history: [...session.history, userLine] } };
+    return { kind: "silent", messages: [], applied: {}, session: { ...session, handover, history: [...session.history, userLine] } };
   }
 
   const message = resolveSuggestionReply(turn.message, session.lastSuggestions);
@@ -125,11 +124,7 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
   return {
     kind: "answered",
     messages,
-    applied: {
-      ...(reply.session ? { session: reply.session } : {}),
-      ...(reply.nextDialogstate ? { nextDialogstate: reply.nextDialogstate } : {}),
-    },
-    handoverStarted: reply.handover !== undefined,
+    applied: appliedOf(reply),
     session: {
       ...rest,
       namespaces,
@@ -177,4 +172,4 @@ async function recordHandoverChange(deps: EngineDeps, turn: Turn, before: Handov
   }
 }
 
-const isEmpty = (applied: AppliedReply) => applied.session === undefined && applied.nextDialogstate === undefined;
+const isEmpty = (applied: AppliedReply) => Object.keys(applied).length === 0;

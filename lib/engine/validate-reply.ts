@@ -1,4 +1,5 @@
 import { BotReply } from "../conversation";
+import type { AppliedReply } from "../session/session";
 
 export class BotReplyError extends Error {
   constructor(message: string) {
@@ -12,4 +13,13 @@ export function validateReply(raw: unknown): BotReply {
   const parsed = BotReply.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new BotReplyError(`the bot answered an invalid reply: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+}
+
+/** A reply's parts besides messages (recorded with the message id, so a redelivery can repeat them). */
+export function appliedOf(reply: BotReply): AppliedReply {
+  return {
+    ...(reply.session ? { session: reply.session } : {}),
+    ...(reply.nextDialogstate ? { nextDialogstate: reply.nextDialogstate } : {}),
+    ...(reply.handover ? { handover: reply.handover } : {}),
+  };
 }

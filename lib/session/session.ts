@@ -1,4 +1,4 @@
-import type { OutboundMessage, SessionUpdate } from "../conversation";
+import type { HandoverRequest, OutboundMessage, SessionUpdate } from "../conversation";
 
 /** Who holds the conversation. `until` ends a human's hold by itself on platforms with no hand-back signal. */
 export type HandoverState =
@@ -25,6 +25,7 @@ export interface ProcessedEntry {
 export interface AppliedReply {
   session?: SessionUpdate;
   nextDialogstate?: string;
+  handover?: HandoverRequest;
 }
 
 export interface ReplySuggestion {

@@ -26,7 +26,7 @@ beforeAll(() => {
   );
   execFileSync(join(ROOT, "node_modules", ".bin", "serverless"), ["package", "--stage", "prod"], {
     cwd: ROOT,
-    env: { ...env, SLS_TELEMETRY_DISABLED: "1", BM_SIGNATURE_KEY: LEAK, BM_SIGNATURE_ENCODING: "hex-base64", ENGAGE_API_TOKEN: LEAK },
+    env: { ...env, SLS_TELEMETRY_DISABLED: "1", BM_SIGNATURE_KEY: LEAK, BM_SIGNATURE_ENCODING: "hex-base64", ENGAGE_API_TOKEN: LEAK, KOMMUNICATE_WEBHOOK_SECRET: LEAK, KOMMUNICATE_API_KEY: LEAK },
     stdio: "pipe",
     timeout: 230_000,
   });
@@ -37,7 +37,7 @@ beforeAll(() => {
 }, 240_000);
 
 const ENGAGE_ROUTES = ["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => `${m} /engage/{action}`);
-test.each(["POST /bm/webhook", "POST /bm/debug", "GET /health", ...ENGAGE_ROUTES])("route %s exists", (routeKey) => {
+test.each(["POST /bm/webhook", "POST /bm/debug", "GET /health", "POST /kommunicate/webhook", ...ENGAGE_ROUTES])("route %s exists", (routeKey) => {
   const keys = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey);
   expect(keys).toContain(routeKey);
 });
@@ -59,6 +59,8 @@ test("every function runs nodejs22.x on arm64 with the table names as literal st
     "functions/bm-webhook.handler",
     "functions/engage-api.handler",
     "functions/health.handler",
+    "functions/job-worker.handler",
+    "functions/kommunicate-webhook.handler",
   ]);
   for (const [, fn] of fns) {
     expect(fn.Properties.Runtime).toBe("nodejs22.x");
@@ -71,7 +73,7 @@ test("every function runs nodejs22.x on arm64 with the table names as literal st
   }
 });
 
-test("IAM allows only the DynamoDB item calls the functions make on the two tables (plus the logs osls adds)", () => {
+test("IAM allows only the DynamoDB item calls on the two tables and the job queue's calls on it (plus logs)", () => {
   const roles = ofType("AWS::IAM::Role");
   expect(roles).toHaveLength(1);
   const role = roles[0]![1].Properties;
@@ -80,6 +82,7 @@ test("IAM allows only the DynamoDB item calls the functions make on the two tabl
   const statements = role.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
   const logActions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"];
   const dynamoActions = ["dynamodb:GetItem", "dynamodb:PutItem"];
+  const sqsActions = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
   const granted = new Set<string>();
   for (const s of statements) {
     expect(s.Effect).toBe("Allow");
@@ -91,6 +94,10 @@ test("IAM allows only the DynamoDB item calls the functions make on the two tabl
     if (actions.some((a) => a.startsWith("dynamodb:"))) {
       expect([...actions].sort()).toEqual(dynamoActions);
       expect(res).toEqual([{ "Fn::GetAtt": ["SessionsTable", "Arn"] }, { "Fn::GetAtt": ["EventsTable", "Arn"] }]);
+    } else if (actions.some((a) => a.startsWith("sqs:"))) {
+      // Send (our statement) and the worker's receive/delete (added by the sqs event), on the job queue only.
+      for (const a of actions) expect(sqsActions).toContain(a);
+      expect(res).toEqual([{ "Fn::GetAtt": ["JobsQueue", "Arn"] }]);
     } else {
       for (const a of actions) expect(logActions).toContain(a);
       for (const r of res) expect(JSON.stringify(r)).toContain(":log-group:/aws/lambda/onebot-prod");
@@ -104,6 +111,8 @@ test("no secret is baked into the template", () => {
     expect(fn.Properties.Environment.Variables.BM_SIGNATURE_KEY).toBe("");
     expect(fn.Properties.Environment.Variables.BM_SIGNATURE_ENCODING).toBe("");
     expect(fn.Properties.Environment.Variables.ENGAGE_API_TOKEN).toBe("");
+    expect(fn.Properties.Environment.Variables.KOMMUNICATE_WEBHOOK_SECRET).toBe("");
+    expect(fn.Properties.Environment.Variables.KOMMUNICATE_API_KEY).toBe("");
   }
   expect(templateText).not.toContain(LEAK);
   expect(templateText).not.toContain("local-bm-signature-key");
@@ -111,9 +120,24 @@ test("no secret is baked into the template", () => {
 });
 
 test("outputs give the API base URL and the webhook URLs on the HttpApi", () => {
-  expect(Object.keys(outputs)).toEqual(expect.arrayContaining(["HttpApiUrl", "BmWebhookUrl", "BmDebugUrl", "EngageApiUrl"]));
+  expect(Object.keys(outputs)).toEqual(expect.arrayContaining(["HttpApiUrl", "BmWebhookUrl", "BmDebugUrl", "EngageApiUrl", "KommunicateWebhookUrl", "JobsDeadLetterQueueUrl"]));
   expect(JSON.stringify(outputs.BmWebhookUrl!.Value)).toMatch(/"Ref":"HttpApi".*\/bm\/webhook/);
   expect(resources.HttpApi?.Type).toBe("AWS::ApiGatewayV2::Api");
+});
+
+test("the job queue is FIFO, feeds the worker with partial-batch failures, and dead-letters after 5 tries", () => {
+  const queue = resources.JobsQueue!.Properties;
+  expect(queue.FifoQueue).toBe(true);
+  expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { "Fn::GetAtt": ["JobsDeadLetterQueue", "Arn"] }, maxReceiveCount: 5 });
+  expect(resources.JobsDeadLetterQueue!.Properties.FifoQueue).toBe(true);
+  const [[, mapping]] = ofType("AWS::Lambda::EventSourceMapping") as [[string, Resource]];
+  expect(mapping.Properties.EventSourceArn).toEqual({ "Fn::GetAtt": ["JobsQueue", "Arn"] });
+  expect(mapping.Properties.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+  const worker = ofType("AWS::Lambda::Function").find(([, f]) => f.Properties.Handler === "functions/job-worker.handler")![1];
+  expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * worker.Properties.Timeout);
+  for (const [, fn] of ofType("AWS::Lambda::Function")) {
+    expect(fn.Properties.Environment.Variables.JOBS_QUEUE_URL).toEqual({ Ref: "JobsQueue" });
+  }
 });
 
 test("each function zip is under 1 MB", () => {

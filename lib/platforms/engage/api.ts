@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Turn } from "../../conversation";
 import type { ActionContext, BotAction } from "../../engine/actions";
 import { runTurn } from "../../engine/run-turn";
-import { validateReply } from "../../engine/validate-reply";
+import { appliedOf, validateReply } from "../../engine/validate-reply";
 import { parseWith } from "../../http/body";
 import { notFound } from "../../http/errors";
 import type { WebhookEvent } from "../../http/middlewares";
@@ -59,7 +59,7 @@ export async function answerEngage(rt: Runtime, event: WebhookEvent): Promise<En
   } else {
     const reply = validateReply(await action.run(parsed, context({}, `engage#${messageId}`)));
     messages = reply.messages ?? [];
-    applied = { ...(reply.session ? { session: reply.session } : {}), ...(reply.nextDialogstate ? { nextDialogstate: reply.nextDialogstate } : {}) };
+    applied = appliedOf(reply);
     logger.info("action answered", { outcome: "stateless" });
   }
 

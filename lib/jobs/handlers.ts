@@ -1,0 +1,7 @@
+import { deliverKommunicateLateReply, KOMMUNICATE_LATE_REPLY } from "../platforms/kommunicate/late-reply";
+import type { JobHandler } from "./worker";
+
+/** Every kind of out-of-band work, by job kind. A platform with async work adds its handler here. */
+export const jobHandlers: Readonly<Record<string, JobHandler>> = {
+  [KOMMUNICATE_LATE_REPLY]: deliverKommunicateLateReply,
+};

@@ -1,0 +1,17 @@
+/**
+ * Work finished out of band: a late Kommunicate reply today, TwoWay and LivePerson deliveries next.
+ * Jobs of one `group` run in order (an SQS FIFO message group per conversation); `dedupeId` makes a
+ * re-enqueue of the same work a no-op within the queue's deduplication window.
+ */
+export interface Job {
+  kind: string;
+  /** Serialisation group: a conversation key such as `kommunicate#<groupId>`. */
+  group: string;
+  /** Same id, same work: e.g. the platform's message id. */
+  dedupeId: string;
+  payload: Record<string, unknown>;
+}
+
+export interface JobQueue {
+  enqueue(job: Job): Promise<void>;
+}

@@ -1,0 +1,51 @@
+import { logger } from "../log";
+import { backoffMs, sleep } from "../session/backoff";
+import type { Job, JobQueue } from "./job";
+
+/**
+ * The local stack's queue: runs the same worker code in-process, jobs of one group in order, with the
+ * retries SQS would give; a job that keeps failing goes to `deadLetter` (the events table), like the DLQ.
+ */
+export class LocalJobQueue implements JobQueue {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly work: (job: Job) => Promise<void>,
+    private readonly deadLetter: (job: Job, error: unknown) => Promise<void>,
+    private readonly maxAttempts = 5,
+  ) {}
+
+  async enqueue(job: Job): Promise<void> {
+    const id = `${job.kind}#${job.dedupeId}`;
+    if (this.seen.has(id)) return; // FIFO deduplication
+    this.seen.add(id);
+    const previous = this.chains.get(job.group) ?? Promise.resolve();
+    const next = previous.then(() => this.run(job));
+    this.chains.set(job.group, next);
+    void next.finally(() => {
+      if (this.chains.get(job.group) === next) this.chains.delete(job.group);
+    });
+  }
+
+  /** Resolves when every job enqueued so far has finished (tests and graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  private async run(job: Job): Promise<void> {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      try {
+        await this.work(job);
+        return;
+      } catch (err) {
+        logger.warn("job failed", { kind: job.kind, attempt, error: String(err) });
+        if (attempt === this.maxAttempts) {
+          await this.deadLetter(job, err).catch((e) => logger.error("dead letter not recorded", { error: String(e) }));
+          return;
+        }
+        await sleep(backoffMs(attempt));
+      }
+    }
+  }
+}

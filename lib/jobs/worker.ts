@@ -1,0 +1,18 @@
+import type { Runtime } from "../runtime";
+import type { Job } from "./job";
+
+/** What a platform registers to finish its out-of-band work. Throwing makes the queue retry (then dead-letter). */
+export type JobHandler = (rt: Runtime, payload: Record<string, unknown>) => Promise<void>;
+
+export class UnknownJobError extends Error {
+  constructor(kind: string) {
+    super(`no handler for job kind "${kind}"`);
+    this.name = "UnknownJobError";
+  }
+}
+
+export async function runJob(rt: Runtime, handlers: Readonly<Record<string, JobHandler>>, job: Job): Promise<void> {
+  const handler = Object.hasOwn(handlers, job.kind) ? handlers[job.kind] : undefined;
+  if (!handler) throw new UnknownJobError(job.kind);
+  await handler(rt, job.payload);
+}

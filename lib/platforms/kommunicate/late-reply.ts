@@ -1,0 +1,43 @@
+import type { Turn } from "../../conversation";
+import type { JobHandler } from "../../jobs/worker";
+import { logger } from "../../log";
+import { KommunicateClient } from "./client";
+import { kommunicateAnswer, runKommunicateTurn } from "./turn";
+
+export const KOMMUNICATE_LATE_REPLY = "kommunicate.late-reply";
+
+export interface LateReplyPayload extends Record<string, unknown> {
+  turn: Turn;
+  botId?: string;
+}
+
+/**
+ * A turn that missed the webhook's budget (the user got the holding message). Runs the turn to its end:
+ * if the webhook's own run already recorded it, this is a duplicate and costs one read. Then delivers the
+ * answer through the Platform API when KOMMUNICATE_API_KEY is set; either way it is recorded in the
+ * session (processed answers) and in the events table, never lost.
+ */
+export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
+  const { turn, botId } = payload as LateReplyPayload;
+  const outcome = await runKommunicateTurn(rt, turn);
+  const { messages } = kommunicateAnswer(outcome);
+  const apiKey = rt.settings.KOMMUNICATE_API_KEY;
+  if (apiKey && messages.length) {
+    const client = new KommunicateClient(rt.settings.KOMMUNICATE_API_BASE, apiKey);
+    for (const message of messages) await client.send(turn.conversationId, message, botId);
+  }
+  const delivered = Boolean(apiKey) && messages.length > 0;
+  await rt.events.record(
+    {
+      pk: `conv#kommunicate#${turn.conversationId}`,
+      type: delivered ? "kommunicate.late_reply_sent" : "kommunicate.late_reply_recorded",
+      platform: "kommunicate",
+      conversationId: turn.conversationId,
+      data: { messageId: turn.messageId, messages },
+    },
+    rt.clock(),
+  );
+  if (!delivered && messages.length) {
+    logger.warn("late Kommunicate answer recorded but not pushed: set KOMMUNICATE_API_KEY to deliver late answers", { messageId: turn.messageId });
+  }
+};

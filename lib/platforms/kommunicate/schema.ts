@@ -1,0 +1,145 @@
+/**
+ * zod schemas for what Kommunicate POSTs to our custom-bot webhook (notes §2).
+ * Every object is loose (unknown fields kept). Ids may arrive as JSON numbers and are turned into
+ * strings; `metadata` and `KM_CHAT_CONTEXT` may arrive as JSON strings (the web widget does that).
+ */
+import * as z from "zod";
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A JSON string holding an object → that object; anything else (bad JSON, arrays, scalars) → undefined. */
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isPlainObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A JSON number used as an id → its decimal digits. Integers go through BigInt so that large values
+ * never turn into exponent notation (1e21 → "1000000000000000000000"); digits beyond 2^53 are already
+ * gone after JSON.parse and cannot be recovered here.
+ */
+function numberToId(value: number): string {
+  return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+}
+
+/** Strings, with a bare finite JSON number accepted and stringified (ids, codes, sources). */
+const stringish = z.preprocess(
+  (value) => (typeof value === "number" && Number.isFinite(value) ? numberToId(value) : value),
+  z.string(),
+);
+
+/** Accepts a number or a numeric string ("20480", "52.37"). */
+const numeric = z.preprocess((value) => {
+  if (typeof value === "string" && value.trim() !== "") return Number(value);
+  return value;
+}, z.number());
+
+/** A number when it is one (or a numeric string); anything unusable becomes undefined instead of an error. */
+const lenientNumber = numeric.optional().catch(undefined);
+/** A string when it is one; anything else becomes undefined instead of an error. */
+const lenientString = z.string().optional().catch(undefined);
+
+/** A JSON object, or a string holding one; anything else becomes undefined. */
+const lenientObject = z
+  .preprocess(
+    (value) => (typeof value === "string" ? parseJsonObject(value) : value),
+    z.record(z.string(), z.unknown()).optional(),
+  )
+  .catch(undefined);
+
+export const KmAttachmentPayload = z.looseObject({
+  name: lenientString,
+  url: lenientString,
+  size: lenientNumber,
+  lat: lenientNumber,
+  lon: lenientNumber,
+});
+export type KmAttachmentPayload = z.infer<typeof KmAttachmentPayload>;
+
+/** One entry of `KM_CHAT_CONTEXT.attachments`: `type` is a MIME type or `"location"`. */
+export const KmAttachment = z.looseObject({
+  type: z.string(),
+  payload: KmAttachmentPayload,
+});
+export type KmAttachment = z.infer<typeof KmAttachment>;
+export type KmAttachmentInput = z.input<typeof KmAttachment>;
+
+/** Keeps the attachments that parse and drops the others: one odd entry must not hide the rest. */
+const attachmentList = z.array(z.unknown()).transform((items) =>
+  items.flatMap((item) => {
+    const parsed = KmAttachment.safeParse(item);
+    return parsed.success ? [parsed.data] : [];
+  }),
+);
+
+/**
+ * `metadata.KM_CHAT_CONTEXT`: locale, form data, attachments and any custom context. Every field is
+ * lenient: a malformed field is dropped, it never rejects the context (or the request).
+ */
+export const KmChatContext = z.looseObject({
+  kmUserLocale: lenientString,
+  kmUserLanguageCode: lenientString,
+  formData: lenientObject,
+  attachments: attachmentList.optional().catch(undefined),
+});
+export type KmChatContext = z.infer<typeof KmChatContext>;
+export type KmChatContextInput = z.input<typeof KmChatContext>;
+
+/**
+ * `metadata`: an object, or a JSON string holding one. A blank string or null counts as absent;
+ * any other string that is not a JSON object is an issue at path `metadata`.
+ */
+const Metadata = z
+  .preprocess((value, ctx) => {
+    if (value === null) return undefined;
+    if (typeof value !== "string") return value;
+    if (value.trim() === "") return undefined;
+    const parsed = parseJsonObject(value);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: "custom", message: "metadata is a string but not a JSON object" });
+      return value;
+    }
+    return parsed;
+  }, z.record(z.string(), z.unknown()).optional())
+  .optional();
+
+/** The request POSTed to `/kommunicate/webhook` for every message (and event) sent to the bot. */
+export const KommunicateWebhookRequest = z.looseObject({
+  botId: stringish.nullish(),
+  /** Unique message id: our dedupe key. */
+  key: z.string().min(1),
+  from: stringish.nullish(),
+  /** Absent or "" on events. */
+  message: z.string().nullish(),
+  /** Conversation id: always a string, even when Kommunicate sends a number. */
+  groupId: stringish.pipe(z.string().min(1)),
+  metadata: Metadata,
+  contentType: stringish.nullish(),
+  applicationKey: stringish.nullish(),
+  source: stringish.nullish(),
+  /** `WELCOME`, `KOMMUNICATE_MEDIA_EVENT`, …; "" or absent for plain messages. */
+  eventName: z.string().nullish(),
+  /** Epoch milliseconds. */
+  createdAt: numeric.nullish(),
+});
+export type KommunicateWebhookRequest = z.infer<typeof KommunicateWebhookRequest>;
+/** What a fixture or simulator may send (numbers as strings, metadata as a JSON string, …). */
+export type KommunicateWebhookRequestInput = z.input<typeof KommunicateWebhookRequest>;
+
+/**
+ * The parsed `KM_CHAT_CONTEXT` of a request's metadata, whether it came as an object or as a JSON
+ * string. Absent, unparseable or not an object → undefined. Never throws.
+ */
+export function chatContext(metadata: Record<string, unknown> | null | undefined): KmChatContext | undefined {
+  const raw = metadata?.KM_CHAT_CONTEXT;
+  const value = typeof raw === "string" ? parseJsonObject(raw) : raw;
+  if (!isPlainObject(value)) return undefined;
+  const parsed = KmChatContext.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,55 @@
+import { parseWith } from "../../http/body";
+import { serviceUnavailable, unauthorized } from "../../http/errors";
+import type { WebhookEvent } from "../../http/middlewares";
+import { logger } from "../../log";
+import type { Runtime } from "../../runtime";
+import { KOMMUNICATE_LATE_REPLY, type LateReplyPayload } from "./late-reply";
+import type { KommunicateMessage } from "./render";
+import { kommunicateToTurn } from "./inbound";
+import { KommunicateWebhookRequest } from "./schema";
+import { kommunicateAnswer, runKommunicateTurn } from "./turn";
+import { verifyKommunicateHeader } from "./verify";
+
+/** The header the admin configured in Kommunicate's bot integration; a deployed stage without a secret refuses. */
+export function verifyKommunicateRequest(rt: Runtime, event: WebhookEvent): void {
+  const { KOMMUNICATE_WEBHOOK_SECRET: secret, KOMMUNICATE_WEBHOOK_HEADER: name } = rt.settings;
+  if (!secret) {
+    logger.error(`KOMMUNICATE_WEBHOOK_SECRET is not set on stage "${rt.settings.BOT_STAGE}": refusing Kommunicate requests`);
+    throw serviceUnavailable("Kommunicate is not configured on this stage");
+  }
+  if (!verifyKommunicateHeader(event, name, secret)) throw unauthorized(`missing or invalid ${name} header`);
+}
+
+const LATE = Symbol("late");
+
+/**
+ * One message to the bot. Kommunicate waits for the answer (30 s in its older docs), so the turn gets
+ * KOMMUNICATE_REPLY_BUDGET_MS: past it, the user gets a holding message and the turn is finished by a job
+ * (which records the answer and pushes it when the Platform API is configured).
+ */
+export async function answerKommunicate(rt: Runtime, body: unknown): Promise<KommunicateMessage[]> {
+  const request = parseWith(KommunicateWebhookRequest, body, "Kommunicate webhook");
+  const turn = kommunicateToTurn(request, rt.clock());
+  logger.appendKeys({ conversationId: turn.conversationId, messageId: turn.messageId });
+
+  const running = runKommunicateTurn(rt, turn);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof LATE>((resolve) => {
+    timer = setTimeout(() => resolve(LATE), rt.settings.KOMMUNICATE_REPLY_BUDGET_MS);
+  });
+  const outcome = await Promise.race([running, late]).finally(() => clearTimeout(timer));
+
+  if (outcome === LATE) {
+    // The run goes on while this process lives; the job makes sure it finishes even if it does not.
+    running.catch((err: unknown) => logger.warn("late turn failed in the webhook; the job reruns it", { error: String(err) }));
+    const payload: LateReplyPayload = { turn, ...(request.botId ? { botId: request.botId } : {}) };
+    await rt.jobs.enqueue({ kind: KOMMUNICATE_LATE_REPLY, group: `kommunicate#${turn.conversationId}`, dedupeId: turn.messageId, payload });
+    logger.warn("reply budget exceeded: holding message sent, the answer follows out of band", { budgetMs: rt.settings.KOMMUNICATE_REPLY_BUDGET_MS });
+    return [{ message: rt.settings.KOMMUNICATE_HOLDING_MESSAGE }];
+  }
+
+  const { messages, degradations } = kommunicateAnswer(outcome);
+  if (degradations.length) logger.warn("reply adapted for Kommunicate", { degradations });
+  logger.info("turn answered", { outcome: outcome.kind, messages: messages.length, version: outcome.session.version });
+  return messages;
+}

@@ -1,0 +1,173 @@
+import { handler as kommunicateWebhook } from "../../functions/kommunicate-webhook";
+import { localSecrets } from "../../lib/config";
+import { say } from "../../lib/conversation";
+import { defineBot } from "../../lib/engine/bot";
+import type { LocalJobQueue } from "../../lib/jobs/local-queue";
+import { useRuntime, type Runtime } from "../../lib/runtime";
+import {
+  kmImageRequest,
+  kmLocationRequest,
+  kmStringContextMediaRequest,
+  kmTextRequest,
+  kmWelcomeRequest,
+  KM_IMAGE_ATTACHMENT,
+} from "../platforms/kommunicate/fixtures";
+import { startLocalApi, type LocalApi } from "../support/api-gateway";
+import { startRecordingServer } from "../support/recording-server";
+import { startTestStore, type TestStore } from "../support/local-dynamo";
+
+/** Kommunicate's custom bot webhook over real HTTP on loopback, sessions in the embedded DynamoDB. */
+let store: TestStore;
+let api: LocalApi;
+let rt: Runtime;
+let n = 0;
+const group = () => `km-${++n}-${Math.random().toString(36).slice(2, 7)}`;
+
+beforeAll(async () => {
+  store = await startTestStore();
+  api = await startLocalApi({ "POST /kommunicate/webhook": kommunicateWebhook as never });
+});
+beforeEach(() => {
+  rt = store.runtime();
+  useRuntime(rt);
+});
+afterAll(async () => {
+  useRuntime(undefined);
+  await api.close();
+  await store.close();
+});
+
+async function post(body: unknown, headers: Record<string, string> = { "x-webhook-secret": localSecrets.KOMMUNICATE_WEBHOOK_SECRET }) {
+  const started = Date.now();
+  const res = await fetch(`${api.url}/kommunicate/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as any, ms: Date.now() - started };
+}
+
+test("WELCOME gets the greeting with suggested replies (templateId 6)", async () => {
+  const res = await post(kmWelcomeRequest({ groupId: group(), key: "w1" }));
+  expect(res.status).toBe(200);
+  expect(res.json).toEqual([
+    {
+      message: "Hi there! I'm the ACME Bank assistant. What can I do for you?",
+      metadata: {
+        contentType: "300",
+        templateId: "6",
+        payload: [
+          { title: "Balance", message: "BALANCE" },
+          { title: "Transfer", message: "TRANSFER" },
+          { title: "Agent", message: "AGENT" },
+          { title: "Products", message: "PRODUCTS" },
+        ],
+      },
+    },
+  ]);
+});
+
+test("'agent' answers with KM_ASSIGN_TO, and the next user message gets []", async () => {
+  const groupId = group();
+  await post(kmWelcomeRequest({ groupId, key: `${groupId}-0` }));
+  const handover = await post(kmTextRequest("Agent", { groupId, key: `${groupId}-1` }));
+  expect(handover.json).toEqual([{ message: expect.stringMatching(/human agent/), metadata: { KM_ASSIGN_TO: "" } }]);
+  const next = await post(kmTextRequest("hello?", { groupId, key: `${groupId}-2` }));
+  expect(next.json).toEqual([]);
+  expect((await rt.sessions.load("kommunicate", groupId, Date.now()))!.handover.status).toBe("human");
+});
+
+test("a media event reaches the bot as a picture, a location as a location, KM_CHAT_CONTEXT as a string too", async () => {
+  const picture = await post(kmImageRequest({ groupId: group(), key: "m1" }));
+  expect(picture.json[0].message).toBe('Thanks, I received your picture "receipt.png". An agent will look at it if needed.');
+  const location = await post(kmLocationRequest({ groupId: group(), key: "m2" }));
+  expect(location.json[0].message).toBe("Thanks, I received your location (52.37, 4.89). An agent will look at it if needed.");
+  const asString = await post(kmStringContextMediaRequest([KM_IMAGE_ATTACHMENT], { groupId: group(), key: "m3" }));
+  expect(asString.json[0].message).toMatch(/your picture "receipt.png"/);
+});
+
+test("the same key twice gives the same answer and one state change", async () => {
+  const groupId = group();
+  const request = kmTextRequest("Balance", { groupId, key: "dup-key" });
+  const first = await post(request);
+  const again = await post(request);
+  expect(again.json).toEqual(first.json);
+  expect((await rt.sessions.load("kommunicate", groupId, Date.now()))!.version).toBe(1);
+});
+
+test("a wrong or missing header gets 401; the header name is configurable", async () => {
+  expect((await post(kmTextRequest("hi", { groupId: group() }), { "x-webhook-secret": "nope" })).status).toBe(401);
+  const missing = await post(kmTextRequest("hi", { groupId: group() }), {});
+  expect(missing).toMatchObject({ status: 401, json: { error: "missing or invalid x-webhook-secret header" } });
+  useRuntime(store.runtime({ env: { KOMMUNICATE_WEBHOOK_HEADER: "X-Bot-Token", KOMMUNICATE_WEBHOOK_SECRET: "tok-123" } }));
+  expect((await post(kmTextRequest("hi", { groupId: group() }), { "x-bot-token": "tok-123" })).status).toBe(200);
+  expect((await post(kmTextRequest("hi", { groupId: group() }), { "x-webhook-secret": "tok-123" })).status).toBe(401);
+});
+
+test("a body that breaks the schema gets 400 naming the fields", async () => {
+  const res = await post({ message: "hi" });
+  expect(res.status).toBe(400);
+  expect(res.json.issues.map((i: any) => i.path).sort()).toEqual(["groupId", "key"]);
+});
+
+describe("the reply budget", () => {
+  const slowBot = defineBot({
+    initial: "slow",
+    defaultState: "slow",
+    states: {
+      slow: async (ctx) => {
+        await new Promise((r) => setTimeout(r, 400));
+        return { messages: [say(`slow answer to ${ctx.text}`)] };
+      },
+    },
+  });
+
+  test("a slow bot: holding message within the budget, the late answer pushed through the Platform API", async () => {
+    const platform = await startRecordingServer();
+    try {
+      rt = store.runtime({ bot: slowBot, env: { KOMMUNICATE_REPLY_BUDGET_MS: "100", KOMMUNICATE_API_KEY: "km-api-key", KOMMUNICATE_API_BASE: platform.url } });
+      useRuntime(rt);
+      const groupId = group();
+      const res = await post(kmTextRequest("question", { groupId, key: "late-1" }));
+      expect(res.json).toEqual([{ message: "One moment please, I'm still working on your answer." }]);
+      expect(res.ms).toBeLessThan(400);
+
+      await (rt.jobs as LocalJobQueue).drain();
+      expect(platform.requests).toHaveLength(1);
+      const sent = platform.requests[0]!;
+      expect(sent).toMatchObject({ method: "POST", path: "/rest/ws/message/v2/send" });
+      expect(sent.headers["api-key"]).toBe("km-api-key");
+      expect(JSON.parse(sent.body)).toEqual({ groupId, message: "slow answer to question", fromUserName: "acme-bot" });
+      const session = await rt.sessions.load("kommunicate", groupId, Date.now());
+      expect(session!.processed).toEqual([expect.objectContaining({ id: "late-1", messages: [say("slow answer to question")] })]);
+      expect((await rt.events.list(`conv#kommunicate#${groupId}`)).map((e) => e.type)).toEqual(["kommunicate.late_reply_sent"]);
+    } finally {
+      await platform.close();
+    }
+  });
+
+  test("without a Platform API key the late answer is recorded in the events table, never lost", async () => {
+    rt = store.runtime({ bot: slowBot, env: { KOMMUNICATE_REPLY_BUDGET_MS: "100" } });
+    useRuntime(rt);
+    const groupId = group();
+    await post(kmTextRequest("question", { groupId, key: "late-2" }));
+    await (rt.jobs as LocalJobQueue).drain();
+    const [event] = await rt.events.list(`conv#kommunicate#${groupId}`);
+    expect(event).toMatchObject({ type: "kommunicate.late_reply_recorded", data: { messageId: "late-2", messages: [{ message: "slow answer to question" }] } });
+  });
+
+  test("a Platform API that keeps failing ends in the dead-letter record", async () => {
+    const platform = await startRecordingServer((_req, res) => void res.writeHead(503).end());
+    try {
+      rt = store.runtime({ bot: slowBot, env: { KOMMUNICATE_REPLY_BUDGET_MS: "50", KOMMUNICATE_API_KEY: "k", KOMMUNICATE_API_BASE: platform.url } });
+      useRuntime(rt);
+      await post(kmTextRequest("question", { groupId: group(), key: "late-3" }));
+      await (rt.jobs as LocalJobQueue).drain();
+      expect(platform.requests.length).toBe(5);
+      const [dead] = await rt.events.list("jobs#dead-letter");
+      expect(dead).toMatchObject({ type: "job.dead_letter", data: { job: { kind: "kommunicate.late-reply", dedupeId: "late-3" }, error: expect.stringContaining("503") } });
+    } finally {
+      await platform.close();
+    }
+  });
+});
