@@ -87,6 +87,18 @@ test("Engage API steps reach their action through serverless-offline's path para
   expect(output).toContain("ENGAGE_API_TOKEN");
 });
 
+test("Kommunicate's WELCOME gets the greeting with suggested replies through the local stack", async () => {
+  const res = await fetch(`${base}/kommunicate/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-webhook-secret": "local-kommunicate-webhook-secret" },
+    body: JSON.stringify({ key: `e2e-${Date.now()}`, groupId: `e2e-${Date.now()}`, from: "u1", eventName: "WELCOME", message: "" }),
+  });
+  expect(res.status).toBe(200);
+  const answer = (await res.json()) as Array<{ message: string; metadata?: { templateId?: string } }>;
+  expect(answer[0]!.message).toMatch(/ACME Bank assistant/);
+  expect(answer[0]!.metadata?.templateId).toBe("6");
+});
+
 test("Ctrl-C stops the whole stack", async () => {
   process.kill(-child.pid!, "SIGINT");
   await exited;
