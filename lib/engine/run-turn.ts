@@ -1,15 +1,13 @@
 import { describeInbound, inboundText, type BotReply, type OutboundMessage, type Turn } from "../conversation";
 import { logger } from "../log";
-import { backoffMs, sleep as sleepFor } from "../session/backoff";
-import { applyBounds, DEFAULT_BOUNDS } from "../session/bounds";
-import { TurnConflictError } from "../session/errors";
 import type { EventStore } from "../session/events";
 import { mergeNamespace } from "../session/namespaces";
-import { newSession, sessionKey, type HandoverState, type HistoryEntry, type ReplySuggestion, type Session, type AppliedReply } from "../session/session";
+import { sessionKey, type HandoverState, type HistoryEntry, type ReplySuggestion, type Session, type AppliedReply } from "../session/session";
 import type { SessionStore } from "../session/store";
 import type { Bot, DialogContext } from "./bot";
 import { currentHandover, startHandover, withHuman } from "./handover";
 import { fillPlaceholders } from "./placeholders";
+import { updateSession } from "./update-session";
 import { appliedOf, validateReply } from "./validate-reply";
 import { offeredSuggestions, resolveSuggestionReply } from "./suggestion-replies";
 
@@ -54,37 +52,26 @@ export type TurnOutcome =
  * simply retried by the platform.
  */
 export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions = {}): Promise<TurnOutcome> {
-  const sleep = deps.sleep ?? sleepFor;
-  for (let attempt = 1; attempt <= deps.limits.maxAttempts; attempt++) {
-    const now = deps.clock();
-    const session = (await deps.sessions.load(turn.platform, turn.conversationId, now)) ?? newSession(turn.platform, turn.conversationId, now);
-    const seen = session.processed.find((p) => p.id === turn.messageId);
-    if (seen) return { kind: "duplicate", messages: seen.messages ?? [], applied: seen.applied ?? {}, session };
-
-    const decided = await decide(turn, session, deps, options, now);
-    const next = applyBounds(
-      {
+  const { result, session, before } = await updateSession<TurnOutcome | Decision>(deps, turn.platform, turn.conversationId, async (current, now) => {
+    const seen = current.processed.find((p) => p.id === turn.messageId);
+    if (seen) return { result: { kind: "duplicate", messages: seen.messages ?? [], applied: seen.applied ?? {}, session: current } };
+    const decided = await decide(turn, current, deps, options, now);
+    const recorded = { id: turn.messageId, at: now, messages: decided.messages, ...(isEmpty(decided.applied) ? {} : { applied: decided.applied }) };
+    return {
+      result: decided,
+      next: {
         ...decided.session,
-        version: session.version + 1,
         userId: turn.userId,
         ...(turn.channel ? { channel: turn.channel } : {}),
-        processed: [...session.processed, { id: turn.messageId, at: now, messages: decided.messages, ...(isEmpty(decided.applied) ? {} : { applied: decided.applied }) }],
-        updatedAt: now,
-        expiresAt: Math.floor(now / 1000) + deps.limits.sessionTtlDays * 86_400,
+        processed: [...current.processed, recorded],
       },
-      now,
-      { ...DEFAULT_BOUNDS, dedupeMs: deps.limits.dedupeMs },
-    );
-    if ((await deps.sessions.save(next, session.version)) === "saved") {
-      await recordHandoverChange(deps, turn, session.handover, next.handover, now);
-      return decided.kind === "silent"
-        ? { kind: "silent", messages: [], applied: {}, session: next }
-        : { kind: "answered", messages: decided.messages, applied: decided.applied, session: next };
-    }
-    logger.debug("session version conflict, rerunning turn", { attempt, conversationId: turn.conversationId });
-    await sleep(backoffMs(attempt));
-  }
-  throw new TurnConflictError(`${turn.platform}#${turn.conversationId}`, deps.limits.maxAttempts);
+    };
+  });
+  if (result.kind === "duplicate") return result as TurnOutcome;
+  await recordHandoverChange(deps, turn, before.handover, session.handover, deps.clock());
+  return result.kind === "silent"
+    ? { kind: "silent", messages: [], applied: {}, session }
+    : { kind: "answered", messages: result.messages, applied: result.applied, session };
 }
 
 interface Decision {

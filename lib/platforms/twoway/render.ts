@@ -1,0 +1,212 @@
+/**
+ * Neutral outbound messages → the TwoWay reply body POSTed to the adapter's outbound URL (notes §4).
+ * No rich TwoWay type is adopted yet, so everything becomes `{"$type":"text"}` messages (lowercase:
+ * "Text" is rejected with 400) with direction `ClientTerminated`:
+ * - reply suggestions become numbered lines "1) Caption" after a blank line, numbered across the
+ *   whole reply; `numberedOptions` lets the caller map an answer "2" back to its postback;
+ * - other suggestions become "Caption: value" lines; cards, media, files, locations and contacts
+ *   become text blocks;
+ * - texts over `maxTextChars` are split at word boundaries into several messages.
+ * Pure and deterministic; the caller logs `degradations`. The body is clean JSON (no undefined) and
+ * echoes only the five chat fields the router needs (never sessionId or targetAdaptersInfo).
+ */
+import type { Card, OutboundMedia, OutboundMessage, Suggestion } from "../../conversation";
+
+/** [assumed] WhatsApp's text limit (notes §7); TwoWay itself publishes none. */
+export const TWOWAY_MAX_TEXT_CHARS = 4096;
+
+/** The chat fields echoed in a reply (notes §4). A full TwoWayChat may be passed: only these are sent. */
+export interface TwoWayChatRef {
+  id: string;
+  accountId: string;
+  channel: string;
+  conversationClientId: string;
+  conversationHostId: string;
+}
+
+export interface TwoWayOutboundMessage {
+  $type: "text";
+  direction: "ClientTerminated";
+  text: string;
+}
+
+export interface TwoWayOutbound {
+  chat: TwoWayChatRef;
+  conversationMessages: TwoWayOutboundMessage[];
+}
+
+/** A reply suggestion shown as "n) caption": a user answering "n" means `postback`. */
+export interface TwoWayNumberedOption {
+  number: number;
+  text: string;
+  postback: string;
+}
+
+export interface TwoWayRenderOptions {
+  /** Longest text per message, in UTF-16 code units (default 4096). */
+  maxTextChars?: number;
+}
+
+export interface TwoWayRenderResult {
+  body: TwoWayOutbound;
+  numberedOptions: TwoWayNumberedOption[];
+  /** Human-readable notes on everything turned into text or split. */
+  degradations: string[];
+}
+
+interface Ctx {
+  readonly maxChars: number;
+  readonly messages: TwoWayOutboundMessage[];
+  readonly numberedOptions: TwoWayNumberedOption[];
+  readonly degradations: string[];
+}
+
+export function mapsUrl(latitude: number, longitude: number): string {
+  return `https://maps.google.com/?q=${latitude},${longitude}`;
+}
+
+const WHITESPACE = /\s/;
+
+/** Where to end a piece that may be at most `end` long: the last newline in its second half, else the last whitespace, else a hard cut. */
+function cutPosition(text: string, end: number): number {
+  if (WHITESPACE.test(text.charAt(end))) return end;
+  const newline = text.lastIndexOf("\n", end - 1);
+  if (newline > 0 && newline >= end / 2) return newline;
+  for (let i = end - 1; i > 0; i--) if (WHITESPACE.test(text.charAt(i))) return i;
+  // One word longer than the limit: cut it, but never inside a surrogate pair.
+  const code = text.charCodeAt(end - 1);
+  return code >= 0xd800 && code <= 0xdbff && end > 1 ? end - 1 : end;
+}
+
+/** Pieces of at most `max` chars, cut at word boundaries; a blank text gives no pieces. */
+export function splitText(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = text.trim();
+  while (rest.length > 0) {
+    if (rest.length <= max) {
+      pieces.push(rest);
+      break;
+    }
+    const cut = cutPosition(rest, max);
+    const piece = rest.slice(0, cut).trimEnd();
+    if (piece.length > 0) pieces.push(piece);
+    rest = rest.slice(cut).trimStart();
+  }
+  return pieces;
+}
+
+function emitText(ctx: Ctx, text: string, what: string): void {
+  const pieces = splitText(text, ctx.maxChars);
+  if (pieces.length === 0) ctx.degradations.push(`${what}: empty text, nothing sent`);
+  if (pieces.length > 1) {
+    ctx.degradations.push(`${what}: text of ${text.trim().length} chars split into ${pieces.length} messages (limit ${ctx.maxChars} chars)`);
+  }
+  for (const piece of pieces) ctx.messages.push({ $type: "text", direction: "ClientTerminated", text: piece });
+}
+
+/** Non-empty blocks joined by a blank line. */
+function joinBlocks(...blocks: readonly string[]): string {
+  return blocks.filter((b) => b.trim() !== "").join("\n\n");
+}
+
+function present(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== "";
+}
+
+/** The suggestion as a line of text; reply suggestions get the next number of the reply. */
+function suggestionLine(ctx: Ctx, s: Suggestion): string {
+  switch (s.kind) {
+    case "reply": {
+      const number = ctx.numberedOptions.length + 1;
+      ctx.numberedOptions.push({ number, text: s.text, postback: s.postback });
+      return `${number}) ${s.text}`;
+    }
+    case "url":
+      return `${s.text}: ${s.url}`;
+    case "dial":
+      return `${s.text}: ${s.phone}`;
+    case "map":
+      return `${s.text}: ${s.url ?? mapsUrl(s.latitude, s.longitude)}`;
+    case "compose":
+      return `${s.text}: send "${s.body}" to ${s.phone}`;
+    case "calendar":
+      return `${s.text}: ${s.title}, ${s.start} – ${s.end}`;
+  }
+}
+
+/** All suggestions as lines, in order, with one degradation for the numbered ones and one per other. */
+function suggestionLines(ctx: Ctx, suggestions: readonly Suggestion[], where: string): string[] {
+  const lines = suggestions.map((s) => suggestionLine(ctx, s));
+  const replies = suggestions.filter((s) => s.kind === "reply").length;
+  if (replies > 0) ctx.degradations.push(`${replies} reply suggestion(s) ${where} shown as numbered options`);
+  for (const s of suggestions) {
+    if (s.kind !== "reply") ctx.degradations.push(`${s.kind} suggestion "${s.text}" ${where} sent as a text line`);
+  }
+  return lines;
+}
+
+function cardBlock(ctx: Ctx, card: Card): string {
+  const lines = suggestionLines(ctx, card.suggestions ?? [], `on card "${card.title}"`);
+  return [card.title, card.description, card.media?.url, ...lines].filter(present).join("\n");
+}
+
+/** "Caption" and the URL on the next line; the file name stands in for a missing caption. */
+function mediaBlock(media: OutboundMedia, caption: string | undefined): string {
+  return [present(caption) ? caption : media.name, media.url].filter(present).join("\n");
+}
+
+function fileLine(media: OutboundMedia): string {
+  return present(media.name) ? `${media.name}: ${media.url}` : media.url;
+}
+
+function renderOne(ctx: Ctx, m: OutboundMessage): void {
+  switch (m.type) {
+    case "text": {
+      const lines = suggestionLines(ctx, m.suggestions ?? [], "after a text");
+      return emitText(ctx, joinBlocks(m.text, lines.join("\n")), "text");
+    }
+    case "media":
+      ctx.degradations.push(`${m.kind} sent as a text link`);
+      return emitText(ctx, mediaBlock(m.media, m.caption), m.kind);
+    case "file":
+      ctx.degradations.push("file sent as a text link");
+      return emitText(ctx, mediaBlock(m.media, m.caption), "file");
+    case "fileList":
+      ctx.degradations.push(`file list of ${m.files.length} file(s) sent as text links`);
+      return emitText(ctx, [m.text, ...m.files.map(fileLine)].filter(present).join("\n"), "file list");
+    case "location":
+      ctx.degradations.push("location sent as text");
+      return emitText(ctx, `${present(m.label) ? m.label : "Location"}: ${m.url ?? mapsUrl(m.latitude, m.longitude)}`, "location");
+    case "contact":
+      ctx.degradations.push(`contact "${m.name}" sent as text`);
+      return emitText(ctx, [m.name, m.phone, m.email, m.address].filter(present).join("\n"), "contact");
+    case "card":
+      ctx.degradations.push(`card "${m.card.title}" sent as text`);
+      return emitText(ctx, cardBlock(ctx, m.card), "card");
+    case "carousel":
+      ctx.degradations.push(`carousel of ${m.cards.length} card(s) sent as text`);
+      return emitText(ctx, joinBlocks(...m.cards.map((c) => cardBlock(ctx, c))), "carousel");
+  }
+}
+
+export function renderTwoWay(
+  messages: readonly OutboundMessage[],
+  chat: TwoWayChatRef,
+  options: TwoWayRenderOptions = {},
+): TwoWayRenderResult {
+  const requested = options.maxTextChars ?? TWOWAY_MAX_TEXT_CHARS;
+  const maxChars = Number.isFinite(requested) && requested >= 2 ? Math.floor(requested) : TWOWAY_MAX_TEXT_CHARS;
+  const ctx: Ctx = { maxChars, messages: [], numberedOptions: [], degradations: [] };
+  for (const m of messages) renderOne(ctx, m);
+  const body: TwoWayOutbound = {
+    chat: {
+      id: chat.id,
+      accountId: chat.accountId,
+      channel: chat.channel,
+      conversationClientId: chat.conversationClientId,
+      conversationHostId: chat.conversationHostId,
+    },
+    conversationMessages: ctx.messages,
+  };
+  return { body, numberedOptions: ctx.numberedOptions, degradations: ctx.degradations };
+}

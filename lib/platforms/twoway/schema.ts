@@ -1,0 +1,86 @@
+/**
+ * zod schemas for what the CM.com Conversational Router POSTs to our TwoWay message endpoint
+ * (notes §2) and what its events endpoint receives (notes §5). Every object is loose (unknown
+ * fields kept). Ids may arrive as JSON numbers and are turned into strings. A message only needs a
+ * string `$type`: unknown types, directions and shapes pass here and are skipped later, so they never
+ * cause a 400 (which would make the router redeliver them).
+ */
+import * as z from "zod";
+
+/**
+ * A JSON number used as an id → its decimal digits. Integers go through BigInt so that large values
+ * never turn into exponent notation; digits beyond 2^53 are already gone after JSON.parse.
+ */
+function numberToId(value: number): string {
+  return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+}
+
+function idPreprocess(value: unknown): unknown {
+  return typeof value === "number" && Number.isFinite(value) ? numberToId(value) : value;
+}
+
+/** A string, with a bare finite JSON number accepted and stringified. */
+const stringish = z.preprocess(idPreprocess, z.string());
+
+/** A string (or number → string) when it is one; null, "" or anything unusable becomes undefined. */
+const lenientId = z
+  .preprocess(idPreprocess, z.string().optional())
+  .transform((value) => (value === "" ? undefined : value))
+  .optional()
+  .catch(undefined);
+
+/** A string when it is one; anything else becomes undefined instead of an error. */
+const lenientString = z.string().optional().catch(undefined);
+
+/** `null` or absent → []; anything else must be an array of `item`. */
+function listOf<T extends z.ZodType>(item: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), z.array(item).default([]));
+}
+
+/** `chat`: who talks to whom on which channel (notes §2 table). `id` is our conversation key. */
+export const TwoWayChat = z.looseObject({
+  id: stringish.pipe(z.string().min(1)),
+  sessionId: lenientId,
+  /** technicalLinkId. */
+  accountId: stringish,
+  /** e.g. `WhatsApp`, `CXWebConversations`: any string is accepted. */
+  channel: stringish,
+  conversationClientId: stringish,
+  conversationHostId: stringish,
+  conversationClientName: lenientString,
+});
+export type TwoWayChat = z.infer<typeof TwoWayChat>;
+export type TwoWayChatInput = z.input<typeof TwoWayChat>;
+
+/** One entry of `conversationMessages`. Only `$type` is checked; text is `{"$type":"text","text":"…"}`. */
+export const TwoWayMessage = z.looseObject({
+  $type: z.string(),
+  id: lenientId,
+  /** `ClientOriginated` (from the client) or `ClientTerminated` (to the client). */
+  direction: lenientString,
+  /** UTC, set by the router. */
+  createdOn: lenientString,
+  text: lenientString,
+});
+export type TwoWayMessage = z.infer<typeof TwoWayMessage>;
+export type TwoWayMessageInput = z.input<typeof TwoWayMessage>;
+
+/** One entry of `conversationEvents`, e.g. `{"$type":"RouterSessionEnded","id":"…"}`. */
+export const TwoWayEvent = z.looseObject({
+  $type: lenientString,
+  id: lenientId,
+  createdOn: lenientString,
+});
+export type TwoWayEvent = z.infer<typeof TwoWayEvent>;
+export type TwoWayEventInput = z.input<typeof TwoWayEvent>;
+
+/** The request POSTed to `/twoway/messages`. `targetAdaptersInfo` is kept but never sent back. */
+export const TwoWayDelivery = z.looseObject({
+  chat: TwoWayChat,
+  conversationMessages: listOf(TwoWayMessage),
+  conversationEvents: listOf(TwoWayEvent),
+  targetAdaptersInfo: z.unknown().optional(),
+});
+export type TwoWayDelivery = z.infer<typeof TwoWayDelivery>;
+/** What a fixture or simulator may send (ids as numbers, lists left out, …). */
+export type TwoWayDeliveryInput = z.input<typeof TwoWayDelivery>;
