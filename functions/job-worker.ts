@@ -5,10 +5,14 @@ import { runJob } from "../lib/jobs/worker";
 import { logger } from "../lib/log";
 import { runtime } from "../lib/runtime";
 
+/** infra/queues.yml's maxReceiveCount: the last try before SQS moves the message to the dead-letter queue. */
+const MAX_RECEIVES = 5;
+
 /**
  * The SQS FIFO worker: runs each job; on a failure reports that message and every later one of the batch
  * as failed (FIFO order within a group must hold), so SQS retries them and, after maxReceiveCount,
- * moves them to the dead-letter queue.
+ * moves them to the dead-letter queue. The last failure is also recorded in the events table
+ * (`jobs#dead-letter`), next to the session it belongs to, where a person looks first.
  */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: SQSBatchItemFailure[] = [];
@@ -19,14 +23,29 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     }
     logger.resetKeys();
     logger.appendKeys({ correlationId: record.messageId });
+    let job: Job | undefined;
     try {
-      const job = JSON.parse(record.body) as Job;
+      job = JSON.parse(record.body) as Job;
       logger.appendKeys({ platform: job.kind.split(".")[0] });
       await runJob(runtime(), jobHandlers, job);
     } catch (err) {
-      logger.error("job failed; SQS will retry it", { error: String(err), receiveCount: record.attributes.ApproximateReceiveCount });
+      const receives = Number(record.attributes.ApproximateReceiveCount);
+      logger.error("job failed; SQS will retry it", { error: String(err), receiveCount: receives });
       failures.push({ itemIdentifier: record.messageId });
+      if (receives >= MAX_RECEIVES) await recordDeadLetter(record.body, job, err);
     }
   }
   return { batchItemFailures: failures };
 };
+
+async function recordDeadLetter(body: string, job: Job | undefined, error: unknown): Promise<void> {
+  const rt = runtime();
+  try {
+    await rt.events.record(
+      { pk: "jobs#dead-letter", type: "job.dead_letter", platform: job?.kind.split(".")[0] ?? "jobs", data: { job: job ? { ...job } : { body: body.slice(0, 4000) }, error: String(error) } },
+      rt.clock(),
+    );
+  } catch (err) {
+    logger.error("dead letter not recorded in the events table (the SQS dead-letter queue still has it)", { error: String(err) });
+  }
+}

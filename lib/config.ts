@@ -9,6 +9,8 @@ const LOCAL_SECRETS = {
   BM_SIGNATURE_KEY: "local-bm-signature-key",
   ENGAGE_API_TOKEN: "local-engage-api-token",
   KOMMUNICATE_WEBHOOK_SECRET: "local-kommunicate-webhook-secret",
+  TWOWAY_WEBHOOK_SECRET: "local-twoway-webhook-secret",
+  CM_PRODUCT_TOKEN: "00000000-0000-0000-0000-000000000000",
 } as const;
 
 const intFrom = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -35,6 +37,21 @@ const Settings = z.object({
   /** Optional: Kommunicate's Platform API, to push late answers into the conversation. */
   KOMMUNICATE_API_KEY: z.string().optional(),
   KOMMUNICATE_API_BASE: z.url().default("https://services.kommunicate.io"),
+  TWOWAY_WEBHOOK_SECRET: z.string().optional(),
+  /** The TwoWay adapter's outbound URL, copied from CM's adapter list (…/{technicalLinkId}/adapters/{adapterId}). */
+  TWOWAY_OUTBOUND_URL: z.url().optional(),
+  CM_PRODUCT_TOKEN: z.string().optional(),
+  /** Waits before the 2nd, 3rd … POST to CM after a 429/5xx/timeout; then the job queue retries the whole job. */
+  TWOWAY_RETRY_DELAYS_MS: z
+    .string()
+    .default("500,2000")
+    .transform((v) => v.split(",").map((n) => Number(n.trim())))
+    .refine((list) => list.every((n) => Number.isInteger(n) && n >= 0), "must be comma-separated milliseconds"),
+  /** Routing control (the bot's own handover): base URL and the adapter ids of the ruleset's rules to flip. */
+  TWOWAY_CONTROL_URL: z.url().default("https://api.conversational.cm.com/conversational/control/v1"),
+  TWOWAY_CHANNEL_ADAPTER_ID: z.string().optional(),
+  TWOWAY_BOT_ADAPTER_ID: z.string().optional(),
+  TWOWAY_AGENT_ADAPTER_ID: z.string().optional(),
   /** The deployed job queue (SQS FIFO); unset locally, where jobs run in-process. */
   JOBS_QUEUE_URL: z.string().optional(),
   /** How long the bot stays silent after a handover on platforms without a hand-back signal. */

@@ -19,8 +19,8 @@ afterAll(async () => {
   await store.close();
 });
 
-const record = (messageId: string, body: unknown): SQSRecord =>
-  ({ messageId, body: JSON.stringify(body), attributes: { ApproximateReceiveCount: "1" } }) as unknown as SQSRecord;
+const record = (messageId: string, body: unknown, receives = 1): SQSRecord =>
+  ({ messageId, body: JSON.stringify(body), attributes: { ApproximateReceiveCount: String(receives) } }) as unknown as SQSRecord;
 const lateReply = (conversationId: string, messageId: string) => ({
   kind: "kommunicate.late-reply",
   group: `kommunicate#${conversationId}`,
@@ -46,4 +46,13 @@ test("runs each job; a failure is reported with every later record of the batch 
   expect(session!.processed.map((p) => p.id)).toEqual(["k1"]);
   const [event1] = await rt.events.list("conv#kommunicate#worker-1");
   expect(event1).toMatchObject({ type: "kommunicate.late_reply_recorded", data: { messages: [{ message: "echo q" }] } });
+});
+
+test("the last try before the dead-letter queue is also recorded in the events table", async () => {
+  const bad = { kind: "nobody.handles-this", group: "g", dedupeId: "dl-1", payload: {} };
+  expect((await jobWorker({ Records: [record("r1", bad, 4)] } as SQSEvent)).batchItemFailures).toHaveLength(1);
+  expect((await rt.events.list("jobs#dead-letter")).some((e) => (e.data as any).job.dedupeId === "dl-1")).toBe(false);
+  expect((await jobWorker({ Records: [record("r1", bad, 5)] } as SQSEvent)).batchItemFailures).toHaveLength(1);
+  const [dead] = await rt.events.list("jobs#dead-letter");
+  expect(dead).toMatchObject({ type: "job.dead_letter", data: { job: bad, error: expect.stringContaining("nobody.handles-this") } });
 });

@@ -43,7 +43,7 @@ export interface TwoWayNumberedOption {
 }
 
 export interface TwoWayRenderOptions {
-  /** Longest text per message, in UTF-16 code units (default 4096). */
+  /** Longest text per message, in UTF-16 code units (default 4096, at least 2). */
   maxTextChars?: number;
 }
 
@@ -195,7 +195,8 @@ export function renderTwoWay(
   options: TwoWayRenderOptions = {},
 ): TwoWayRenderResult {
   const requested = options.maxTextChars ?? TWOWAY_MAX_TEXT_CHARS;
-  const maxChars = Number.isFinite(requested) && requested >= 2 ? Math.floor(requested) : TWOWAY_MAX_TEXT_CHARS;
+  // At least 2, so a piece can always end before a surrogate pair; a non-finite value means the default.
+  const maxChars = Number.isFinite(requested) ? Math.max(2, Math.floor(requested)) : TWOWAY_MAX_TEXT_CHARS;
   const ctx: Ctx = { maxChars, messages: [], numberedOptions: [], degradations: [] };
   for (const m of messages) renderOne(ctx, m);
   const body: TwoWayOutbound = {

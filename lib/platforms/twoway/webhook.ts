@@ -1,0 +1,105 @@
+import { updateSession } from "../../engine/update-session";
+import { parseJsonBody, parseWith } from "../../http/body";
+import { badRequest, serviceUnavailable, unauthorized } from "../../http/errors";
+import { header } from "../../http/headers";
+import type { WebhookEvent } from "../../http/middlewares";
+import { secureEqual } from "../../http/secure-compare";
+import { logger } from "../../log";
+import type { Runtime } from "../../runtime";
+import { sessionKey } from "../../session/session";
+import { ROUTER_SESSION_ENDED, routerEvent } from "./events";
+import { handoverIdempotencyKey, handoverOwner, parseHandoverBody } from "./handover-body";
+import { TWOWAY_PLATFORM, twoWayToTurns } from "./inbound";
+import { TWOWAY_TURN, type TwoWayTurnPayload } from "./reply-job";
+import { TwoWayDelivery } from "./schema";
+
+/**
+ * The router's three callbacks. Secret: header `x-webhook-secret` or query `?secret=` (the events endpoint's
+ * UI has no header section). A deployed stage without the secret, or without the outbound settings the
+ * replies need, refuses (503), so the router offers its messages again later instead of losing them.
+ */
+export function verifyTwoWayRequest(rt: Runtime, event: WebhookEvent, needsOutbound: boolean): void {
+  const { TWOWAY_WEBHOOK_SECRET: secret, isLocal, BOT_STAGE, TWOWAY_OUTBOUND_URL, CM_PRODUCT_TOKEN } = rt.settings;
+  if (!secret) {
+    logger.error(`TWOWAY_WEBHOOK_SECRET is not set on stage "${BOT_STAGE}": refusing TwoWay requests`);
+    throw serviceUnavailable("TwoWay is not configured on this stage");
+  }
+  const presented = header(event, "x-webhook-secret") ?? event.queryStringParameters?.secret;
+  if (!secureEqual(presented, secret)) throw unauthorized("missing or invalid webhook secret");
+  // Locally the outbound URL may be unset: replies are then recorded in the events table instead.
+  const missing = needsOutbound ? [!isLocal && !TWOWAY_OUTBOUND_URL && "TWOWAY_OUTBOUND_URL", !CM_PRODUCT_TOKEN && "CM_PRODUCT_TOKEN"].filter(Boolean) : [];
+  if (missing.length) {
+    logger.error(`${missing.join(", ")} not set on stage "${BOT_STAGE}": TwoWay replies cannot be sent`);
+    throw serviceUnavailable("TwoWay outbound is not configured on this stage");
+  }
+}
+
+/** POST /twoway/messages: validate, skip what was already processed, queue each new message in order; 201 at once. */
+export async function acceptTwoWayMessages(rt: Runtime, event: WebhookEvent): Promise<void> {
+  const delivery = parseWith(TwoWayDelivery, parseJsonBody(event.rawBody), "TwoWay message");
+  const { turns, skipped } = twoWayToTurns(delivery, event.rawBody, rt.clock());
+  logger.appendKeys({ conversationId: delivery.chat.id });
+  for (const s of skipped) logger.info("TwoWay message skipped", { ...s });
+  if (!turns.length) return;
+
+  const processed = new Set((await rt.sessions.load(TWOWAY_PLATFORM, delivery.chat.id, rt.clock()))?.processed.map((p) => p.id));
+  const { id, accountId, channel, conversationClientId, conversationHostId } = delivery.chat;
+  const chat = { id, accountId, channel, conversationClientId, conversationHostId };
+  for (const turn of turns) {
+    if (processed.has(turn.messageId)) {
+      logger.info("TwoWay redelivery of a processed message: not queued again", { messageId: turn.messageId });
+      continue;
+    }
+    const payload: TwoWayTurnPayload = { turn, chat };
+    await rt.jobs.enqueue({ kind: TWOWAY_TURN, group: `twoway#${delivery.chat.id}`, dedupeId: turn.messageId, payload });
+  }
+  logger.info("TwoWay messages queued", { queued: turns.length, skipped: skipped.length });
+}
+
+/** POST /twoway/handover: the router's handover notification (a template body, repaired when `$context` was empty). */
+export async function recordTwoWayHandover(rt: Runtime, raw: Buffer): Promise<void> {
+  const parsed = parseHandoverBody(raw.toString("utf8"));
+  if (!parsed.ok) throw badRequest("handover body is not valid JSON even after repair", parsed.issues);
+  const notification = parsed.value;
+  const chatId = notification.chatId!;
+  const owner = handoverOwner(notification);
+  const id = handoverIdempotencyKey(notification);
+  logger.appendKeys({ conversationId: chatId });
+
+  const { written } = await updateSession(rt.engine, TWOWAY_PLATFORM, chatId, (session, now) =>
+    session.processed.some((p) => p.id === id)
+      ? { result: undefined }
+      : {
+          result: undefined,
+          next: {
+            ...session,
+            handover: owner === "human" ? { status: "human", since: now, reason: "router handover" } : { status: "bot" },
+            processed: [...session.processed, { id, at: now }],
+          },
+        },
+  );
+  if (!written) return logger.info("TwoWay handover notification already recorded");
+  await rt.events.record(
+    { pk: sessionKey(TWOWAY_PLATFORM, chatId), type: "twoway.handover", platform: TWOWAY_PLATFORM, conversationId: chatId, data: { owner, sessionId: notification.sessionId, context: notification.context } },
+    rt.clock(),
+  );
+  logger.info("TwoWay handover recorded", { owner });
+}
+
+/** POST /twoway/events: router events; RouterSessionEnded closes the dialog and hands the chat back to the bot. */
+export async function recordTwoWayEvent(rt: Runtime, raw: Buffer): Promise<void> {
+  const body = parseJsonBody(raw);
+  const { type = "unknown", id, chatId } = routerEvent(body);
+  logger.appendKeys({ conversationId: chatId, routerEvent: type });
+  const pk = chatId ? sessionKey(TWOWAY_PLATFORM, chatId) : "platform#twoway#events";
+  if (chatId && type === ROUTER_SESSION_ENDED) {
+    const eventId = `event:${id ?? type}`;
+    await updateSession(rt.engine, TWOWAY_PLATFORM, chatId, (session, now) => {
+      if (session.version === 0 || session.processed.some((p) => p.id === eventId)) return { result: undefined };
+      const { state: _closed, lastSuggestions: _offered, ...rest } = session;
+      return { result: undefined, next: { ...rest, handover: { status: "bot" }, processed: [...session.processed, { id: eventId, at: now }] } };
+    });
+  }
+  await rt.events.record({ pk, type: `twoway.event.${type}`, platform: TWOWAY_PLATFORM, ...(chatId ? { conversationId: chatId } : {}), data: { id, body: body as Record<string, unknown> } }, rt.clock());
+  logger.info("TwoWay router event recorded");
+}
