@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { waitForHealth } from "../../scripts/wait-for-health";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
 import { contents, postBm } from "../support/bm-client";
+import { startRecordingServer, type RecordingServer } from "../support/recording-server";
 
 /**
  * The local stack as a user runs it: `npm start` (embedded dynalite + serverless-offline + esbuild bundles),
@@ -15,6 +16,7 @@ let child: ChildProcess;
 let base: string;
 let output = "";
 let exited: Promise<number | null>;
+let cm: RecordingServer;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -27,7 +29,8 @@ const freePort = () =>
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  cm = await startRecordingServer((_req, res) => void res.writeHead(201, { "content-type": "application/json" }).end("{}"));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/tl/adapters/ad` };
   for (const name of ["AWS_ENDPOINT_URL_DYNAMODB", "BOT_STAGE", "POWERTOOLS_LOG_LEVEL", "SESSIONS_TABLE", "EVENTS_TABLE", "BM_SIGNATURE_KEY"]) delete env[name];
   child = spawn("npm", ["start"], { cwd: join(__dirname, "..", ".."), env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
@@ -39,6 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await cm.close();
   if (child.exitCode === null) {
     try {
       process.kill(-child.pid!, "SIGKILL");
@@ -97,6 +101,20 @@ test("Kommunicate's WELCOME gets the greeting with suggested replies through the
   const answer = (await res.json()) as Array<{ message: string; metadata?: { templateId?: string } }>;
   expect(answer[0]!.message).toMatch(/ACME Bank assistant/);
   expect(answer[0]!.metadata?.templateId).toBe("6");
+});
+
+test("a TwoWay message gets 201 at once and its reply reaches the outbound URL from the in-process worker", async () => {
+  const chat = { id: `e2e-${Date.now()}`, accountId: "tl", channel: "WhatsApp", conversationClientId: "31600000000", conversationHostId: "31200000000", conversationClientName: "Ana" };
+  const res = await fetch(`${base}/twoway/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-webhook-secret": "local-twoway-webhook-secret" },
+    body: JSON.stringify({ chat, conversationMessages: [{ $type: "text", id: "m1", direction: "ClientOriginated", text: "hi" }] }),
+  });
+  expect(res.status).toBe(201);
+  for (let waited = 0; cm.requests.length === 0 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  expect(cm.requests).toHaveLength(1);
+  expect(cm.requests[0]!.headers["x-cm-producttoken"]).toBe("00000000-0000-0000-0000-000000000000");
+  expect(JSON.parse(cm.requests[0]!.body).conversationMessages[0]).toMatchObject({ $type: "text", direction: "ClientTerminated", text: expect.stringMatching(/^Hi Ana!/) });
 });
 
 test("Ctrl-C stops the whole stack", async () => {
