@@ -22,7 +22,8 @@ export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
     defaultState: "menu",
     route: (ctx) => {
       const { message } = ctx.turn;
-      if (message.type === "event" && message.name === "welcome") return "greeting";
+      // A new conversation, or back from a human agent: greet (again).
+      if (message.type === "event" && (message.name === "welcome" || message.name === "handover_ended")) return "greeting";
       if (["picture", "video", "audio", "file", "fileList", "location"].includes(message.type)) return "attachment";
       if (/^agent$/i.test(ctx.text ?? "") || ctx.text === "AGENT") return "agent";
       if (/^(hi|hello|menu|start)$/i.test(ctx.text ?? "")) return "greeting";
@@ -30,7 +31,7 @@ export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
     },
     states: {
       greeting: (ctx): BotReply => ({
-        session: { namespace: "user", data: { name: ctx.turn.userName ?? "there" } },
+        session: { namespace: "user", data: { name: ctx.turn.userName ?? ctx.namespaces.user?.name ?? "there" } },
         messages: [say("Hi {user.name}! I'm the ACME Bank assistant. What can I do for you?", menu)],
         nextDialogstate: "menu",
       }),

@@ -52,6 +52,17 @@ const Settings = z.object({
   TWOWAY_CHANNEL_ADAPTER_ID: z.string().optional(),
   TWOWAY_BOT_ADAPTER_ID: z.string().optional(),
   TWOWAY_AGENT_ADAPTER_ID: z.string().optional(),
+  /** LivePerson as the human side of a handover (configured when account, client id and secret are set). */
+  LP_ACCOUNT_ID: z.string().optional(),
+  LP_CLIENT_ID: z.string().optional(),
+  LP_CLIENT_SECRET: z.string().optional(),
+  LP_SKILL_ID: z.string().optional(),
+  LP_CSDS_URL: z.url().default("https://api.liveperson.net"),
+  /** The webhook signature LP is set to send: `sha1`/`base64` unless the account was switched. Never chosen by the request. */
+  LP_SIGNATURE_ALGORITHM: z.enum(["sha1", "sha256"]).default("sha1"),
+  LP_SIGNATURE_ENCODING: z.enum(["base64", "hex"]).default("base64"),
+  /** A LivePerson conversation with no message either way for this long is closed and the bot takes over again. */
+  LP_IDLE_TIMEOUT_MINUTES: intFrom(60),
   /** The deployed job queue (SQS FIFO); unset locally, where jobs run in-process. */
   JOBS_QUEUE_URL: z.string().optional(),
   /** How long the bot stays silent after a handover on platforms without a hand-back signal. */

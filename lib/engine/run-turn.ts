@@ -34,11 +34,20 @@ export interface TurnOptions {
    * session, dedupe and concurrency handling. Must be safe to rerun (use ctx.idempotencyKey).
    */
   respond?: (ctx: Omit<DialogContext, "goto">) => Promise<BotReply> | BotReply;
+  /** Each user message during a human hold pushes its end this far out (an idle timeout, e.g. LivePerson's). */
+  extendHumanHoldMs?: number;
 }
 
 export type TurnOutcome =
   /** The bot answered (messages may be empty). */
-  | { kind: "answered"; messages: OutboundMessage[]; applied: AppliedReply; session: Session }
+  | {
+      kind: "answered";
+      messages: OutboundMessage[];
+      applied: AppliedReply;
+      session: Session;
+      /** The human hold that ended with this turn (its `until` passed), for the platform to close on its side. */
+      released?: HandoverState & { status: "human" };
+    }
   /** This message id was processed before: the recorded answer, nothing written. */
   | { kind: "duplicate"; messages: OutboundMessage[]; applied: AppliedReply; session: Session }
   /** A human holds the conversation: the bot stays silent. */
@@ -71,7 +80,7 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
   await recordHandoverChange(deps, turn, before.handover, session.handover, deps.clock());
   return result.kind === "silent"
     ? { kind: "silent", messages: [], applied: {}, session }
-    : { kind: "answered", messages: result.messages, applied: result.applied, session };
+    : { kind: "answered", messages: result.messages, applied: result.applied, session, ...(releasedHold(before.handover, session.handover) ?? {}) };
 }
 
 interface Decision {
@@ -87,7 +96,8 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
   const userLine: HistoryEntry = { role: "user", text: describeInbound(turn.message), at: now };
   // A human holds the chat: the bot stays silent. Direct actions (options.respond) are business calls, not chat: they run.
   if (withHuman(handover) && !options.respond) {
-    return { kind: "silent", messages: [], applied: {}, session: { ...session, handover, history: [...session.history, userLine] } };
+    const held = handover.status === "human" && options.extendHumanHoldMs !== undefined ? { ...handover, until: now + options.extendHumanHoldMs } : handover;
+    return { kind: "silent", messages: [], applied: {}, session: { ...session, handover: held, history: [...session.history, userLine] } };
   }
 
   const message = resolveSuggestionReply(turn.message, session.lastSuggestions);
@@ -121,6 +131,11 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
       history: [...session.history, userLine, ...botLines],
     },
   };
+}
+
+/** A human hold that the turn ended (it timed out) and that a new handover did not replace. */
+function releasedHold(before: HandoverState, after: HandoverState): { released: HandoverState & { status: "human" } } | undefined {
+  return before.status === "human" && (after.status === "bot" || after.since !== before.since) ? { released: before } : undefined;
 }
 
 function summarise(message: OutboundMessage): string {

@@ -1,4 +1,5 @@
 import { deliverKommunicateLateReply, KOMMUNICATE_LATE_REPLY } from "../platforms/kommunicate/late-reply";
+import { applyLivePersonChange, LIVEPERSON_CHANGE } from "../platforms/liveperson/change-job";
 import { runTwoWayTurn, TWOWAY_TURN } from "../platforms/twoway/reply-job";
 import type { JobHandler } from "./worker";
 
@@ -6,4 +7,5 @@ import type { JobHandler } from "./worker";
 export const jobHandlers: Readonly<Record<string, JobHandler>> = {
   [KOMMUNICATE_LATE_REPLY]: deliverKommunicateLateReply,
   [TWOWAY_TURN]: runTwoWayTurn,
+  [LIVEPERSON_CHANGE]: applyLivePersonChange,
 };

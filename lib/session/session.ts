@@ -5,6 +5,29 @@ export type HandoverState =
   | { status: "bot" }
   | { status: "human"; since: number; until?: number; reason?: string; target?: string };
 
+/** Where a user can be reached out of band (e.g. a TwoWay chat): what a relay needs to deliver agent messages. */
+export interface Origin {
+  platform: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The human side of a handover in an external agent desk (LivePerson): the consumer identity we act as
+ * (never expires, fetched once), the open conversation, and relay bookkeeping.
+ */
+export interface HumanLink {
+  provider: "liveperson";
+  extConsumerId: string;
+  consumerJws: string;
+  /** Set while a conversation is open; cleared when it closes. */
+  conversationId?: string;
+  origin: Origin;
+  /** Highest agent message sequence relayed: older or repeated deliveries are dropped. */
+  lastSequence?: number;
+  /** metaDataLastUpdateTs of the newest conversation change applied: older ones are stale. */
+  lastChangeTs?: number;
+}
+
 export interface HistoryEntry {
   role: "user" | "bot";
   text: string;
@@ -49,6 +72,7 @@ export interface Session {
   handover: HandoverState;
   history: HistoryEntry[];
   processed: ProcessedEntry[];
+  human?: HumanLink;
   /** Reply suggestions of the last answer, so "2" or a caption typed on a text-only channel maps back. */
   lastSuggestions?: ReplySuggestion[];
   createdAt: number;

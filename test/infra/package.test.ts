@@ -26,7 +26,7 @@ beforeAll(() => {
   );
   execFileSync(join(ROOT, "node_modules", ".bin", "serverless"), ["package", "--stage", "prod"], {
     cwd: ROOT,
-    env: { ...env, SLS_TELEMETRY_DISABLED: "1", BM_SIGNATURE_KEY: LEAK, BM_SIGNATURE_ENCODING: "hex-base64", ENGAGE_API_TOKEN: LEAK, KOMMUNICATE_WEBHOOK_SECRET: LEAK, KOMMUNICATE_API_KEY: LEAK, TWOWAY_WEBHOOK_SECRET: LEAK, CM_PRODUCT_TOKEN: LEAK },
+    env: { ...env, SLS_TELEMETRY_DISABLED: "1", BM_SIGNATURE_KEY: LEAK, BM_SIGNATURE_ENCODING: "hex-base64", ENGAGE_API_TOKEN: LEAK, KOMMUNICATE_WEBHOOK_SECRET: LEAK, KOMMUNICATE_API_KEY: LEAK, TWOWAY_WEBHOOK_SECRET: LEAK, CM_PRODUCT_TOKEN: LEAK, LP_CLIENT_SECRET: LEAK },
     stdio: "pipe",
     timeout: 230_000,
   });
@@ -37,7 +37,7 @@ beforeAll(() => {
 }, 240_000);
 
 const ENGAGE_ROUTES = ["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => `${m} /engage/{action}`);
-test.each(["POST /bm/webhook", "POST /bm/debug", "GET /health", "POST /kommunicate/webhook", "POST /twoway/messages", "POST /twoway/handover", "POST /twoway/events", ...ENGAGE_ROUTES])("route %s exists", (routeKey) => {
+test.each(["POST /bm/webhook", "POST /bm/debug", "GET /health", "POST /kommunicate/webhook", "POST /twoway/messages", "POST /twoway/handover", "POST /twoway/events", "POST /liveperson/webhook", ...ENGAGE_ROUTES])("route %s exists", (routeKey) => {
   const keys = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey);
   expect(keys).toContain(routeKey);
 });
@@ -61,6 +61,7 @@ test("every function runs nodejs22.x on arm64 with the table names as literal st
     "functions/health.handler",
     "functions/job-worker.handler",
     "functions/kommunicate-webhook.handler",
+    "functions/liveperson-webhook.handler",
     "functions/twoway-events.handler",
     "functions/twoway-handover.handler",
     "functions/twoway-messages.handler",
@@ -118,6 +119,7 @@ test("no secret is baked into the template", () => {
     expect(fn.Properties.Environment.Variables.KOMMUNICATE_API_KEY).toBe("");
     expect(fn.Properties.Environment.Variables.TWOWAY_WEBHOOK_SECRET).toBe("");
     expect(fn.Properties.Environment.Variables.CM_PRODUCT_TOKEN).toBe("");
+    expect(fn.Properties.Environment.Variables.LP_CLIENT_SECRET).toBe("");
   }
   expect(templateText).not.toContain(LEAK);
   expect(templateText).not.toContain("local-bm-signature-key");
@@ -125,7 +127,7 @@ test("no secret is baked into the template", () => {
 });
 
 test("outputs give the API base URL and the webhook URLs on the HttpApi", () => {
-  expect(Object.keys(outputs)).toEqual(expect.arrayContaining(["HttpApiUrl", "BmWebhookUrl", "BmDebugUrl", "EngageApiUrl", "KommunicateWebhookUrl", "TwoWayMessagesUrl", "TwoWayHandoverUrl", "TwoWayEventsUrl", "JobsDeadLetterQueueUrl"]));
+  expect(Object.keys(outputs)).toEqual(expect.arrayContaining(["HttpApiUrl", "BmWebhookUrl", "BmDebugUrl", "EngageApiUrl", "KommunicateWebhookUrl", "TwoWayMessagesUrl", "TwoWayHandoverUrl", "TwoWayEventsUrl", "LivePersonWebhookUrl", "JobsDeadLetterQueueUrl"]));
   expect(JSON.stringify(outputs.BmWebhookUrl!.Value)).toMatch(/"Ref":"HttpApi".*\/bm\/webhook/);
   expect(resources.HttpApi?.Type).toBe("AWS::ApiGatewayV2::Api");
 });

@@ -7,6 +7,7 @@ import { secureEqual } from "../../http/secure-compare";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { sessionKey } from "../../session/session";
+import { closeLivePersonConversation } from "../liveperson/bridge";
 import { ROUTER_SESSION_ENDED, routerEvent } from "./events";
 import { handoverIdempotencyKey, handoverOwner, parseHandoverBody } from "./handover-body";
 import { TWOWAY_PLATFORM, twoWayToTurns } from "./inbound";
@@ -94,11 +95,13 @@ export async function recordTwoWayEvent(rt: Runtime, raw: Buffer): Promise<void>
   const pk = chatId ? sessionKey(TWOWAY_PLATFORM, chatId) : "platform#twoway#events";
   if (chatId && type === ROUTER_SESSION_ENDED) {
     const eventId = `event:${id ?? type}`;
-    await updateSession(rt.engine, TWOWAY_PLATFORM, chatId, (session, now) => {
+    const { before, written } = await updateSession(rt.engine, TWOWAY_PLATFORM, chatId, (session, now) => {
       if (session.version === 0 || session.processed.some((p) => p.id === eventId)) return { result: undefined };
       const { state: _closed, lastSuggestions: _offered, ...rest } = session;
       return { result: undefined, next: { ...rest, handover: { status: "bot" }, processed: [...session.processed, { id: eventId, at: now }] } };
     });
+    // The user's side ended: an open LivePerson conversation is closed too.
+    if (written && before.human?.conversationId) await closeLivePersonConversation(rt, TWOWAY_PLATFORM, chatId, before.human, "router session ended");
   }
   await rt.events.record({ pk, type: `twoway.event.${type}`, platform: TWOWAY_PLATFORM, ...(chatId ? { conversationId: chatId } : {}), data: { id, body: body as Record<string, unknown> } }, rt.clock());
   logger.info("TwoWay router event recorded");

@@ -1,0 +1,83 @@
+import type { Turn } from "../../conversation";
+import { describeInbound } from "../../conversation";
+import { updateSession } from "../../engine/update-session";
+import { logger } from "../../log";
+import type { Runtime } from "../../runtime";
+import type { HumanLink, Origin, Session } from "../../session/session";
+import { LivePersonClient } from "./client";
+import { indexLivePersonConversation } from "./conversation-index";
+
+/**
+ * LivePerson as the human side of a handover: we act as the consumer. Opening sends the recent transcript
+ * first so the agent sees the context; while open, the user's messages are forwarded; closing (the user's
+ * side ended, or the idle timeout passed) sends CLOSE. The consumer identity (ConsumerJWS, no expiry) is
+ * kept in the session item and fetched once per user.
+ */
+export const LIVEPERSON = "liveperson";
+const TRANSCRIPT_LINES = 20;
+
+export function livePersonConfigured(rt: Runtime): boolean {
+  const { LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET } = rt.settings;
+  return Boolean(LP_ACCOUNT_ID && LP_CLIENT_ID && LP_CLIENT_SECRET);
+}
+
+export function livePersonClient(rt: Runtime): LivePersonClient {
+  const { LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET, LP_SKILL_ID, LP_CSDS_URL } = rt.settings;
+  return new LivePersonClient({
+    accountId: LP_ACCOUNT_ID!,
+    clientId: LP_CLIENT_ID!,
+    clientSecret: LP_CLIENT_SECRET!,
+    csdsUrl: LP_CSDS_URL,
+    ...(LP_SKILL_ID ? { skillId: LP_SKILL_ID } : {}),
+  });
+}
+
+/** The idle timeout as an engine option: each user message during the hold extends it. */
+export const livePersonHold = (rt: Runtime) => rt.settings.LP_IDLE_TIMEOUT_MINUTES * 60_000;
+
+export async function openLivePersonHandover(rt: Runtime, turn: Turn, session: Session, origin: Origin): Promise<void> {
+  if (session.human?.conversationId) return logger.info("LivePerson conversation already open", { lpConversationId: session.human.conversationId });
+  const client = livePersonClient(rt);
+  const extConsumerId = session.human?.extConsumerId ?? `${turn.platform}:${turn.conversationId}`;
+  const consumerJws = session.human?.consumerJws ?? (await client.consumerJws(extConsumerId));
+  const lpConversationId = await client.openConversation(consumerJws, turn.userName ? { firstName: turn.userName } : {});
+  // Index and link first, so the agent's first answer finds its way back even if the transcript send fails.
+  await indexLivePersonConversation(rt, lpConversationId, { platform: turn.platform, conversationId: turn.conversationId });
+  const link: HumanLink = { provider: "liveperson", extConsumerId, consumerJws, conversationId: lpConversationId, origin };
+  await updateSession(rt.engine, turn.platform, turn.conversationId, (current, now) => ({
+    result: undefined,
+    next: {
+      ...current,
+      human: link,
+      handover: { status: "human", since: current.handover.status === "human" ? current.handover.since : now, until: now + livePersonHold(rt), target: LIVEPERSON },
+    },
+  }));
+  await client.sendText(consumerJws, lpConversationId, transcript(session));
+  await rt.events.record({ pk: session.pk, type: "liveperson.opened", platform: turn.platform, conversationId: turn.conversationId, data: { lpConversationId } }, rt.clock());
+  logger.info("LivePerson conversation opened", { lpConversationId });
+}
+
+/** While a LivePerson conversation is open: the user's message goes to the agent (the bot stays silent). */
+export async function forwardToLivePerson(rt: Runtime, link: HumanLink, turn: Turn): Promise<void> {
+  if (!link.conversationId) return;
+  await livePersonClient(rt).sendText(link.consumerJws, link.conversationId, describeInbound(turn.message));
+}
+
+/** Closes the LivePerson conversation (the user's side ended, or the hold timed out) and forgets it. */
+export async function closeLivePersonConversation(rt: Runtime, platform: string, conversationId: string, link: HumanLink, reason: string): Promise<void> {
+  if (!link.conversationId) return;
+  await livePersonClient(rt).closeConversation(link.consumerJws, link.conversationId);
+  const closed = link.conversationId;
+  await updateSession(rt.engine, platform, conversationId, (current) => {
+    if (current.human?.conversationId !== closed) return { result: undefined };
+    const { conversationId: _gone, ...rest } = current.human;
+    return { result: undefined, next: { ...current, human: rest } };
+  });
+  await rt.events.record({ pk: `conv#${platform}#${conversationId}`, type: "liveperson.closed", platform, conversationId, data: { lpConversationId: closed, reason } }, rt.clock());
+  logger.info("LivePerson conversation closed", { lpConversationId: closed, reason });
+}
+
+function transcript(session: Session): string {
+  const lines = session.history.slice(-TRANSCRIPT_LINES).map((h) => `${h.role === "user" ? "User" : "Bot"}: ${h.text}`);
+  return ["Conversation with the bot so far:", ...lines].join("\n");
+}

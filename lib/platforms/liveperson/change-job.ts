@@ -1,0 +1,111 @@
+import { choice, say, type OutboundMessage } from "../../conversation";
+import { runTurn } from "../../engine/run-turn";
+import { updateSession } from "../../engine/update-session";
+import type { JobHandler } from "../../jobs/worker";
+import { logger } from "../../log";
+import type { Runtime } from "../../runtime";
+import { relayToUser } from "../relay";
+import { livePersonHold } from "./bridge";
+import { findLivePersonConversation, type IndexedSession } from "./conversation-index";
+import type { ConversationChange, MessagingChange } from "./schema";
+
+export const LIVEPERSON_CHANGE = "liveperson.change";
+
+export type LivePersonChangePayload =
+  | { type: "ms.MessagingEventNotification"; change: MessagingChange }
+  | { type: "cqm.ExConversationChangeNotification"; change: ConversationChange };
+
+/**
+ * One change of a LivePerson webhook notification, out of band. Deliveries are at-least-once and
+ * unordered: agent messages are relayed in sequence order per dialog (older or repeated ones dropped),
+ * conversation changes older than the last one applied are ignored.
+ */
+export const applyLivePersonChange: JobHandler = async (rt, payload) => {
+  const p = payload as unknown as LivePersonChangePayload;
+  if (p.type === "ms.MessagingEventNotification") await relayAgentMessage(rt, p.change);
+  else await applyConversationChange(rt, p.change);
+};
+
+async function target(rt: Runtime, lpConversationId: string | undefined): Promise<IndexedSession | undefined> {
+  const found = lpConversationId ? await findLivePersonConversation(rt, lpConversationId) : undefined;
+  if (!found) logger.warn("LivePerson notification for a conversation we did not open: ignored", { lpConversationId });
+  return found;
+}
+
+async function relayAgentMessage(rt: Runtime, change: MessagingChange): Promise<void> {
+  const role = change.originatorMetadata?.role;
+  if (role !== "ASSIGNED_AGENT") return logger.debug("LivePerson event not from the agent: ignored", { role, type: change.event.type });
+  const messages = agentMessages(change);
+  if (!messages.length) return logger.debug("LivePerson agent event without content: ignored", { type: change.event.type });
+  const dialogId = change.dialogId ?? change.conversationId;
+  const to = await target(rt, dialogId);
+  if (!to) return;
+  const session = await rt.sessions.load(to.platform, to.conversationId, rt.clock());
+  const link = session?.human;
+  if (!link || link.conversationId !== dialogId) return logger.info("LivePerson conversation no longer open here: agent message dropped", { dialogId });
+  const sequence = change.sequence;
+  if (sequence !== undefined && link.lastSequence !== undefined && sequence <= link.lastSequence) {
+    return logger.info("LivePerson agent message already relayed or out of date: dropped", { sequence, lastSequence: link.lastSequence });
+  }
+  await relayToUser(rt, link.origin, messages, `lp:${dialogId}:${sequence ?? change.serverTimestamp ?? ""}`);
+  await updateSession(rt.engine, to.platform, to.conversationId, (current, now) => {
+    const human = current.human;
+    if (!human || human.conversationId !== dialogId) return { result: undefined };
+    const lastSequence = Math.max(sequence ?? -1, human.lastSequence ?? -1);
+    const handover = current.handover.status === "human" ? { ...current.handover, until: now + livePersonHold(rt) } : current.handover;
+    const line = { role: "bot" as const, text: `[agent] ${messages.map((m) => (m.type === "text" ? m.text : m.type)).join(" ")}`, at: now };
+    return { result: undefined, next: { ...current, handover, human: { ...human, lastSequence }, history: [...current.history, line] } };
+  });
+}
+
+/** An agent ContentEvent (text, quick replies) or RichContentEvent (its text elements, buttons as options). */
+function agentMessages(change: MessagingChange): OutboundMessage[] {
+  const event = change.event as Record<string, unknown>;
+  if (event.type === "ContentEvent" && typeof event.message === "string") {
+    const replies = ((event.quickReplies as { replies?: Array<{ title?: string; click?: { actions?: Array<{ text?: string }> } }> } | undefined)?.replies ?? [])
+      .filter((r) => r.title)
+      .map((r) => choice(r.title!, r.click?.actions?.find((a) => a.text)?.text ?? r.title!));
+    return [say(event.message, replies)];
+  }
+  if (event.type === "RichContentEvent") {
+    const texts: string[] = [];
+    const buttons: ReturnType<typeof choice>[] = [];
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== "object") return;
+      const n = node as { type?: string; text?: string; title?: string; elements?: unknown[]; click?: { actions?: Array<{ text?: string }> } };
+      if (n.type === "text" && n.text) texts.push(n.text);
+      if (n.type === "button" && n.title) buttons.push(choice(n.title, n.click?.actions?.find((a) => a.text)?.text ?? n.title));
+      n.elements?.forEach(walk);
+    };
+    walk(event.content);
+    return texts.length || buttons.length ? [say(texts.join("\n") || "Please choose:", buttons)] : [];
+  }
+  return [];
+}
+
+async function applyConversationChange(rt: Runtime, change: ConversationChange): Promise<void> {
+  const { convId, conversationDetails: details } = change.result;
+  const to = await target(rt, convId);
+  if (!to) return;
+  const ts = details.metaDataLastUpdateTs ?? 0;
+  const closing = details.state === "CLOSE";
+  const { written, before } = await updateSession(rt.engine, to.platform, to.conversationId, (current) => {
+    const link = current.human;
+    if (!link || link.conversationId !== convId || (link.lastChangeTs !== undefined && ts <= link.lastChangeTs)) return { result: undefined };
+    if (!closing) return { result: undefined, next: { ...current, human: { ...link, lastChangeTs: ts } } };
+    const { conversationId: _closed, ...rest } = link;
+    return { result: undefined, next: { ...current, handover: { status: "bot" }, human: { ...rest, lastChangeTs: ts } } };
+  });
+  if (!written) return logger.info("LivePerson conversation change out of date or already applied: ignored", { convId, ts });
+  const agentJoined = details.participants?.some((p) => p.role === "ASSIGNED_AGENT") ?? false;
+  const type = closing ? "liveperson.closed_by_agent" : agentJoined ? "liveperson.agent_assigned" : "liveperson.changed";
+  await rt.events.record({ pk: before.pk, type, platform: to.platform, conversationId: to.conversationId, data: { lpConversationId: convId, state: details.state, ts } }, rt.clock());
+  if (!closing || !before.human) return;
+
+  // Back with the bot, which greets the user again (a turn of its own, recorded and deduplicated like any other).
+  const outcome = await runTurn(
+    { platform: to.platform, conversationId: to.conversationId, userId: before.userId ?? to.conversationId, messageId: `lp-close:${convId}:${ts}`, message: { type: "event", name: "handover_ended" }, receivedAt: rt.clock() },
+    rt.engine,
+  );
+  if (outcome.messages.length) await relayToUser(rt, before.human.origin, outcome.messages, `lp-close:${convId}`);
+}

@@ -1,0 +1,177 @@
+import { handler as livepersonWebhook } from "../../functions/liveperson-webhook";
+import { handler as twowayEvents } from "../../functions/twoway-events";
+import { handler as twowayMessages } from "../../functions/twoway-messages";
+import { localSecrets } from "../../lib/config";
+import type { LocalJobQueue } from "../../lib/jobs/local-queue";
+import { resetLivePersonCaches } from "../../lib/platforms/liveperson/client";
+import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
+import { useRuntime, type Runtime } from "../../lib/runtime";
+import { twDelivery } from "../platforms/twoway/fixtures";
+import { startLocalApi, type LocalApi } from "../support/api-gateway";
+import { startLivePersonStandIn, type LivePersonStandIn } from "../support/liveperson-standin";
+import { startRecordingServer, type RecordingServer } from "../support/recording-server";
+import { startTestStore, type TestStore } from "../support/local-dynamo";
+
+/**
+ * LivePerson as the human side of a TwoWay conversation, over real HTTP on loopback: a stand-in for LP's
+ * services (CSDS, sentinel, idp, conversation, send) and one for CM's outbound endpoint.
+ */
+let store: TestStore;
+let api: LocalApi;
+let lp: LivePersonStandIn;
+let cm: RecordingServer;
+let rt: Runtime;
+let now = Date.parse("2026-11-21T12:00:00Z");
+let n = 0;
+
+beforeAll(async () => {
+  store = await startTestStore();
+  [lp, cm, api] = await Promise.all([
+    startLivePersonStandIn({ accountId: "12345678", clientId: "lp-client", clientSecret: "lp-secret" }),
+    startRecordingServer((_req, res) => void res.writeHead(201, { "content-type": "application/json" }).end("{}")),
+    startLocalApi({ "POST /twoway/messages": twowayMessages as never, "POST /twoway/events": twowayEvents as never, "POST /liveperson/webhook": livepersonWebhook as never }),
+  ]);
+});
+beforeEach(() => {
+  resetLivePersonCaches();
+  lp.calls.length = 0;
+  cm.requests.length = 0;
+  rt = store.runtime({
+    clock: () => now,
+    env: {
+      TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/tl/adapters/ad`,
+      LP_ACCOUNT_ID: "12345678",
+      LP_CLIENT_ID: "lp-client",
+      LP_CLIENT_SECRET: "lp-secret",
+      LP_CSDS_URL: lp.url,
+      LP_IDLE_TIMEOUT_MINUTES: "30",
+    },
+  });
+  useRuntime(rt);
+});
+afterAll(async () => {
+  useRuntime(undefined);
+  await Promise.all([api.close(), lp.close(), cm.close()]);
+  await store.close();
+});
+
+const drain = () => (rt.jobs as LocalJobQueue).drain();
+const texts = () => cm.requests.map((r) => JSON.parse(r.body).conversationMessages.map((m: { text: string }) => m.text).join("\n"));
+const userSays = async (chatId: string, id: string, text: string) => {
+  const res = await fetch(`${api.url}/twoway/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-webhook-secret": localSecrets.TWOWAY_WEBHOOK_SECRET },
+    body: JSON.stringify(twDelivery({ chatId, messageId: id, text })),
+  });
+  expect(res.status).toBe(201);
+  await drain();
+};
+async function notify(body: unknown, { secret = "lp-secret", clientId = "lp-client" } = {}) {
+  const raw = JSON.stringify(body);
+  const res = await fetch(`${api.url}/liveperson/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-liveperson-signature": signLivePersonBody(raw, secret), "x-liveperson-client-id": clientId, "x-liveperson-account-id": "12345678" },
+    body: raw,
+  });
+  await drain();
+  return res.status;
+}
+const agentSays = (dialogId: string, sequence: number, message: string, role = "ASSIGNED_AGENT") => ({
+  kind: "notification",
+  type: "ms.MessagingEventNotification",
+  body: { changes: [{ sequence, originatorId: "12345678.42", originatorMetadata: { id: "12345678.42", role }, serverTimestamp: now, dialogId, conversationId: dialogId, event: { type: "ContentEvent", contentType: "text/plain", message } }] },
+});
+const conversationChange = (convId: string, state: string, ts: number) => ({
+  kind: "notification",
+  type: "cqm.ExConversationChangeNotification",
+  body: { changes: [{ type: "UPSERT", result: { convId, conversationDetails: { brandId: "12345678", state, metaDataLastUpdateTs: ts, participants: [{ id: "c", role: "CONSUMER" }, { id: "12345678.42", role: "ASSIGNED_AGENT" }] } } }] },
+});
+
+/** Starts a TwoWay conversation and hands it to LivePerson; returns the chat id and LP conversation id. */
+async function handedOver() {
+  const chatId = `lp-chat-${++n}`;
+  await userSays(chatId, `${chatId}-1`, "hi");
+  await userSays(chatId, `${chatId}-2`, "agent");
+  const opened = lp.conversationsOpened.at(-1)!;
+  return { chatId, lpConversationId: opened.conversationId };
+}
+
+test("'agent' on TwoWay: AppJWT → ConsumerJWS → CONVERSATION → SEND once, in order; the next user message goes to the agent", async () => {
+  const { chatId, lpConversationId } = await handedOver();
+  const order = lp.calls.map((c) => c.service).filter((s) => s !== "csds");
+  expect(order).toEqual(["sentinel", "idp", "conversation", "send"]);
+  const transcript = lp.messages(lpConversationId)[0]!.event.message as string;
+  expect(transcript).toContain("User: hi");
+  expect(transcript).toContain("User: agent");
+  expect(texts().at(-1)).toMatch(/human agent will answer/);
+  const session = await rt.sessions.load("twoway", chatId, now);
+  expect(session!.handover).toMatchObject({ status: "human", target: "liveperson" });
+  expect(session!.human).toMatchObject({ provider: "liveperson", conversationId: lpConversationId, extConsumerId: `twoway:${chatId}` });
+
+  const before = cm.requests.length;
+  await userSays(chatId, `${chatId}-3`, "my card is blocked");
+  expect(lp.messages(lpConversationId).at(-1)!.event).toMatchObject({ type: "ContentEvent", message: "my card is blocked" });
+  expect(cm.requests.length).toBe(before); // the bot stayed silent
+});
+
+test("an agent's message is relayed to the TwoWay chat once; consumer echoes are ignored; CLOSE hands back to the bot", async () => {
+  const { chatId, lpConversationId } = await handedOver();
+  const before = cm.requests.length;
+  expect(await notify(agentSays(lpConversationId, 1, "Hi, I'm Dana. How can I help?"))).toBe(200);
+  expect(texts().slice(before)).toEqual(["Hi, I'm Dana. How can I help?"]);
+  expect(await notify(agentSays(lpConversationId, 1, "Hi, I'm Dana. How can I help?"))).toBe(200);
+  expect(await notify(agentSays(lpConversationId, 0, "an older message"))).toBe(200);
+  expect(await notify(agentSays(lpConversationId, 2, "my own words", "CONSUMER"))).toBe(200);
+  expect(cm.requests.length).toBe(before + 1);
+
+  expect(await notify(conversationChange(lpConversationId, "CLOSE", now + 10))).toBe(200);
+  expect(texts().at(-1)).toMatch(/^Hi Ana! I'm the ACME Bank assistant/);
+  const session = await rt.sessions.load("twoway", chatId, now);
+  expect(session!.handover).toEqual({ status: "bot" });
+  expect(session!.human!.conversationId).toBeUndefined();
+  // A stale OPEN arriving after the CLOSE changes nothing.
+  expect(await notify(conversationChange(lpConversationId, "OPEN", now + 5))).toBe(200);
+  expect((await rt.sessions.load("twoway", chatId, now))!.handover).toEqual({ status: "bot" });
+
+  await userSays(chatId, `${chatId}-9`, "Balance");
+  expect(texts().at(-1)).toMatch(/^Regular account/);
+});
+
+test("an expired AppJWT (401, 40102) is refreshed once and the forward succeeds", async () => {
+  const { chatId, lpConversationId } = await handedOver();
+  lp.expireAppJwts();
+  const sentinelBefore = lp.calls.filter((c) => c.service === "sentinel").length;
+  await userSays(chatId, `${chatId}-3`, "still there?");
+  expect(lp.calls.filter((c) => c.service === "sentinel").length).toBe(sentinelBefore + 1);
+  expect(lp.messages(lpConversationId).at(-1)!.event).toMatchObject({ message: "still there?" });
+});
+
+test("the idle timeout closes the LivePerson conversation and the bot answers again; so does the user's session ending", async () => {
+  const first = await handedOver();
+  now += 31 * 60_000;
+  await userSays(first.chatId, `${first.chatId}-3`, "Balance");
+  expect(lp.conversationsOpened.find((c) => c.conversationId === first.lpConversationId)!.state).toBe("CLOSE");
+  expect(texts().at(-1)).toMatch(/^Regular account/);
+
+  const second = await handedOver();
+  const res = await fetch(`${api.url}/twoway/events?secret=${localSecrets.TWOWAY_WEBHOOK_SECRET}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ chat: { id: second.chatId }, conversationEvents: [{ $type: "RouterSessionEnded", id: `end-${second.chatId}` }] }),
+  });
+  expect(res.status).toBe(200);
+  expect(lp.conversationsOpened.find((c) => c.conversationId === second.lpConversationId)!.state).toBe("CLOSE");
+});
+
+test("a bad signature or client id gets 401 and relays nothing", async () => {
+  const { lpConversationId } = await handedOver();
+  const before = cm.requests.length;
+  expect(await notify(agentSays(lpConversationId, 1, "forged"), { secret: "not-the-secret" })).toBe(401);
+  expect(await notify(agentSays(lpConversationId, 1, "forged"), { clientId: "someone-else" })).toBe(401);
+  expect(cm.requests.length).toBe(before);
+});
+
+test("notification types we do not handle are acknowledged; a malformed one gets 400", async () => {
+  expect(await notify({ kind: "notification", type: "ms.SomethingNew", body: {} })).toBe(200);
+  expect(await notify({ kind: "notification", type: "ms.MessagingEventNotification", body: { changes: [{ sequence: 1 }] } })).toBe(400);
+});
