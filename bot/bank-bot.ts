@@ -151,10 +151,11 @@ export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
         handover: { reason: "the user asked for an agent" },
       }),
 
-      fallback: (): BotReply => ({
-        messages: [say("Sorry, I didn't get that. You can choose one of these:", menu)],
-        nextDialogstate: "menu",
-      }),
+      // With an AI responder configured, questions the states do not cover go to it; otherwise a menu.
+      fallback: (ctx): BotReply =>
+        ctx.aiAvailable && ctx.turn.message.type === "text"
+          ? { ai: { instructions: "For balances, transfers or a human agent, tell the user to type Balance, Transfer or Agent." }, nextDialogstate: "menu" }
+          : { messages: [say("Sorry, I didn't get that. You can choose one of these:", menu)], nextDialogstate: "menu" },
     },
   });
 }

@@ -63,6 +63,20 @@ const Settings = z.object({
   LP_SIGNATURE_ENCODING: z.enum(["base64", "hex"]).default("base64"),
   /** A LivePerson conversation with no message either way for this long is closed and the bot takes over again. */
   LP_IDLE_TIMEOUT_MINUTES: intFrom(60),
+  /** AI responder: any OpenAI-compatible chat completions API (`${AI_BASE_URL}/chat/completions`); off when unset. */
+  AI_BASE_URL: z.url().optional(),
+  AI_API_KEY: z.string().optional(),
+  AI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  AI_INSTRUCTIONS: z.string().default("You are the assistant of ACME Bank. Answer briefly and politely. Never ask for passwords or card numbers."),
+  /** User turns of the session's history resent with each request. */
+  AI_HISTORY: z.coerce.number().int().min(0).max(20).default(6),
+  AI_MAX_TOKENS: intFrom(300),
+  AI_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.3),
+  /** Upper bound of one AI answer; the platform's own budget may cut it shorter. */
+  AI_TIMEOUT_MS: intFrom(15_000),
+  AI_FALLBACK_MESSAGE: z.string().min(1).default("Sorry, I can't answer that right now. You can choose one of the options or ask for an agent."),
+  /** Business Messenger waits for the answer in its HTTP request: reply within this (notes: 5 s, configurable). */
+  BM_REPLY_BUDGET_MS: intFrom(5_000),
   /** The deployed job queue (SQS FIFO); unset locally, where jobs run in-process. */
   JOBS_QUEUE_URL: z.string().optional(),
   /** How long the bot stays silent after a handover on platforms without a hand-back signal. */

@@ -46,6 +46,10 @@ export function createRuntime(overrides: Partial<Pick<Runtime, "settings" | "clo
     events,
     bot,
     clock,
+    // Loaded on first use only: turns that never ask for AI never evaluate lib/ai.
+    ...(settings.AI_BASE_URL
+      ? { ai: async (input) => (await import("./ai/responder")).answerWithAi(settings, { ...input, clock }) }
+      : {}),
     limits: {
       maxAttempts: settings.MAX_TURN_ATTEMPTS,
       sessionTtlDays: settings.SESSION_TTL_DAYS,

@@ -32,5 +32,10 @@ export const BotReply = z.object({
   /** The dialog state that handles the conversation's next message. */
   nextDialogstate: z.string().optional(),
   handover: HandoverRequest.optional(),
+  /**
+   * Answer (also) with the AI responder: its answer is appended as a text message. `instructions` are the
+   * state's own, added to AI_INSTRUCTIONS. Ignored when no AI is configured (AI_BASE_URL unset).
+   */
+  ai: z.object({ instructions: z.string().optional() }).optional(),
 });
 export type BotReply = z.infer<typeof BotReply>;

@@ -11,6 +11,8 @@ export interface DialogContext {
   state?: string;
   /** The session's namespaces as they were before this turn (read-only). */
   namespaces: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** An AI responder is configured: a state may answer with `{ ai: {…} }`. */
+  aiAvailable: boolean;
   /** A key for side effects of this turn (e.g. a money transfer) that must happen once even if the turn reruns. */
   idempotencyKey: string;
   /** Runs another state now and returns its reply (e.g. a menu dispatching to "balance"). */

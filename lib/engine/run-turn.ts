@@ -4,6 +4,7 @@ import type { EventStore } from "../session/events";
 import { mergeNamespace } from "../session/namespaces";
 import { sessionKey, type HandoverState, type HistoryEntry, type ReplySuggestion, type Session, type AppliedReply } from "../session/session";
 import type { SessionStore } from "../session/store";
+import type { AiAnswer } from "../ai/responder";
 import type { Bot, DialogContext } from "./bot";
 import { currentHandover, startHandover, withHuman } from "./handover";
 import { fillPlaceholders } from "./placeholders";
@@ -11,12 +12,21 @@ import { updateSession } from "./update-session";
 import { appliedOf, validateReply } from "./validate-reply";
 import { offeredSuggestions, resolveSuggestionReply } from "./suggestion-replies";
 
+export interface AiRequest {
+  history: HistoryEntry[];
+  userText: string;
+  instructions?: string;
+  deadline: number;
+}
+
 export interface EngineDeps {
   sessions: SessionStore;
   events: EventStore;
   bot: Bot;
   clock: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** The AI responder, when one is configured (lib/ai, loaded on first use). */
+  ai?: (input: AiRequest) => Promise<AiAnswer>;
   limits: { maxAttempts: number; sessionTtlDays: number; dedupeMs: number };
 }
 
@@ -34,6 +44,8 @@ export interface TurnOptions {
    * session, dedupe and concurrency handling. Must be safe to rerun (use ctx.idempotencyKey).
    */
   respond?: (ctx: Omit<DialogContext, "goto">) => Promise<BotReply> | BotReply;
+  /** Epoch ms by which the answer must be ready (the platform's budget): bounds the AI call. */
+  deadline?: number;
   /** Each user message during a human hold pushes its end this far out (an idle timeout, e.g. LivePerson's). */
   extendHumanHoldMs?: number;
 }
@@ -61,10 +73,11 @@ export type TurnOutcome =
  * simply retried by the platform.
  */
 export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions = {}): Promise<TurnOutcome> {
+  const memo: AiMemo = {};
   const { result, session, before } = await updateSession<TurnOutcome | Decision>(deps, turn.platform, turn.conversationId, async (current, now) => {
     const seen = current.processed.find((p) => p.id === turn.messageId);
     if (seen) return { result: { kind: "duplicate", messages: seen.messages ?? [], applied: seen.applied ?? {}, session: current } };
-    const decided = await decide(turn, current, deps, options, now);
+    const decided = await decide(turn, current, deps, options, now, memo);
     const recorded = { id: turn.messageId, at: now, messages: decided.messages, ...(isEmpty(decided.applied) ? {} : { applied: decided.applied }) };
     return {
       result: decided,
@@ -78,6 +91,7 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
   });
   if (result.kind === "duplicate") return result as TurnOutcome;
   await recordHandoverChange(deps, turn, before.handover, session.handover, deps.clock());
+  if (memo.answer) await recordAiUse(deps, turn, await memo.answer);
   return result.kind === "silent"
     ? { kind: "silent", messages: [], applied: {}, session }
     : { kind: "answered", messages: result.messages, applied: result.applied, session, ...(releasedHold(before.handover, session.handover) ?? {}) };
@@ -90,10 +104,15 @@ interface Decision {
   session: Session;
 }
 
+/** One AI call per turn, even when a version conflict reruns the turn. */
+interface AiMemo {
+  answer?: Promise<AiAnswer>;
+}
+
 /** Runs the bot (or stays silent for a human) and applies its reply in Engage's order. */
-async function decide(turn: Turn, session: Session, deps: EngineDeps, options: TurnOptions, now: number): Promise<Decision> {
+async function decide(turn: Turn, session: Session, deps: EngineDeps, options: TurnOptions, now: number, memo: AiMemo): Promise<Decision> {
   const handover = currentHandover(session.handover, now);
-  const userLine: HistoryEntry = { role: "user", text: describeInbound(turn.message), at: now };
+  const userLine: HistoryEntry = { role: "user", text: describeInbound(turn.message).slice(0, MAX_HISTORY_TEXT), at: now };
   // A human holds the chat: the bot stays silent. Direct actions (options.respond) are business calls, not chat: they run.
   if (withHuman(handover) && !options.respond) {
     const held = handover.status === "human" && options.extendHumanHoldMs !== undefined ? { ...handover, until: now + options.extendHumanHoldMs } : handover;
@@ -108,13 +127,19 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
     firstContact: session.processed.length === 0 && session.history.length === 0,
     ...(session.state ? { state: session.state } : {}),
     namespaces: session.namespaces,
+    aiAvailable: deps.ai !== undefined,
     idempotencyKey: `${session.pk}#${turn.messageId}`,
   });
   const reply = validateReply(raw);
   // Engage order: session first, then messages (seeing the merged session), then the next state.
   const namespaces = reply.session ? mergeNamespace(session.namespaces, reply.session) : session.namespaces;
   const messages = fillPlaceholders(reply.messages ?? [], namespaces);
-  const botLines = messages.map((m): HistoryEntry => ({ role: "bot", text: summarise(m), at: now }));
+  if (reply.ai && deps.ai) {
+    const ai = deps.ai;
+    memo.answer ??= ai({ history: session.history, userText: describeInbound(message), ...(reply.ai.instructions ? { instructions: reply.ai.instructions } : {}), deadline: options.deadline ?? now + 60_000 });
+    messages.push({ type: "text", text: (await memo.answer).text });
+  }
+  const botLines = messages.map((m): HistoryEntry => ({ role: "bot", text: summarise(m).slice(0, MAX_HISTORY_TEXT), at: now }));
   const numbered = options.numberedOptions?.(messages);
   const offered = numbered?.length ? numbered : offeredSuggestions(messages);
   const { state: _previous, lastSuggestions: _last, ...rest } = session;
@@ -131,6 +156,20 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
       history: [...session.history, userLine, ...botLines],
     },
   };
+}
+
+/** History lines are for context (agents, the AI), not archives: long texts are cut to keep the item small. */
+const MAX_HISTORY_TEXT = 1_000;
+
+/** Token usage (or the fallback and why) per AI turn, in the events table: cost and failures are visible. */
+async function recordAiUse(deps: EngineDeps, turn: Turn, answer: AiAnswer): Promise<void> {
+  const data = { messageId: turn.messageId, ms: answer.ms, ...(answer.completion?.usage ? { usage: answer.completion.usage } : {}), ...(answer.completion?.model ? { model: answer.completion.model } : {}), ...(answer.error ? { error: answer.error } : {}) };
+  try {
+    await deps.events.record({ pk: sessionKey(turn.platform, turn.conversationId), type: answer.answered ? "ai.answered" : "ai.fallback", platform: turn.platform, conversationId: turn.conversationId, data }, deps.clock());
+  } catch (err) {
+    logger.warn("could not record AI usage", { error: String(err) });
+  }
+  if (!answer.answered) logger.warn("AI responder failed: fallback message sent", { error: answer.error, ms: answer.ms });
 }
 
 /** A human hold that the turn ended (it timed out) and that a new handover did not replace. */

@@ -8,6 +8,7 @@ const base = (over: Partial<DialogContext> = {}) => ({
   turn: { platform: "t", conversationId: "c", userId: "u", messageId: "m", message: { type: "text" as const, text: "x" }, receivedAt: 0 },
   firstContact: false,
   namespaces: {},
+  aiAvailable: false,
   idempotencyKey: "k",
   ...over,
 });

@@ -29,6 +29,7 @@ export function verifyBmRequest(rt: Runtime, event: WebhookEvent): void {
 }
 
 const MAX_REPORT_BYTES = 32_000;
+const BUDGET_MARGIN_MS = 300;
 
 /** Debug mode: BM tells us it rejected a reply. Store it for inspection and log it at alert level. */
 export async function recordDebugReport(rt: Runtime, report: unknown): Promise<void> {
@@ -60,6 +61,8 @@ export async function answerBmMessage(rt: Runtime, event: WebhookEvent, body: un
   const render = (messages: OutboundMessage[]) => renderBm(messages, turn.channel, { composeTextField: rt.settings.BM_COMPOSE_TEXT_FIELD });
   const outcome = await runTurn(turn, rt.engine, {
     handoverQuietMs: rt.settings.HANDOVER_QUIET_MINUTES * 60_000,
+    // BM waits for this HTTP answer: leave a margin for rendering and the write.
+    deadline: turn.receivedAt + rt.settings.BM_REPLY_BUDGET_MS - BUDGET_MARGIN_MS,
     numberedOptions: (messages) => render(messages).numberedOptions.map(({ text, postback }) => ({ text, postback })),
   });
   const rendered = render(outcome.messages);

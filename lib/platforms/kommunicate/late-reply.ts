@@ -19,7 +19,8 @@ export interface LateReplyPayload extends Record<string, unknown> {
  */
 export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
   const { turn, botId } = payload as LateReplyPayload;
-  const outcome = await runKommunicateTurn(rt, turn);
+  // Out of band the webhook's budget no longer applies: an AI answer gets its own full timeout.
+  const outcome = await runKommunicateTurn(rt, turn, rt.clock() + rt.settings.AI_TIMEOUT_MS);
   const { messages } = kommunicateAnswer(outcome);
   const apiKey = rt.settings.KOMMUNICATE_API_KEY;
   if (apiKey && messages.length) {
