@@ -6,10 +6,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { load } from "js-yaml";
 import { ConfigError, localSecrets, readSettings } from "../lib/config";
 import { ensureTables, openStore, type LocalStore } from "./local-store";
+import { removeStackFile, stackFilePath, writeStackFile } from "./stack-file";
 import { waitForHealth } from "./wait-for-health";
 
 const ROOT = join(__dirname, "..");
@@ -31,11 +32,15 @@ let store: LocalStore | undefined;
 let offline: ChildProcess | undefined;
 let buildDir: string | undefined;
 let stopping = false;
+let stackFile: string | undefined;
 
 async function main(): Promise<void> {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
-  process.on("exit", () => killGroup("SIGKILL")); // last resort: never leave serverless-offline behind
+  process.on("exit", () => {
+    killGroup("SIGKILL"); // last resort: never leave serverless-offline behind
+    if (stackFile) removeStackFile(stackFile);
+  });
 
   const env = process.env;
   const ownSecrets = new Set(Object.keys(localSecrets).filter((name) => env[name])); // printed as "(from environment)"
@@ -45,16 +50,24 @@ async function main(): Promise<void> {
   env.PORT = String(port);
   env.BOT_STAGE = "local";
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  env.AWS_REGION ??= "eu-central-1";
+  const region = (env.AWS_REGION ??= "eu-central-1");
   if (!env.AWS_ENDPOINT_URL_DYNAMODB || !(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE)) {
     // The embedded store accepts any credentials; never hand real ones (or an expired SSO profile) to it.
     Object.assign(env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
     delete env.AWS_SESSION_TOKEN;
     delete env.AWS_PROFILE;
   }
-  env.SESSIONS_TABLE ||= "onebot-local-sessions";
-  env.EVENTS_TABLE ||= "onebot-local-events";
-  readSettings(env); // a bad setting fails here, not on the first request
+  const tables = { sessions: (env.SESSIONS_TABLE ||= "onebot-local-sessions"), events: (env.EVENTS_TABLE ||= "onebot-local-events") };
+  // Without an outbound URL, TwoWay replies go to the chat simulator (`npm run chat -- twoway` listens there).
+  const chatOutbound = !env.TWOWAY_OUTBOUND_URL;
+  if (chatOutbound) {
+    const outboundPort = Number(env.CHAT_OUTBOUND_PORT || 3099);
+    if (!Number.isInteger(outboundPort) || outboundPort < 1 || outboundPort > 65535 || outboundPort === port) {
+      throw new StartError(`CHAT_OUTBOUND_PORT must be 1-65535 and not PORT, got "${env.CHAT_OUTBOUND_PORT}"`);
+    }
+    env.TWOWAY_OUTBOUND_URL = `http://127.0.0.1:${outboundPort}/twoway/outbound`;
+  }
+  const settings = readSettings(env); // a bad setting fails here, not on the first request
 
   await assertPortFree(port, host);
   const lambdaPort = await freePort(host); // serverless-offline's invoke API (default 3002 would collide)
@@ -103,8 +116,9 @@ async function main(): Promise<void> {
 
   const urlHost = host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host;
   const base = `http://${urlHost}:${port}`;
+  const direct = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`; // no name lookup (localhost may be ::1)
   try {
-    const ms = await waitForHealth(`http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/health`, READY_TIMEOUT_MS, exited.signal);
+    const ms = await waitForHealth(`${direct}/health`, READY_TIMEOUT_MS, exited.signal);
     say(`HTTP: ${base} (GET /health answered 200 after ${(ms / 1000).toFixed(1)} s)`);
   } catch (err) {
     if (stopping) return;
@@ -115,10 +129,30 @@ async function main(): Promise<void> {
   }
   await new Promise((resolve) => setTimeout(resolve, 200)); // let the log of our own /health poll pass unseen
   ready = true;
-  printSummary(base, ownSecrets);
+  // For the developer tools (npm run chat / sessions / admin): written once ready, deleted on exit.
+  stackFile = writeStackFile(
+    {
+      httpUrl: direct,
+      dynamoEndpoint: store.endpoint,
+      dynamoEmbedded: store.embedded,
+      region,
+      tables,
+      secrets: Object.fromEntries(STACK_SETTINGS.map((name) => [name, String(settings[name] ?? "")])),
+      twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL,
+      pid: process.pid,
+    },
+    stackFilePath(env),
+  );
+  printSummary(base, ownSecrets, [
+    ...(chatOutbound ? [`TwoWay replies go to ${env.TWOWAY_OUTBOUND_URL}, where \`npm run chat -- twoway\` listens (CHAT_OUTBOUND_PORT).`] : []),
+    `Developer tools (npm run chat / sessions / admin) find this stack through ${stackFile.startsWith(ROOT) ? relative(ROOT, stackFile) : stackFile}.`,
+  ]);
 }
 
-function printSummary(base: string, ownSecrets: Set<string>): void {
+/** The webhook settings the developer tools need to sign and authenticate their requests. */
+const STACK_SETTINGS = [...(Object.keys(localSecrets) as (keyof typeof localSecrets)[]), "BM_SIGNATURE_ENCODING", "KOMMUNICATE_WEBHOOK_HEADER"] as const;
+
+function printSummary(base: string, ownSecrets: Set<string>, notes: string[]): void {
   const rows = routes().map(({ method, path }) => {
     const platform = PLATFORMS.find(([prefix]) => path.startsWith(prefix))?.[1] ?? "";
     return [method, `${base}${path}`, platform];
@@ -130,7 +164,7 @@ function printSummary(base: string, ownSecrets: Set<string>): void {
   for (const [name, value] of Object.entries(localSecrets)) {
     console.log(`  ${name}=${ownSecrets.has(name) ? "(from environment)" : value}`);
   }
-  console.log("\nReady. Ctrl-C stops the stack.\n");
+  console.log(`\n${notes.join("\n")}\n\nReady. Ctrl-C stops the stack.\n`);
 }
 
 /** The HTTP routes of serverless.yml (the source of truth for the functions). */
@@ -185,6 +219,7 @@ function killGroup(signal: NodeJS.Signals): void {
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  if (stackFile) removeStackFile(stackFile);
   const child = offline;
   if (child && child.exitCode === null && child.signalCode === null) {
     const gone = new Promise((resolve) => child.once("exit", resolve));

@@ -1,0 +1,253 @@
+/**
+ * `npm run chat -- <platform> [--replay <file>] [--conversation <id>] [--url <base>] [--channel <bm channel>] [--wait <ms>]`
+ *
+ * A terminal chat with the running local stack (`npm start`): real platform-shaped, correctly signed requests to
+ * its webhooks, the bot's replies laid out readably. Platforms: bm, kommunicate, twoway, engage.
+ * - Interactive: prompt `you> `; a number picks one of the last reply's choices; `/new` starts a new
+ *   conversation, `/quit` (or Ctrl-D) leaves.
+ * - `--replay <file>`: one user turn per line (blank lines and `# comments` skipped), printed as a transcript of
+ *   `you>` / `bot>` lines. Deterministic: no times, the conversation id `replay-<file name>` (the first free one
+ *   on this stack: `-2`, `-3`, … when it exists) unless `--conversation` names one, one turn at a time.
+ * Base URL, credentials and store come from `.local/stack.json` (ONEBOT_STACK_FILE), written by `npm start`;
+ * without it: http://127.0.0.1:$PORT (3000) and the environment's settings, else the local defaults.
+ * TwoWay replies arrive on http://127.0.0.1:$CHAT_OUTBOUND_PORT/twoway/outbound (3099), which `npm start`
+ * sets as TWOWAY_OUTBOUND_URL when that is unset.
+ */
+import { readFileSync } from "node:fs";
+import { basename, extname } from "node:path";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { localSecrets } from "../../lib/config";
+import { ReadStore, resolveStoreTarget } from "../sessions/store";
+import { readStackFile } from "../stack-file";
+import { bmAdapter } from "./bm";
+import { engageAdapter } from "./engage";
+import { peekSession, reachable, StackUnreachable } from "./http";
+import { kommunicateAdapter } from "./kommunicate";
+import { renderBlocks, USER } from "./render";
+import { OutboundPortError, twowayAdapter } from "./twoway";
+import { runNonce, type Adapter, type Block, type ChatTarget, type Choice, type UserInput } from "./types";
+
+const PLATFORMS: Record<string, "bm" | "kommunicate" | "twoway" | "engage"> = {
+  bm: "bm",
+  "business-messenger": "bm",
+  kommunicate: "kommunicate",
+  km: "kommunicate",
+  twoway: "twoway",
+  cm: "twoway",
+  engage: "engage",
+};
+
+const USAGE = "usage: npm run chat -- <bm|kommunicate|twoway|engage> [--replay <file>] [--conversation <id>] [--url <base>] [--channel <bm channel>] [--wait <ms>]";
+
+/** A failure shown as one line (exit code 1). */
+class ChatError extends Error {}
+
+const DEFAULTS: Record<string, string> = { ...localSecrets, BM_SIGNATURE_ENCODING: "base64", KOMMUNICATE_WEBHOOK_HEADER: "x-webhook-secret" };
+
+function resolveTarget(url: string | undefined, waitMs: number, env = process.env): ChatTarget {
+  const found = readStackFile();
+  const trim = (u: string) => u.replace(/\/+$/, "");
+  // --url naming another server: the stack file describes a different stack, so it is not used.
+  const stack = found && (!url || trim(url) === trim(found.httpUrl) || trim(url) === trim(found.httpUrl.replace("127.0.0.1", "localhost"))) ? found : undefined;
+  const baseUrl = trim(url ?? stack?.httpUrl ?? `http://127.0.0.1:${env.PORT || 3000}`);
+  const settings = (name: string) => stack?.secrets[name] || env[name] || DEFAULTS[name] || "";
+
+  let outboundUrl = `http://127.0.0.1:${env.CHAT_OUTBOUND_PORT || 3099}/twoway/outbound`;
+  if (stack?.twowayOutboundUrl) outboundUrl = stack.twowayOutboundUrl;
+  const parsed = new URL(outboundUrl);
+  const store = stack ? new ReadStore(resolveStoreTarget({ stack })) : env.AWS_ENDPOINT_URL_DYNAMODB ? new ReadStore(resolveStoreTarget({ stack: undefined })) : undefined;
+  return {
+    baseUrl,
+    settings,
+    ...(stack ? { stack } : {}),
+    ...(store ? { store } : {}),
+    outbound: { url: outboundUrl, host: parsed.hostname.replace(/^\[|\]$/g, ""), port: Number(parsed.port || 80), path: parsed.pathname },
+    waitMs,
+  };
+}
+
+function createAdapter(platform: string, target: ChatTarget, channel: string | undefined): Adapter {
+  switch (platform) {
+    case "bm":
+      return bmAdapter(target, channel);
+    case "kommunicate":
+      return kommunicateAdapter(target);
+    case "engage":
+      return engageAdapter(target);
+    default: {
+      const host = target.outbound.host;
+      if (target.stack && !["127.0.0.1", "localhost", "::1"].includes(host)) {
+        throw new ChatError(`this stack POSTs TwoWay replies to ${target.outbound.url}, not to the chat: restart \`npm start\` without TWOWAY_OUTBOUND_URL`);
+      }
+      return twowayAdapter(target);
+    }
+  }
+}
+
+/** A typed number picks one of the last reply's choices; anything else is text. */
+function toInput(line: string, choices: readonly Choice[]): UserInput {
+  const n = /^\d+$/.test(line) ? Number(line) : 0;
+  const choice = n >= 1 ? choices[n - 1] : undefined;
+  return choice ? { kind: "choice", choice, typed: line } : { kind: "text", text: line };
+}
+
+async function replay(adapter: Adapter, file: string, conversation: string | undefined, target: ChatTarget): Promise<void> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ChatError(`cannot read the replay file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const base = conversation ?? `replay-${basename(file, extname(file)).replace(/[^A-Za-z0-9_-]+/g, "-")}`;
+  let id = conversation ?? (await firstFreeId(target, adapter.platform, base));
+  let extra = 1;
+  const out = (lines: string[]) => lines.length && process.stdout.write(`${lines.join("\n")}\n`);
+
+  out([`— ${adapter.title}, conversation ${id} —`]);
+  let { lines, choices } = renderBlocks(await adapter.start(id));
+  out(lines);
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    if (line === "/quit") break;
+    if (line === "/new") {
+      id = conversation ? `${conversation}-${++extra}` : await firstFreeId(target, adapter.platform, `${base}-${++extra}`);
+      out([`— new conversation ${id} —`]);
+      ({ lines, choices } = renderBlocks(await adapter.start(id)));
+      out(lines);
+      continue;
+    }
+    const input = toInput(line, choices);
+    out([`${USER}${line}${input.kind === "choice" ? ` → ${input.choice.label}` : ""}`]);
+    ({ lines, choices } = renderBlocks(await adapter.send(input)));
+    out(lines);
+  }
+}
+
+/** `base`, else `base-2`, `base-3`, …: the first id this stack has no session for (a rerun starts afresh). */
+async function firstFreeId(target: ChatTarget, platform: string, base: string): Promise<string> {
+  for (let n = 1; n < 1000; n++) {
+    const id = n === 1 ? base : `${base}-${n}`;
+    if (!(await peekSession(target.store, platform, id))) return id;
+  }
+  return `${base}-${runNonce()}`;
+}
+
+async function interactive(adapter: Adapter, conversation: string | undefined): Promise<void> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: USER, terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY) });
+  let id = conversation ?? `chat-${runNonce().slice(0, 6)}`;
+  let choices: Choice[] = [];
+  let busy = false;
+  let closed = false;
+  const tty = Boolean(process.stdin.isTTY);
+  // Piped input: no prompts; each line is echoed as "you> …" when its turn runs.
+  const prompt = (preserveCursor?: boolean) => closed || !tty || rl.prompt(preserveCursor);
+  const show = (blocks: Block[], fromTurn: boolean) => {
+    const rendered = renderBlocks(blocks);
+    if (fromTurn) choices = rendered.choices;
+    if (!rendered.lines.length) return;
+    if (!busy && tty) process.stdout.write("\r\x1b[K"); // print above the waiting prompt
+    process.stdout.write(`${rendered.lines.join("\n")}\n`);
+    if (!busy) prompt(true);
+  };
+  adapter.onUnsolicited?.((blocks) => show(blocks, false));
+
+  const begin = async () => {
+    console.log(`Conversation ${id}: see it with \`npm run sessions -- show ${adapter.platform}#${id}\`.`);
+    show(await adapter.start(id), true);
+  };
+  console.log("Type a message; a number picks a choice; /new starts a new conversation; /quit leaves.");
+  if (adapter.help) console.log(adapter.help);
+  busy = true;
+  await begin().catch(report);
+  busy = false;
+  prompt();
+
+  let queue = Promise.resolve();
+  await new Promise<void>((resolve) => {
+    rl.on("close", () => {
+      closed = true;
+      void queue.then(resolve); // piped input: finish the turns already read
+    });
+    rl.on("SIGINT", () => rl.close());
+    rl.on("line", (raw) => {
+      queue = queue.then(async () => {
+        if (!tty && raw.trim()) process.stdout.write(`${USER}${raw.trim()}\n`);
+        const line = raw.trim();
+        if (line === "") return void prompt();
+        if (line === "/quit" || line === "/exit") return void rl.close();
+        busy = true;
+        try {
+          if (line === "/new") {
+            id = `chat-${runNonce().slice(0, 6)}`;
+            await begin();
+          } else {
+            const input = toInput(line, choices);
+            if (input.kind === "choice") console.log(`     → ${input.choice.label}`);
+            show(await adapter.send(input), true);
+          }
+        } catch (err) {
+          report(err);
+        } finally {
+          busy = false;
+        }
+        prompt();
+      });
+    });
+  });
+
+  function report(err: unknown): void {
+    if (err instanceof StackUnreachable) console.log(`— ${err.message} —`);
+    else throw err;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      replay: { type: "string" },
+      conversation: { type: "string" },
+      url: { type: "string" },
+      channel: { type: "string" },
+      wait: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const platform = PLATFORMS[positionals[0] ?? ""];
+  if (!platform || positionals.length > 1) throw new ChatError(positionals[0] ? `unknown platform "${positionals[0]}"\n${USAGE}` : USAGE);
+  const waitMs = Number(values.wait ?? 10_000);
+  if (!Number.isFinite(waitMs) || waitMs <= 0) throw new ChatError(`--wait must be milliseconds, got "${values.wait}"`);
+
+  const target = resolveTarget(values.url, waitMs);
+  const adapter = createAdapter(platform, target, values.channel);
+  try {
+    if (!(await reachable(target.baseUrl))) throw new StackUnreachable(target.baseUrl);
+    await adapter.open?.();
+    if (values.replay !== undefined) await replay(adapter, values.replay, values.conversation, target);
+    else {
+      console.log(`Chatting as a ${adapter.title} user with the local stack at ${target.baseUrl}.`);
+      await interactive(adapter, values.conversation);
+    }
+  } finally {
+    await adapter.close?.();
+    target.store?.close();
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.stdout.write("", () => process.exit(code)),
+    (err: unknown) => {
+      const known = err instanceof ChatError || err instanceof StackUnreachable || err instanceof OutboundPortError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+      process.stderr.write(`${known ? (err as Error).message : `chat: unexpected error: ${(err as Error)?.message ?? err}`}\n`, () => process.exit(1));
+    },
+  );
+}

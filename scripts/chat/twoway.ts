@@ -1,0 +1,165 @@
+/**
+ * CM.com TwoWay: each line is a POST /twoway/messages (header x-webhook-secret) carrying one ClientOriginated
+ * text; the stack answers 201 and its job POSTs the reply to TWOWAY_OUTBOUND_URL, which `npm start` points at
+ * this simulator (http://127.0.0.1:$CHAT_OUTBOUND_PORT/twoway/outbound, default port 3099). Each POSTed
+ * `conversationMessages[].text` is shown as bot output. Suggestions arrive as numbered text lines: the user
+ * types the number (or the caption) and the bot maps it back, as on a real TwoWay channel.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { TwoWayDeliveryInput } from "../../lib/platforms/twoway/schema";
+import { call, handoverChange, httpError, peekSession } from "./http";
+import { derived, runNonce, status, type Adapter, type Block, type ChatTarget, type UserInput } from "./types";
+
+export class OutboundPortError extends Error {}
+
+interface OutboundBody {
+  chat?: { id?: string };
+  conversationMessages?: Array<{ text?: string }>;
+}
+
+/** The chat shape of test/platforms/twoway/fixtures.ts (twChat), for one conversation. */
+export function twDelivery(conversationId: string, messageId: string, text: string): TwoWayDeliveryInput {
+  const client = `316${(parseInt(derived(conversationId, "twoway-client").slice(0, 12), 16) % 1e8).toString().padStart(8, "0")}`;
+  return {
+    chat: {
+      id: conversationId,
+      sessionId: `session-${conversationId}`,
+      accountId: "local-chat",
+      channel: "WhatsApp",
+      conversationClientId: client,
+      conversationHostId: "31201234567",
+      conversationClientName: "Ana",
+    },
+    conversationMessages: [{ $type: "text", id: messageId, direction: "ClientOriginated", createdOn: new Date().toISOString(), text }],
+  };
+}
+
+export const outboundBlocks = (body: OutboundBody): Block[] =>
+  (body.conversationMessages ?? []).map((m): Block => ({ kind: "text", text: typeof m.text === "string" ? m.text : JSON.stringify(m) }));
+
+export function twowayAdapter(target: ChatTarget): Adapter {
+  const nonce = runNonce();
+  let conversationId = "";
+  let turn = 0;
+  let handover: "bot" | "human" | undefined;
+  let server: Server | undefined;
+  /** Replies of the conversation not yet shown; a waiting turn takes them. */
+  const inbox: OutboundBody[] = [];
+  let waiting = false;
+  let wake: (() => void) | undefined;
+  let unsolicited: ((blocks: Block[]) => void) | undefined;
+
+  const receive = (body: OutboundBody) => {
+    const other = body.chat?.id !== conversationId;
+    if (!waiting || other) {
+      if (unsolicited) return unsolicited(other ? [status(`reply for conversation ${body.chat?.id}`), ...outboundBlocks(body)] : outboundBlocks(body));
+      if (other) return;
+    }
+    inbox.push(body);
+    wake?.();
+  };
+
+  return {
+    title: "CM.com TwoWay (WhatsApp)",
+    platform: "twoway",
+    async open() {
+      server = createServer((req, res) => {
+        void readBody(req).then((raw) => {
+          if (req.method !== "POST" || new URL(req.url ?? "/", "http://x").pathname !== target.outbound.path) {
+            res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
+            return;
+          }
+          let body: OutboundBody;
+          try {
+            body = JSON.parse(raw) as OutboundBody;
+          } catch {
+            res.writeHead(400, { "content-type": "application/json" }).end('{"error":"body is not JSON"}');
+            return;
+          }
+          res.writeHead(200, { "content-type": "application/json" }).end("{}");
+          receive(body);
+        });
+      });
+      await new Promise<void>((resolve, reject) => {
+        server!.once("error", (err: NodeJS.ErrnoException) =>
+          reject(
+            new OutboundPortError(
+              err.code === "EADDRINUSE"
+                ? `port ${target.outbound.port} for TwoWay replies is in use: is another \`npm run chat -- twoway\` running? (CHAT_OUTBOUND_PORT moves it, for npm start too)`
+                : `cannot listen on ${target.outbound.host}:${target.outbound.port} for TwoWay replies: ${err.message}`,
+            ),
+          ),
+        );
+        server!.listen(target.outbound.port, target.outbound.host, () => resolve());
+      });
+    },
+    async close() {
+      await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    },
+    onUnsolicited(print) {
+      unsolicited = print;
+    },
+    async start(id) {
+      conversationId = id;
+      handover = undefined;
+      inbox.length = 0;
+      return [];
+    },
+    async send(input: UserInput) {
+      const text = input.kind === "text" ? input.text : input.typed;
+      const messageId = `${conversationId}-${nonce}-${++turn}`;
+      inbox.length = 0;
+      waiting = true;
+      try {
+        const answer = await call(target.baseUrl, "/twoway/messages", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-webhook-secret": target.settings("TWOWAY_WEBHOOK_SECRET") },
+          body: JSON.stringify(twDelivery(conversationId, messageId, text)),
+        });
+        if (answer.status !== 201) return [httpError(answer)];
+        const reply = await waitForReply(messageId);
+        const change = handoverChange(handover, await peekSession(target.store, "twoway", conversationId));
+        handover = change.now;
+        if (reply === "silent") return [status("(no reply: a human has the conversation)"), ...change.blocks];
+        if (reply === "timeout") return [status(`(no reply within ${target.waitMs / 1000} s)`), ...change.blocks];
+        return [...outboundBlocks(reply), ...change.blocks];
+      } finally {
+        waiting = false;
+      }
+    },
+  };
+
+  /** The reply POSTed for this turn; "silent" when the session shows the turn answered with nothing. */
+  async function waitForReply(messageId: string): Promise<OutboundBody | "silent" | "timeout"> {
+    const deadline = Date.now() + target.waitMs;
+    let nextPeek = Date.now() + 150;
+    while (Date.now() < deadline) {
+      const body = inbox.shift();
+      if (body) return body;
+      if (target.store && Date.now() >= nextPeek) {
+        nextPeek = Date.now() + 150;
+        const session = await peekSession(target.store, "twoway", conversationId);
+        const done = session?.processed?.find((p) => p.id === messageId);
+        if (done && (done.messages?.length ?? 0) === 0 && inbox.length === 0) return "silent";
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+    return inbox.shift() ?? "timeout";
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", () => resolve(""));
+  });
+}
