@@ -26,7 +26,7 @@ beforeAll(() => {
   );
   execFileSync(join(ROOT, "node_modules", ".bin", "serverless"), ["package", "--stage", "prod"], {
     cwd: ROOT,
-    env: { ...env, SLS_TELEMETRY_DISABLED: "1", BM_SIGNATURE_KEY: LEAK, BM_SIGNATURE_ENCODING: "hex-base64", ENGAGE_API_TOKEN: LEAK, KOMMUNICATE_WEBHOOK_SECRET: LEAK, KOMMUNICATE_API_KEY: LEAK, TWOWAY_WEBHOOK_SECRET: LEAK, CM_PRODUCT_TOKEN: LEAK, LP_CLIENT_SECRET: LEAK },
+    env: { ...env, SLS_TELEMETRY_DISABLED: "1", BM_SIGNATURE_KEY: LEAK, BM_SIGNATURE_ENCODING: "hex-base64", ENGAGE_API_TOKEN: LEAK, KOMMUNICATE_WEBHOOK_SECRET: LEAK, KOMMUNICATE_API_KEY: LEAK, TWOWAY_WEBHOOK_SECRET: LEAK, CM_PRODUCT_TOKEN: LEAK, LP_CLIENT_SECRET: LEAK, AI_API_KEY: LEAK },
     stdio: "pipe",
     timeout: 230_000,
   });
@@ -120,6 +120,7 @@ test("no secret is baked into the template", () => {
     expect(fn.Properties.Environment.Variables.TWOWAY_WEBHOOK_SECRET).toBe("");
     expect(fn.Properties.Environment.Variables.CM_PRODUCT_TOKEN).toBe("");
     expect(fn.Properties.Environment.Variables.LP_CLIENT_SECRET).toBe("");
+    expect(fn.Properties.Environment.Variables.AI_API_KEY).toBe("");
   }
   expect(templateText).not.toContain(LEAK);
   expect(templateText).not.toContain("local-bm-signature-key");
