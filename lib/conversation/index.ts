@@ -2,3 +2,4 @@ export * from "./inbound";
 export * from "./outbound";
 export * from "./bot-reply";
 export * from "./build";
+export * from "./text";

@@ -7,10 +7,9 @@ import type { Suggestion } from "../../conversation";
 import { supportsAction } from "./limits";
 import { type BmBody, type RenderContext, compact, degrade, numberOption } from "./render-context";
 import { truncateText } from "./text";
+import { mapsUrl } from "../../conversation/text";
 
-export function mapsUrl(latitude: number, longitude: number): string {
-  return `https://maps.google.com/?q=${latitude},${longitude}`;
-}
+export { mapsUrl };
 
 /** The suggestion as a line of text, for channels where its action does not exist. */
 export function suggestionLine(s: Exclude<Suggestion, { kind: "reply" }>): string {

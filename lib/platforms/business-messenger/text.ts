@@ -1,3 +1,4 @@
+import { splitText as splitWords } from "../../conversation/text";
 /**
  * Measuring, splitting and truncating text against a channel's TextLimit.
  * Splits happen at word boundaries (a newline preferred) and never inside a surrogate pair.
@@ -45,33 +46,9 @@ export function longestFittingPrefix(text: string, limit: TextLimit): number {
 
 const WHITESPACE = /\s/;
 
-/** Where to end the next piece: the last newline in its second half, else the last whitespace, else a hard cut. */
-function cutPosition(text: string, end: number): number {
-  if (WHITESPACE.test(text.charAt(end))) return end;
-  const newline = text.lastIndexOf("\n", end - 1);
-  if (newline > 0 && newline >= end / 2) return newline;
-  for (let i = end - 1; i > 0; i--) if (WHITESPACE.test(text.charAt(i))) return i;
-  return end; // one word longer than the limit: cutting it is the only way
-}
-
 /** Splits a text into pieces that each fit the limit; an empty (or blank) text gives no pieces. */
 export function splitText(text: string, limit: TextLimit): string[] {
-  const pieces: string[] = [];
-  let rest = text.trim();
-  while (rest.length > 0) {
-    if (fitsTextLimit(rest, limit)) {
-      pieces.push(rest);
-      break;
-    }
-    let end = longestFittingPrefix(rest, limit);
-    // Guarantee progress even for a limit smaller than one code point.
-    if (end === 0) end = String.fromCodePoint(rest.codePointAt(0) ?? 0).length;
-    const cut = cutPosition(rest, end);
-    const piece = rest.slice(0, cut).trimEnd();
-    if (piece.length > 0) pieces.push(piece);
-    rest = rest.slice(cut).trimStart();
-  }
-  return pieces;
+  return splitWords(text, (rest) => (fitsTextLimit(rest, limit) ? rest.length : longestFittingPrefix(rest, limit)));
 }
 
 /**

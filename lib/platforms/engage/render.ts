@@ -10,6 +10,7 @@
  */
 import type { Card, OutboundMedia, OutboundMessage, Suggestion } from "../../conversation";
 import { type EngageChannelProfile, resolveEngageChannel } from "./channels";
+import { mapsUrl } from "../../conversation/text";
 
 /** [assumed] Buttons per `buttons` message and per carousel element. */
 export const MAX_BUTTONS = 3;
@@ -82,9 +83,7 @@ const isReply = (s: Suggestion): s is ReplySuggestion => s.kind === "reply";
 const isLink = (s: Suggestion): s is LinkSuggestion => s.kind === "url" || s.kind === "dial" || s.kind === "map";
 const isTextOnly = (s: Suggestion): s is TextOnlySuggestion => s.kind === "compose" || s.kind === "calendar";
 
-export function mapsUrl(latitude: number, longitude: number): string {
-  return `https://maps.google.com/?q=${latitude},${longitude}`;
-}
+export { mapsUrl };
 
 /** Cuts to `max` characters (code points), "…" included, at a word boundary when one is near. */
 export function truncateTitle(text: string, max: number = MAX_TITLE_CHARS): string {

@@ -11,6 +11,7 @@
  * echoes only the five chat fields the router needs (never sessionId or targetAdaptersInfo).
  */
 import type { Card, OutboundMedia, OutboundMessage, Suggestion } from "../../conversation";
+import { mapsUrl, splitByChars } from "../../conversation/text";
 
 /** [assumed] WhatsApp's text limit (notes §7); TwoWay itself publishes none. */
 export const TWOWAY_MAX_TEXT_CHARS = 4096;
@@ -61,39 +62,8 @@ interface Ctx {
   readonly degradations: string[];
 }
 
-export function mapsUrl(latitude: number, longitude: number): string {
-  return `https://maps.google.com/?q=${latitude},${longitude}`;
-}
-
-const WHITESPACE = /\s/;
-
-/** Where to end a piece that may be at most `end` long: the last newline in its second half, else the last whitespace, else a hard cut. */
-function cutPosition(text: string, end: number): number {
-  if (WHITESPACE.test(text.charAt(end))) return end;
-  const newline = text.lastIndexOf("\n", end - 1);
-  if (newline > 0 && newline >= end / 2) return newline;
-  for (let i = end - 1; i > 0; i--) if (WHITESPACE.test(text.charAt(i))) return i;
-  // One word longer than the limit: cut it, but never inside a surrogate pair.
-  const code = text.charCodeAt(end - 1);
-  return code >= 0xd800 && code <= 0xdbff && end > 1 ? end - 1 : end;
-}
-
 /** Pieces of at most `max` chars, cut at word boundaries; a blank text gives no pieces. */
-export function splitText(text: string, max: number): string[] {
-  const pieces: string[] = [];
-  let rest = text.trim();
-  while (rest.length > 0) {
-    if (rest.length <= max) {
-      pieces.push(rest);
-      break;
-    }
-    const cut = cutPosition(rest, max);
-    const piece = rest.slice(0, cut).trimEnd();
-    if (piece.length > 0) pieces.push(piece);
-    rest = rest.slice(cut).trimStart();
-  }
-  return pieces;
-}
+export const splitText = (text: string, max: number): string[] => splitByChars(text, max);
 
 function emitText(ctx: Ctx, text: string, what: string): void {
   const pieces = splitText(text, ctx.maxChars);
