@@ -6,6 +6,8 @@ import type { Job, JobQueue } from "./job";
  * The local stack's queue: runs the same worker code in-process, jobs of one group in order, with the
  * retries SQS would give; a job that keeps failing goes to `deadLetter` (the events table), like the DLQ.
  */
+const MAX_REMEMBERED = 10_000;
+
 export class LocalJobQueue implements JobQueue {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly seen = new Set<string>();
@@ -20,6 +22,8 @@ export class LocalJobQueue implements JobQueue {
     const id = `${job.kind}#${job.dedupeId}`;
     if (this.seen.has(id)) return; // FIFO deduplication
     this.seen.add(id);
+    // Bounded like SQS's 5-minute window: a long-running local stack does not grow without end.
+    if (this.seen.size > MAX_REMEMBERED) this.seen.delete(this.seen.values().next().value!);
     const previous = this.chains.get(job.group) ?? Promise.resolve();
     const next = previous.then(() => this.run(job));
     this.chains.set(job.group, next);
