@@ -1,4 +1,4 @@
-import { type Card, type OutboundMessage, type Suggestion, call, card, carousel, choice, file, link, location, picture, say, showOnMap } from "../../../lib/conversation";
+import { type Card, type OutboundMessage, call, card, carousel, choice, file, link, location, picture, say, showOnMap } from "../../../lib/conversation";
 import { ENGAGE_CHANNEL_PROFILES, resolveEngageChannel } from "../../../lib/platforms/engage/channels";
 import {
   type EngageMessage,
@@ -7,23 +7,12 @@ import {
   renderEngage,
   truncateTitle,
 } from "../../../lib/platforms/engage/render";
+import { hasUndefined, planCard } from "../../support/render-helpers";
 
 const text = (t: string): EngageMessage => ({ type: "text", config: { textMessages: [{ text: t }] } });
 const types = (ms: readonly EngageMessage[]) => ms.map((m) => m.type);
 
-function hasUndefined(value: unknown): boolean {
-  if (value === undefined) return true;
-  if (Array.isArray(value)) return value.some(hasUndefined);
-  if (value !== null && typeof value === "object") return Object.values(value).some(hasUndefined);
-  return false;
-}
 
-const planCard = (name: string, suggestions?: Suggestion[]): Card => ({
-  title: name,
-  description: `About ${name}`,
-  media: { url: `https://cdn.example.com/${name}.jpg` },
-  ...(suggestions ? { suggestions } : {}),
-});
 
 describe("text", () => {
   it("renders plain text", () => {

@@ -1,4 +1,4 @@
-import { type Card, type OutboundMessage, type Suggestion, call, card, carousel, choice, file, link, location, picture, say, showOnMap } from "../../../lib/conversation";
+import { type OutboundMessage, type Suggestion, call, card, carousel, choice, file, link, location, picture, say, showOnMap } from "../../../lib/conversation";
 import {
   type KommunicateMessage,
   MAX_CARD_BUTTONS,
@@ -9,25 +9,14 @@ import {
   renderKommunicate,
 } from "../../../lib/platforms/kommunicate/render";
 import { telUrl, videoSource } from "../../../lib/platforms/kommunicate/render-templates";
+import { hasUndefined, planCard } from "../../support/render-helpers";
 
 const rich = (message: string, templateId: string, payload: unknown[]): KommunicateMessage => ({
   message,
   metadata: { contentType: "300", templateId, payload },
 });
 
-function hasUndefined(value: unknown): boolean {
-  if (value === undefined) return true;
-  if (Array.isArray(value)) return value.some(hasUndefined);
-  if (value !== null && typeof value === "object") return Object.values(value).some(hasUndefined);
-  return false;
-}
 
-const planCard = (name: string, suggestions?: Suggestion[]): Card => ({
-  title: name,
-  description: `About ${name}`,
-  media: { url: `https://cdn.example.com/${name}.jpg` },
-  ...(suggestions ? { suggestions } : {}),
-});
 
 describe("text", () => {
   it("renders plain text", () => {

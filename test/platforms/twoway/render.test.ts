@@ -21,6 +21,7 @@ import {
   splitText,
 } from "../../../lib/platforms/twoway/render";
 import { TW_ACCOUNT_ID, TW_CHAT_ID, TW_CLIENT_ID, TW_HOST_ID, twDelivery } from "./fixtures";
+import { hasUndefined } from "../../support/render-helpers";
 
 const CHAT: TwoWayChatRef = {
   id: TW_CHAT_ID,
@@ -34,12 +35,6 @@ const out = (text: string): TwoWayOutboundMessage => ({ $type: "text", direction
 const texts = (messages: readonly OutboundMessage[], maxTextChars?: number) =>
   renderTwoWay(messages, CHAT, maxTextChars === undefined ? {} : { maxTextChars }).body.conversationMessages.map((m) => m.text);
 
-function hasUndefined(value: unknown): boolean {
-  if (value === undefined) return true;
-  if (Array.isArray(value)) return value.some(hasUndefined);
-  if (value !== null && typeof value === "object") return Object.values(value).some(hasUndefined);
-  return false;
-}
 
 const planCard = (name: string, suggestions?: Card["suggestions"]): Card => ({
   title: name,
