@@ -8,8 +8,8 @@ export const say = (text: string, suggestions?: Suggestion[]): OutboundMessage =
   suggestions?.length ? { type: "text", text, suggestions } : { type: "text", text };
 
 /** A quick reply: shows `text`, sends `postback` back to the bot (defaults to the caption). */
-export const choice = (text: string, postback = text): Suggestion => ({ kind: "reply", text, postback });
-export const link = (text: string, url: string): Suggestion => ({ kind: "url", text, url });
+export const choice = (text: string, postback = text): Extract<Suggestion, { kind: "reply" }> => ({ kind: "reply", text, postback });
+export const link = (text: string, url: string): Extract<Suggestion, { kind: "url" }> => ({ kind: "url", text, url });
 export const call = (text: string, phone: string): Suggestion => ({ kind: "dial", text, phone });
 export const showOnMap = (text: string, latitude: number, longitude: number, label?: string): Suggestion => ({
   kind: "map",

@@ -3,3 +3,4 @@ export * from "./outbound";
 export * from "./bot-reply";
 export * from "./build";
 export * from "./text";
+export * from "./list";

@@ -51,6 +51,15 @@ export const Card = z.object({
 });
 export type Card = z.infer<typeof Card>;
 
+/** One entry of a list: a title, optional details, and at most one action (a reply or a link). */
+export const ListItem = z.object({
+  title: z.string(),
+  description: z.string().optional(),
+  imageUrl: z.string().optional(),
+  action: z.discriminatedUnion("kind", [Suggestion.options[0], Suggestion.options[1]]).optional(),
+});
+export type ListItem = z.infer<typeof ListItem>;
+
 /** What the bot sends, whatever the platform. */
 export const OutboundMessage = z.discriminatedUnion("type", [
   /** Text, optionally followed by suggestions (quick replies / buttons). */
@@ -79,6 +88,13 @@ export const OutboundMessage = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("card"), card: Card }),
   z.object({ type: z.literal("carousel"), cards: z.array(Card).min(1) }),
+  /** A vertical list (Kommunicate's list template); other platforms get it as text with its options. */
+  z.object({
+    type: z.literal("list"),
+    header: z.string().optional(),
+    items: z.array(ListItem).min(1),
+    suggestions: z.array(Suggestion).optional(),
+  }),
 ]);
 export type OutboundMessage = z.infer<typeof OutboundMessage>;
 export type OutboundType = OutboundMessage["type"];

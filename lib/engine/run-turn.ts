@@ -185,6 +185,8 @@ function summarise(message: OutboundMessage): string {
       return `[card] ${message.card.title}`;
     case "carousel":
       return `[carousel] ${message.cards.map((c) => c.title).join(" | ")}`;
+    case "list":
+      return `[list] ${message.items.map((i) => i.title).join(" | ")}`;
     case "media":
       return `[${message.kind}] ${message.caption ?? message.media.url}`;
     case "file":

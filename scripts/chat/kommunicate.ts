@@ -132,6 +132,17 @@ export function kommunicateBlocks(bubbles: readonly Json[]): Block[] {
         blocks.push({ kind: "cards", cards });
         break;
       }
+      case "7": {
+        // The list template's payload is an object: items as lines, quick replies as choices, links as links.
+        const list = (metadata.payload ?? {}) as Json;
+        const items = Array.isArray(list.elements) ? (list.elements as Json[]) : [];
+        const lines = items.map((e) => `• ${str(e.title)}${e.description ? `: ${str(e.description)}` : ""}`);
+        const asButton = (name: string, action: Json) => button({ name, action: action.type === "quick_reply" ? { type: "quickReply", message: action.text } : action }, choices, links);
+        for (const e of items) if (e.action) asButton(str(e.title), e.action as Json);
+        for (const b of Array.isArray(list.buttons) ? (list.buttons as Json[]) : []) asButton(str(b.name), (b.action ?? {}) as Json);
+        blocks.push({ kind: "text", text: [list.headerText ? str(list.headerText) : "", ...lines].filter(Boolean).join("\n"), ...(choices.length ? { choices } : {}), ...(links.length ? { links } : {}) });
+        break;
+      }
       default:
         blocks.push({ kind: "text", text, links: [`template ${str(metadata.templateId)}: ${JSON.stringify(payload)}`] });
     }

@@ -2,7 +2,7 @@
  * Neutral outbound messages → Business Messenger reply bodies (notes §4), degraded to what the
  * channel can show (notes §7). Pure and deterministic: the caller logs `degradations`.
  */
-import type { OutboundMessage } from "../../conversation";
+import { listAsText, type OutboundMessage } from "../../conversation";
 import { type Channel, BM_CHANNEL_PROFILES, resolveBmChannel, supportsKind } from "./limits";
 import { cardsAsText, renderCardsNative } from "./render-cards";
 import {
@@ -79,6 +79,9 @@ function renderOne(ctx: RenderContext, m: OutboundMessage): void {
       return emitText(ctx, cardsAsText(ctx, [m.card]));
     case "carousel":
       return renderCarousel(ctx, m);
+    case "list":
+      degrade(ctx, `list has no Business Messenger body: sent as text with its options`);
+      return renderText(ctx, listAsText(m));
   }
 }
 

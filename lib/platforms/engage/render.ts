@@ -8,7 +8,7 @@
  * a plus) and become `payload.params: [{key, value}]`; `params` is omitted when there are none.
  *   "st_42?card_type=savings_account" → {nextDialogstateId: "st_42", params: [{key: "card_type", value: "savings_account"}]}
  */
-import type { Card, OutboundMedia, OutboundMessage, Suggestion } from "../../conversation";
+import { listAsText, type Card, type OutboundMedia, type OutboundMessage, type Suggestion } from "../../conversation";
 import { type EngageChannelProfile, resolveEngageChannel } from "./channels";
 import { mapsUrl } from "../../conversation/text";
 
@@ -295,6 +295,12 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
       return renderCards(ctx, [m.card], "card");
     case "carousel":
       return renderCards(ctx, m.cards, "carousel");
+    case "list": {
+      // The docs name a list type but show no API-step example (notes §4): text with its options instead.
+      ctx.degradations.push("list sent as text with its options");
+      const text = listAsText(m);
+      return renderOne(ctx, text);
+    }
   }
 }
 

@@ -38,6 +38,7 @@ import {
 } from "./render-templates";
 
 export type { KommunicateMessage } from "./render-templates";
+export { MAX_LIST_BUTTONS } from "./render-list";
 export {
   FILE_BUTTON_NAME,
   LOCATION_TEXT,
@@ -49,6 +50,7 @@ export {
   isHttpsUrl,
   mapsUrl,
 } from "./render-templates";
+import { renderList } from "./render-list";
 
 export interface KommunicateRenderOptions {
   /** Hand the conversation over: `target` is an agent's user id; absent/"" applies dashboard rules. */
@@ -247,6 +249,9 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
       return renderCards(ctx, [m.card]);
     case "carousel":
       return renderCards(ctx, m.cards);
+    case "list":
+      ctx.messages.push(renderList(m, ctx.degradations));
+      return;
   }
 }
 

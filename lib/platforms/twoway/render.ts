@@ -10,7 +10,7 @@
  * Pure and deterministic; the caller logs `degradations`. The body is clean JSON (no undefined) and
  * echoes only the five chat fields the router needs (never sessionId or targetAdaptersInfo).
  */
-import type { Card, OutboundMedia, OutboundMessage, Suggestion } from "../../conversation";
+import { listAsText, type Card, type OutboundMedia, type OutboundMessage, type Suggestion } from "../../conversation";
 import { mapsUrl, splitByChars } from "../../conversation/text";
 
 /** [assumed] WhatsApp's text limit (notes §7); TwoWay itself publishes none. */
@@ -156,6 +156,9 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
     case "carousel":
       ctx.degradations.push(`carousel of ${m.cards.length} card(s) sent as text`);
       return emitText(ctx, joinBlocks(...m.cards.map((c) => cardBlock(ctx, c))), "carousel");
+    case "list":
+      ctx.degradations.push(`list of ${m.items.length} item(s) sent as text`);
+      return renderOne(ctx, listAsText(m));
   }
 }
 
