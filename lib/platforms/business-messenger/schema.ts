@@ -4,18 +4,7 @@
  * contact fields may be null, and numbers may arrive as strings.
  */
 import * as z from "zod";
-
-/** Accepts a number or a numeric string: BM's JSON examples are lost, so do not bet on the type. */
-const numeric = z.preprocess((value) => {
-  if (typeof value === "string" && value.trim() !== "") {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : value;
-  }
-  return value;
-}, z.number());
-
-/** Ids and phone numbers: strings, but a bare JSON number is accepted and stringified. */
-const idString = z.preprocess((value) => (typeof value === "number" ? String(value) : value), z.string());
+import { numeric, stringish } from "../../http/lenient";
 
 const optString = z.string().nullish();
 
@@ -64,8 +53,8 @@ export const BmContact = z.looseObject({
   last_name: optString,
   nick_name: optString,
   language: optString,
-  mobile: idString.nullish(),
-  phone: idString.nullish(),
+  mobile: stringish.nullish(),
+  phone: stringish.nullish(),
   email: optString,
   country: optString,
   opt_status: optString,
@@ -76,9 +65,9 @@ export const BmContact = z.looseObject({
 export type BmContact = z.infer<typeof BmContact>;
 
 export const BmMessage = z.looseObject({
-  from: idString.nullish(),
-  to: z.array(z.looseObject({ number: idString.nullish(), alias: optString })).nullish(),
-  providerMsgID: idString.nullish(),
+  from: stringish.nullish(),
+  to: z.array(z.looseObject({ number: stringish.nullish(), alias: optString })).nullish(),
+  providerMsgID: stringish.nullish(),
   allowedChannels: z.array(z.string()).nullish(),
   custom: z.array(z.unknown()).nullish(),
   body: BmInboundBody,

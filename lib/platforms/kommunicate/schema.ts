@@ -4,46 +4,7 @@
  * strings; `metadata` and `KM_CHAT_CONTEXT` may arrive as JSON strings (the web widget does that).
  */
 import * as z from "zod";
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** A JSON string holding an object → that object; anything else (bad JSON, arrays, scalars) → undefined. */
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isPlainObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A JSON number used as an id → its decimal digits. Integers go through BigInt so that large values
- * never turn into exponent notation (1e21 → "1000000000000000000000"); digits beyond 2^53 are already
- * gone after JSON.parse and cannot be recovered here.
- */
-function numberToId(value: number): string {
-  return Number.isInteger(value) ? BigInt(value).toString() : String(value);
-}
-
-/** Strings, with a bare finite JSON number accepted and stringified (ids, codes, sources). */
-const stringish = z.preprocess(
-  (value) => (typeof value === "number" && Number.isFinite(value) ? numberToId(value) : value),
-  z.string(),
-);
-
-/** Accepts a number or a numeric string ("20480", "52.37"). */
-const numeric = z.preprocess((value) => {
-  if (typeof value === "string" && value.trim() !== "") return Number(value);
-  return value;
-}, z.number());
-
-/** A number when it is one (or a numeric string); anything unusable becomes undefined instead of an error. */
-const lenientNumber = numeric.optional().catch(undefined);
-/** A string when it is one; anything else becomes undefined instead of an error. */
-const lenientString = z.string().optional().catch(undefined);
+import { isPlainObject, lenientNumber, lenientString, numeric, parseJsonObject, stringish } from "../../http/lenient";
 
 /** A JSON object, or a string holding one; anything else becomes undefined. */
 const lenientObject = z

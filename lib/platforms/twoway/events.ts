@@ -4,6 +4,7 @@
  * `eventType` or `type` (first non-empty string wins), the id from `conversationEvents[0].id`, `id` or
  * `eventId`, the chat id from `chat.id` or `chatId`. Never throws, whatever JSON value it gets.
  */
+import { isPlainObject } from "../../http/lenient";
 
 export const ROUTER_SESSION_ENDED = "RouterSessionEnded";
 
@@ -13,9 +14,6 @@ export interface RouterEvent {
   chatId?: string;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** An own property of a plain object (never one inherited from Object.prototype). */
 function field(value: unknown, key: string): unknown {

@@ -12,6 +12,7 @@
  * otherwise.
  */
 import { createHash } from "node:crypto";
+import { isPlainObject } from "../../http/lenient";
 
 export interface HandoverNotification {
   chatId?: string;
@@ -43,9 +44,6 @@ const EMPTY_CONTEXT = /"context"\s*:\s*(?=[,}\]]|$)/g;
 const EMPTY_VALUE = /("(?:[^"\\]|\\.)*"\s*:)(\s*)(?=[,}])/g;
 const HAS_CONTEXT_KEY = /"context"\s*:/;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
 

@@ -6,31 +6,7 @@
  * cause a 400 (which would make the router redeliver them).
  */
 import * as z from "zod";
-
-/**
- * A JSON number used as an id → its decimal digits. Integers go through BigInt so that large values
- * never turn into exponent notation; digits beyond 2^53 are already gone after JSON.parse.
- */
-function numberToId(value: number): string {
-  return Number.isInteger(value) ? BigInt(value).toString() : String(value);
-}
-
-function idPreprocess(value: unknown): unknown {
-  return typeof value === "number" && Number.isFinite(value) ? numberToId(value) : value;
-}
-
-/** A string, with a bare finite JSON number accepted and stringified. */
-const stringish = z.preprocess(idPreprocess, z.string());
-
-/** A string (or number → string) when it is one; null, "" or anything unusable becomes undefined. */
-const lenientId = z
-  .preprocess(idPreprocess, z.string().optional())
-  .transform((value) => (value === "" ? undefined : value))
-  .optional()
-  .catch(undefined);
-
-/** A string when it is one; anything else becomes undefined instead of an error. */
-const lenientString = z.string().optional().catch(undefined);
+import { lenientId, lenientString, stringish } from "../../http/lenient";
 
 /** `null` or absent → []; anything else must be an array of `item`. */
 function listOf<T extends z.ZodType>(item: T) {

@@ -1,0 +1,53 @@
+import * as z from "zod";
+
+/**
+ * Tolerant zod building blocks for platform payloads, whose vendors send ids as numbers, numbers as
+ * strings and objects as JSON strings. Shared by every lib/platforms/<name>/schema.ts.
+ */
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A JSON string holding an object → that object; anything else (bad JSON, arrays, scalars) → undefined. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isPlainObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A JSON number used as an id → its decimal digits. Integers go through BigInt so that large values
+ * never turn into exponent notation (1e21 → "1000000000000000000000"); digits beyond 2^53 are already
+ * gone after JSON.parse and cannot be recovered here.
+ */
+const numberToId = (value: unknown): unknown =>
+  typeof value === "number" && Number.isFinite(value) ? (Number.isInteger(value) ? BigInt(value).toString() : String(value)) : value;
+
+/** Strings (ids, codes, phone numbers), with a bare JSON number accepted and stringified. */
+export const stringish = z.preprocess(numberToId, z.string());
+
+/** A string id (or number → string) when it is one; null, "" or anything unusable becomes undefined. */
+export const lenientId = z
+  .preprocess(numberToId, z.string().optional())
+  .transform((value) => (value === "" ? undefined : value))
+  .optional()
+  .catch(undefined);
+
+/** A number, or a numeric string ("20480", "52.37"); any other string is left for z.number() to refuse. */
+export const numeric = z.preprocess((value) => {
+  if (typeof value === "string" && value.trim() !== "") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : value;
+  }
+  return value;
+}, z.number());
+
+/** A number when it is one (or a numeric string); anything unusable becomes undefined instead of an error. */
+export const lenientNumber = numeric.optional().catch(undefined);
+
+/** A string when it is one; anything else becomes undefined instead of an error. */
+export const lenientString = z.string().optional().catch(undefined);
