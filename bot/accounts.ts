@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { StoreUnavailableError, TurnConflictError } from "../lib/session/errors";
-import { backoffMs, sleep } from "../lib/session/backoff";
+import { StoreUnavailableError } from "../lib/session/errors";
+import { readModifyWrite } from "../lib/session/read-modify-write";
 import { putIfVersion } from "../lib/session/versioned-put";
 
 /**
@@ -59,34 +59,38 @@ export class AccountStore {
 
   async transfer(userId: string, request: { id: string; account: AccountType; amount: number; destination: string }): Promise<TransferOutcome> {
     if (!(request.amount > 0) || !Number.isFinite(request.amount)) throw new RangeError("amount must be a positive number");
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const item = await this.read(userId);
-      const recorded = item.applied.find((a) => a.id === request.id);
-      if (recorded) return recorded.outcome;
-
-      const current = item.accounts[request.account];
-      const enough = current.balance + current.limit - request.amount >= 0;
-      const balance = enough ? round2(current.balance - request.amount) : current.balance;
-      const outcome: TransferOutcome = {
-        status: enough ? "done" : "no_money",
-        account: request.account,
-        amount: request.amount,
-        destination: request.destination,
-        balance,
-        limit: current.limit,
-      };
-      const now = this.clock();
-      const next: AccountItem = {
-        ...item,
-        version: item.version + 1,
-        accounts: { ...item.accounts, [request.account]: { ...current, balance } },
-        applied: [...item.applied, { id: request.id, at: now, outcome }].slice(-MAX_APPLIED),
-        updatedAt: now,
-      };
-      if (await this.save(next, item.version)) return outcome;
-      await sleep(backoffMs(attempt));
-    }
-    throw new TurnConflictError(`account#${userId}`, MAX_ATTEMPTS);
+    const { result } = await readModifyWrite<AccountItem, TransferOutcome>({
+      key: accountKey(userId),
+      maxAttempts: MAX_ATTEMPTS,
+      read: () => this.read(userId),
+      change: (item) => {
+        const recorded = item.applied.find((a) => a.id === request.id);
+        if (recorded) return { result: recorded.outcome };
+        const current = item.accounts[request.account];
+        const enough = current.balance + current.limit - request.amount >= 0;
+        const balance = enough ? round2(current.balance - request.amount) : current.balance;
+        const outcome: TransferOutcome = {
+          status: enough ? "done" : "no_money",
+          account: request.account,
+          amount: request.amount,
+          destination: request.destination,
+          balance,
+          limit: current.limit,
+        };
+        const now = this.clock();
+        return {
+          result: outcome,
+          next: {
+            ...item,
+            accounts: { ...item.accounts, [request.account]: { ...current, balance } },
+            applied: [...item.applied, { id: request.id, at: now, outcome }].slice(-MAX_APPLIED),
+            updatedAt: now,
+          },
+        };
+      },
+      write: (next, expected) => putIfVersion(this.doc, this.tableName, next, expected, "account"),
+    });
+    return result;
   }
 
   private async read(userId: string): Promise<AccountItem> {
@@ -98,9 +102,6 @@ export class AccountStore {
     }
   }
 
-  private save(next: AccountItem, expected: number): Promise<boolean> {
-    return putIfVersion(this.doc, this.tableName, next, expected, "account");
-  }
 }
 
 export const accountKey = (userId: string) => `account#${userId}`;

@@ -1,7 +1,5 @@
-import { logger } from "../log";
-import { backoffMs, sleep as sleepFor } from "../session/backoff";
 import { applyBounds, DEFAULT_BOUNDS } from "../session/bounds";
-import { TurnConflictError } from "../session/errors";
+import { readModifyWrite } from "../session/read-modify-write";
 import { newSession, type Session } from "../session/session";
 import type { EngineDeps } from "./run-turn";
 
@@ -12,9 +10,9 @@ export interface SessionChange<T> {
 }
 
 /**
- * The read-modify-write every session change goes through: one consistent read, `change` on it, one put
- * conditional on the version read. On a lost race it re-reads and runs `change` again (bounded, with
- * jittered backoff), so no update is lost; `change` must therefore be safe to rerun.
+ * The read-modify-write every session change goes through (lib/session/read-modify-write.ts): one
+ * consistent read, `change` on it, one put conditional on the version read, with the session's
+ * timestamps, TTL and size bounds applied here. `change` must be safe to rerun.
  */
 export async function updateSession<T>(
   deps: EngineDeps,
@@ -22,20 +20,22 @@ export async function updateSession<T>(
   conversationId: string,
   change: (session: Session, now: number) => Promise<SessionChange<T>> | SessionChange<T>,
 ): Promise<{ result: T; session: Session; before: Session; written: boolean }> {
-  const sleep = deps.sleep ?? sleepFor;
-  for (let attempt = 1; attempt <= deps.limits.maxAttempts; attempt++) {
-    const now = deps.clock();
-    const before = (await deps.sessions.load(platform, conversationId, now)) ?? newSession(platform, conversationId, now);
-    const { next, result } = await change(before, now);
-    if (!next) return { result, session: before, before, written: false };
-    const bounded = applyBounds(
-      { ...next, version: before.version + 1, updatedAt: now, expiresAt: Math.floor(now / 1000) + deps.limits.sessionTtlDays * 86_400 },
-      now,
-      { ...DEFAULT_BOUNDS, dedupeMs: deps.limits.dedupeMs },
-    );
-    if ((await deps.sessions.save(bounded, before.version)) === "saved") return { result, session: bounded, before, written: true };
-    logger.debug("session version conflict, rerunning", { attempt, conversationId });
-    await sleep(backoffMs(attempt));
-  }
-  throw new TurnConflictError(`${platform}#${conversationId}`, deps.limits.maxAttempts);
+  let now = deps.clock();
+  const { result, item, before, written } = await readModifyWrite<Session, T>({
+    key: `${platform}#${conversationId}`,
+    maxAttempts: deps.limits.maxAttempts,
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    read: async () => {
+      now = deps.clock();
+      return (await deps.sessions.load(platform, conversationId, now)) ?? newSession(platform, conversationId, now);
+    },
+    change: async (session) => {
+      const { next, result } = await change(session, now);
+      if (!next) return { result };
+      const stamped = { ...next, updatedAt: now, expiresAt: Math.floor(now / 1000) + deps.limits.sessionTtlDays * 86_400 };
+      return { result, next: applyBounds(stamped, now, { ...DEFAULT_BOUNDS, dedupeMs: deps.limits.dedupeMs }) };
+    },
+    write: async (next, expected) => (await deps.sessions.save(next, expected)) === "saved",
+  });
+  return { result, session: item, before, written };
 }
