@@ -1,4 +1,5 @@
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { recordDeadLetter } from "../lib/jobs/dead-letter";
 import { jobHandlers } from "../lib/jobs/handlers";
 import type { Job } from "../lib/jobs/job";
 import { runJob } from "../lib/jobs/worker";
@@ -32,20 +33,8 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       const receives = Number(record.attributes.ApproximateReceiveCount);
       logger.error("job failed; SQS will retry it", { error: String(err), receiveCount: receives });
       failures.push({ itemIdentifier: record.messageId });
-      if (receives >= MAX_RECEIVES) await recordDeadLetter(record.body, job, err);
+      if (receives >= MAX_RECEIVES) await recordDeadLetter(runtime(), job ?? { body: record.body }, err);
     }
   }
   return { batchItemFailures: failures };
 };
-
-async function recordDeadLetter(body: string, job: Job | undefined, error: unknown): Promise<void> {
-  const rt = runtime();
-  try {
-    await rt.events.record(
-      { pk: "jobs#dead-letter", type: "job.dead_letter", platform: job?.kind.split(".")[0] ?? "jobs", data: { job: job ? { ...job } : { body: body.slice(0, 4000) }, error: String(error) } },
-      rt.clock(),
-    );
-  } catch (err) {
-    logger.error("dead letter not recorded in the events table (the SQS dead-letter queue still has it)", { error: String(err) });
-  }
-}

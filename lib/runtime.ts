@@ -4,12 +4,12 @@ import { settings as readSettings, type Settings } from "./config";
 import type { BotActions } from "./engine/actions";
 import type { Bot } from "./engine/bot";
 import type { EngineDeps } from "./engine/run-turn";
+import { recordDeadLetter } from "./jobs/dead-letter";
 import { jobHandlers } from "./jobs/handlers";
 import type { JobQueue } from "./jobs/job";
 import { LocalJobQueue } from "./jobs/local-queue";
 import { SqsJobQueue } from "./jobs/sqs-queue";
 import { runJob } from "./jobs/worker";
-import { logger } from "./log";
 import { createDocumentClient } from "./session/dynamo";
 import { StoreUnavailableError } from "./session/errors";
 import { EventStore } from "./session/events";
@@ -74,10 +74,7 @@ function createJobQueue(rt: Runtime): JobQueue {
   }
   return new LocalJobQueue(
     (job) => runJob(rt, jobHandlers, job),
-    async (job, error) => {
-      logger.error("job failed for good: recorded in the events table", { kind: job.kind, error: String(error) });
-      await rt.events.record({ pk: "jobs#dead-letter", type: "job.dead_letter", platform: job.kind.split(".")[0] ?? "jobs", data: { job: { ...job }, error: String(error) } }, rt.clock());
-    },
+    (job, error) => recordDeadLetter(rt, job, error),
   );
 }
 

@@ -1,0 +1,19 @@
+import { logger } from "../log";
+import type { Runtime } from "../runtime";
+import type { Job } from "./job";
+
+/**
+ * A job that failed for good, recorded in the events table (`jobs#dead-letter`) where a person looks
+ * first: by the local queue after its last retry, and by the SQS worker on the last receive before
+ * SQS moves the message to the dead-letter queue. A job body that was not even JSON is kept as text.
+ */
+export async function recordDeadLetter(rt: Runtime, job: Job | { body: string }, error: unknown): Promise<void> {
+  const platform = "kind" in job ? (job.kind.split(".")[0] ?? "jobs") : "jobs";
+  const data = { job: "kind" in job ? { ...job } : { body: job.body.slice(0, 4000) }, error: String(error) };
+  try {
+    await rt.events.record({ pk: "jobs#dead-letter", type: "job.dead_letter", platform, data }, rt.clock());
+    logger.error("job failed for good: recorded in the events table", { platform, error: String(error) });
+  } catch (err) {
+    logger.error("dead letter not recorded in the events table", { error: String(err) });
+  }
+}
