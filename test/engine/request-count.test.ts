@@ -45,3 +45,12 @@ test("a new turn costs one read and one write; a duplicate costs one read", asyn
   expect(duplicate).toMatchObject({ kind: "duplicate", messages: [say("you said one")] });
   expect(commands).toEqual(["GetItemCommand"]);
 });
+
+test("the engine asks for numbered options of the very array it answers with (so platforms render once)", async () => {
+  const rt = store.runtime({ bot: echo });
+  let asked: unknown;
+  const outcome = await runTurn({ ...turn("same-array", "x"), conversationId: "render-once" }, rt.engine, {
+    numberedOptions: (messages) => ((asked = messages), []),
+  });
+  expect(asked).toBe(outcome.messages);
+});

@@ -1,4 +1,3 @@
-import type { OutboundMessage } from "../../conversation";
 import type { Runtime } from "../../runtime";
 import { runTurn } from "../../engine/run-turn";
 import { parseWith } from "../../http/body";
@@ -6,6 +5,7 @@ import { serviceUnavailable, unauthorized } from "../../http/errors";
 import { header } from "../../http/headers";
 import type { WebhookEvent } from "../../http/middlewares";
 import { logger } from "../../log";
+import { renderOnce } from "../render-once";
 import { bmToTurn } from "./inbound";
 import { renderBm } from "./render";
 import { BmWebhookRequest } from "./schema";
@@ -58,7 +58,7 @@ export async function answerBmMessage(rt: Runtime, event: WebhookEvent, body: un
   const turn = bmToTurn(request, event.rawBody, rt.clock());
   logger.appendKeys({ conversationId: turn.conversationId, messageId: turn.messageId, channel: turn.channel });
 
-  const render = (messages: OutboundMessage[]) => renderBm(messages, turn.channel, { composeTextField: rt.settings.BM_COMPOSE_TEXT_FIELD });
+  const render = renderOnce((messages) => renderBm(messages, turn.channel, { composeTextField: rt.settings.BM_COMPOSE_TEXT_FIELD }));
   const outcome = await runTurn(turn, rt.engine, {
     handoverQuietMs: rt.settings.HANDOVER_QUIET_MINUTES * 60_000,
     // BM waits for this HTTP answer: leave a margin for rendering and the write.

@@ -3,18 +3,18 @@ import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import type { Origin } from "../../session/session";
 import { TwoWayClient, TwoWayRejectedError } from "./client";
-import { renderTwoWay, type TwoWayChatRef } from "./render";
+import { renderTwoWay, type TwoWayChatRef, type TwoWayRenderResult } from "./render";
 
 export const twoWayClient = (rt: Runtime, token: string) => new TwoWayClient(token, { retryDelaysMs: rt.settings.TWOWAY_RETRY_DELAYS_MS });
 const eventKey = (chatId: string) => `conv#twoway#${chatId}`;
 
 /**
- * Renders messages for a TwoWay chat and POSTs them to the outbound URL. Transient failures throw (the job
+ * POSTs a rendered reply for a TwoWay chat to the outbound URL. Transient failures throw (the job
  * is retried, then dead-lettered); a refusal (4xx) is recorded and not retried. `ref` names what is sent
  * (a message id, an agent message) in the events.
  */
-export async function deliverTwoWay(rt: Runtime, chat: TwoWayChatRef, messages: OutboundMessage[], ref: string): Promise<void> {
-  const { body, degradations } = renderTwoWay(messages, chat);
+export async function deliverTwoWay(rt: Runtime, chat: TwoWayChatRef, rendered: TwoWayRenderResult, ref: string): Promise<void> {
+  const { body, degradations } = rendered;
   if (degradations.length) logger.info("reply adapted for TwoWay", { degradations });
   if (!body.conversationMessages.length) return;
   const { TWOWAY_OUTBOUND_URL: url, CM_PRODUCT_TOKEN: token } = rt.settings;
@@ -37,5 +37,7 @@ export async function deliverTwoWay(rt: Runtime, chat: TwoWayChatRef, messages: 
 }
 
 /** Relay (e.g. a LivePerson agent's message) to a user whose origin is a TwoWay chat. */
-export const relayToTwoWay = (rt: Runtime, origin: Origin, messages: OutboundMessage[], ref: string) =>
-  deliverTwoWay(rt, origin.chat as TwoWayChatRef, messages, ref);
+export function relayToTwoWay(rt: Runtime, origin: Origin, messages: OutboundMessage[], ref: string): Promise<void> {
+  const chat = origin.chat as TwoWayChatRef;
+  return deliverTwoWay(rt, chat, renderTwoWay(messages, chat), ref);
+}

@@ -2,6 +2,7 @@ import type { Turn } from "../../conversation";
 import { runTurn } from "../../engine/run-turn";
 import type { JobHandler } from "../../jobs/worker";
 import { closeLivePersonConversation, forwardToLivePerson, LIVEPERSON, livePersonConfigured, livePersonHold, openLivePersonHandover } from "../liveperson/bridge";
+import { renderOnce } from "../render-once";
 import { deliverTwoWay } from "./deliver";
 import { renderTwoWay, type TwoWayChatRef } from "./render";
 import { requestRouterHandover } from "./routing";
@@ -22,8 +23,9 @@ export interface TwoWayTurnPayload extends Record<string, unknown> {
 export const runTwoWayTurn: JobHandler = async (rt, payload) => {
   const { turn, chat } = payload as TwoWayTurnPayload;
   const withLivePerson = livePersonConfigured(rt);
+  const render = renderOnce((messages) => renderTwoWay(messages, chat));
   const outcome = await runTurn(turn, rt.engine, {
-    numberedOptions: (messages) => renderTwoWay(messages, chat).numberedOptions.map(({ text, postback }) => ({ text, postback })),
+    numberedOptions: (messages) => render(messages).numberedOptions.map(({ text, postback }) => ({ text, postback })),
     ...(withLivePerson ? { extendHumanHoldMs: livePersonHold(rt) } : {}),
   });
   const { session } = outcome;
@@ -37,6 +39,6 @@ export const runTwoWayTurn: JobHandler = async (rt, payload) => {
     await closeLivePersonConversation(rt, turn.platform, turn.conversationId, session.human, "idle timeout");
   }
   if (outcome.applied.handover && withLivePerson) await openLivePersonHandover(rt, turn, session, { platform: "twoway", chat });
-  await deliverTwoWay(rt, chat, outcome.messages, turn.messageId);
+  await deliverTwoWay(rt, chat, render(outcome.messages), turn.messageId);
   if (outcome.applied.handover && !withLivePerson) await requestRouterHandover(rt, chat);
 };
