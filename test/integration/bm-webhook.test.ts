@@ -1,6 +1,8 @@
 import { handler as bmDebug } from "../../functions/bm-debug";
 import { handler as bmWebhook } from "../../functions/bm-webhook";
 import { useRuntime, type Runtime } from "../../lib/runtime";
+import { localSecrets } from "../../lib/config";
+import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { sessionKey } from "../../lib/session/session";
 import { bmRequest, bmTextRequest } from "../platforms/business-messenger/fixtures";
 import { startLocalApi, type LocalApi } from "../support/api-gateway";
@@ -76,14 +78,20 @@ describe("POST /bm/webhook", () => {
       expect(res.status).toBe(401);
       expect(res.json).toEqual({ error: "missing or invalid X-BM-Signature" });
     }
-    // A body signed correctly and then altered is refused too.
-    const signedOther = await postBm(webhook(), JSON.stringify(request), { signature: undefined });
-    expect(signedOther.status).toBe(200);
-    await expect(session(newDialog())).resolves.toBeUndefined();
-    const tampered = await postBm(webhook(), JSON.stringify(bmTextRequest("transfer", { dialogUuid: newDialog() })), {
-      signature: (await import("../../lib/platforms/business-messenger/verify")).signBmBody(JSON.stringify(request), "local-bm-signature-key"),
-    });
+    // Nothing was stored for the refused requests.
+    await expect(session(dialogUuid)).resolves.toBeUndefined();
+
+    // A body signed correctly and then altered is refused too, and stores nothing either.
+    const signature = signBmBody(JSON.stringify(request), localSecrets.BM_SIGNATURE_KEY);
+    const tamperedDialog = newDialog();
+    const tampered = await postBm(webhook(), JSON.stringify(bmTextRequest("transfer", { dialogUuid: tamperedDialog })), { signature });
     expect(tampered.status).toBe(401);
+    await expect(session(tamperedDialog)).resolves.toBeUndefined();
+
+    // The same request with its own signature is accepted: the refusals above were about the signature.
+    const signedOther = await postBm(webhook(), JSON.stringify(request), { signature });
+    expect(signedOther.status).toBe(200);
+    expect((await session(dialogUuid))!.version).toBe(1);
   });
 
   test("a body that is not JSON gets 400 with a JSON error", async () => {
