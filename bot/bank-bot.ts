@@ -25,7 +25,7 @@ export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
       // A new conversation, or back from a human agent: greet (again).
       if (message.type === "event" && (message.name === "welcome" || message.name === "handover_ended")) return "greeting";
       if (["picture", "video", "audio", "file", "fileList", "location"].includes(message.type)) return "attachment";
-      if (/^agent$/i.test(ctx.text ?? "") || ctx.text === "AGENT") return "agent";
+      if (/^agent$/i.test(ctx.text ?? "")) return "agent"; // typed, or the AGENT postback
       if (/^(hi|hello|menu|start)$/i.test(ctx.text ?? "")) return "greeting";
       return undefined;
     },

@@ -117,11 +117,6 @@ export function settings(): Settings {
   return cached;
 }
 
-/** For tests that change the environment between cases. */
-export function resetSettings(): void {
-  cached = undefined;
-}
-
 export const localSecrets: Readonly<Record<SecretName, string>> = LOCAL_SECRETS;
 
 /** Serverless writes unset stage params as empty strings: treat them as unset. */

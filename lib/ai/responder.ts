@@ -16,8 +16,6 @@ export interface AiAnswer {
   ms: number;
 }
 
-export const aiEnabled = (settings: Settings) => Boolean(settings.AI_BASE_URL);
-
 export function aiMessages(settings: Settings, history: HistoryEntry[], userText: string, stateInstructions?: string): ChatMessage[] {
   const system = [settings.AI_INSTRUCTIONS, stateInstructions].filter(Boolean).join("\n\n");
   const turns = lastTurns(history, settings.AI_HISTORY).map((h): ChatMessage => ({ role: h.role === "user" ? "user" : "assistant", content: h.text }));

@@ -7,7 +7,7 @@ import type { OutboundMedia, OutboundMessage } from "../../conversation";
 import { type MediaLimitKind, supportsKind } from "./limits";
 import { extensionOf, fileNameFromUrl, isImageExtension, mimeTypeOf, normaliseMimeType } from "./media-types";
 import { type BmBody, type RenderContext, compact, degrade, emitBody, emitText } from "./render-context";
-import { mapsUrl } from "./render-suggestions";
+import { mapsUrl } from "../../conversation/text";
 
 export type MediaKind = "picture" | "video" | "audio" | "file";
 

@@ -9,7 +9,6 @@ import { type BmBody, type RenderContext, compact, degrade, numberOption } from 
 import { truncateText } from "./text";
 import { mapsUrl } from "../../conversation/text";
 
-export { mapsUrl };
 
 /** The suggestion as a line of text, for channels where its action does not exist. */
 export function suggestionLine(s: Exclude<Suggestion, { kind: "reply" }>): string {

@@ -83,7 +83,6 @@ const isReply = (s: Suggestion): s is ReplySuggestion => s.kind === "reply";
 const isLink = (s: Suggestion): s is LinkSuggestion => s.kind === "url" || s.kind === "dial" || s.kind === "map";
 const isTextOnly = (s: Suggestion): s is TextOnlySuggestion => s.kind === "compose" || s.kind === "calendar";
 
-export { mapsUrl };
 
 /** Cuts to `max` characters (code points), "…" included, at a word boundary when one is near. */
 export function truncateTitle(text: string, max: number = MAX_TITLE_CHARS): string {

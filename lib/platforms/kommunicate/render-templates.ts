@@ -3,7 +3,6 @@
  * Rich messages carry `metadata: {contentType: "300", templateId, payload}`, both ids as STRINGS;
  * metadata values are plain objects (not stringified) in webhook replies.
  */
-import { mapsUrl } from "../../conversation/text";
 
 /** One element of the webhook reply array: one chat bubble. */
 export type KommunicateMessage = { message: string; metadata?: Record<string, unknown> };
@@ -83,7 +82,6 @@ export function template(message: string, templateId: KommunicateTemplateId, pay
   return { message, metadata: { contentType: RICH_CONTENT_TYPE, templateId, payload } };
 }
 
-export { mapsUrl };
 
 /** True for an absolute `https:` URL with a host and no surrounding whitespace (notes §4: https only). */
 export function isHttpsUrl(url: string): boolean {

@@ -11,6 +11,7 @@
  * - `options.handover` adds `KM_ASSIGN_TO` to the last bubble (or to a new empty one).
  */
 import type { Card, OutboundMedia, OutboundMessage, Suggestion } from "../../conversation";
+import { mapsUrl } from "../../conversation/text";
 import {
   FILE_BUTTON_NAME,
   type KmCard,
@@ -30,7 +31,6 @@ import {
   TEMPLATE,
   isHttpsUrl,
   linkButton,
-  mapsUrl,
   telUrl,
   template,
   videoSource,
@@ -38,18 +38,6 @@ import {
 } from "./render-templates";
 
 export type { KommunicateMessage } from "./render-templates";
-export { MAX_LIST_BUTTONS } from "./render-list";
-export {
-  FILE_BUTTON_NAME,
-  LOCATION_TEXT,
-  MAP_BUTTON_NAME,
-  MAX_CARD_BUTTONS,
-  MAX_CAROUSEL_CARDS,
-  MAX_MIXED_BUTTONS,
-  MAX_QUICK_REPLIES,
-  isHttpsUrl,
-  mapsUrl,
-} from "./render-templates";
 import { renderList } from "./render-list";
 
 export interface KommunicateRenderOptions {

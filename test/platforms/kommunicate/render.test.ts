@@ -1,14 +1,14 @@
 import { type OutboundMessage, type Suggestion, call, card, carousel, choice, file, link, location, picture, say, showOnMap } from "../../../lib/conversation";
+import { type KommunicateMessage, renderKommunicate } from "../../../lib/platforms/kommunicate/render";
 import {
-  type KommunicateMessage,
   MAX_CARD_BUTTONS,
   MAX_CAROUSEL_CARDS,
   MAX_MIXED_BUTTONS,
   MAX_QUICK_REPLIES,
   isHttpsUrl,
-  renderKommunicate,
-} from "../../../lib/platforms/kommunicate/render";
-import { telUrl, videoSource } from "../../../lib/platforms/kommunicate/render-templates";
+  telUrl,
+  videoSource,
+} from "../../../lib/platforms/kommunicate/render-templates";
 import { hasUndefined, planCard } from "../../support/render-helpers";
 
 const rich = (message: string, templateId: string, payload: unknown[]): KommunicateMessage => ({
