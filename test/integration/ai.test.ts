@@ -9,15 +9,13 @@ import { useRuntime, type Runtime } from "../../lib/runtime";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
 import { kmTextRequest } from "../platforms/kommunicate/fixtures";
 import { twDelivery } from "../platforms/twoway/fixtures";
-import { startLocalApi, type LocalApi } from "../support/api-gateway";
+import { useHarness } from "../support/harness";
 import { contents, postBm } from "../support/bm-client";
 import { startOpenAiStandIn, type OpenAiStandIn } from "../support/openai-standin";
 import { startRecordingServer, type RecordingServer } from "../support/recording-server";
-import { startTestStore, type TestStore } from "../support/local-dynamo";
 
 /** The example bot's AI fallback on three platforms, against a local OpenAI-compatible stand-in. */
-let store: TestStore;
-let api: LocalApi;
+const h = useHarness({ "POST /bm/webhook": bmWebhook as never, "POST /kommunicate/webhook": kommunicateWebhook as never, "POST /twoway/messages": twowayMessages as never });
 let ai: OpenAiStandIn;
 let cm: RecordingServer;
 let rt: Runtime;
@@ -26,11 +24,9 @@ const id = () => `ai-${++n}-${Math.random().toString(36).slice(2, 7)}`;
 const AI_ENV = { AI_API_KEY: "sk-secret-for-tests", AI_MODEL: "acme-small", AI_MAX_TOKENS: "123", AI_TEMPERATURE: "0.7", AI_INSTRUCTIONS: "You are ACME's assistant.", AI_HISTORY: "2" };
 
 beforeAll(async () => {
-  store = await startTestStore();
-  [ai, cm, api] = await Promise.all([
+  [ai, cm] = await Promise.all([
     startOpenAiStandIn(),
     startRecordingServer((_req, res) => void res.writeHead(201).end("{}")),
-    startLocalApi({ "POST /bm/webhook": bmWebhook as never, "POST /kommunicate/webhook": kommunicateWebhook as never, "POST /twoway/messages": twowayMessages as never }),
   ]);
 });
 beforeEach(() => {
@@ -38,17 +34,13 @@ beforeEach(() => {
   ai.delayMs = 0;
   ai.failures = [];
   ai.answer = "We are open 9:00–17:00 on weekdays.";
-  rt = store.runtime({ env: { ...AI_ENV, AI_BASE_URL: ai.baseUrl, TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/tl/adapters/ad` } });
+  rt = h.store.runtime({ env: { ...AI_ENV, AI_BASE_URL: ai.baseUrl, TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/tl/adapters/ad` } });
   useRuntime(rt);
 });
-afterAll(async () => {
-  useRuntime(undefined);
-  await Promise.all([api.close(), ai.close(), cm.close()]);
-  await store.close();
-});
+afterAll(() => Promise.all([ai.close(), cm.close()]));
 
 const bmSays = (dialogUuid: string, text: string, i: number, channel = "Viber") =>
-  postBm(`${api.url}/bm/webhook`, bmTextRequest(text, { dialogUuid, channel, providerMsgID: `${dialogUuid}-${i}` }));
+  postBm(`${h.api.url}/bm/webhook`, bmTextRequest(text, { dialogUuid, channel, providerMsgID: `${dialogUuid}-${i}` }));
 
 test("a message no state handles reaches the AI with model, max_tokens, temperature, instructions as system and the history", async () => {
   const dialogUuid = id();
@@ -78,7 +70,7 @@ test("a message no state handles reaches the AI with model, max_tokens, temperat
 test("the AI answer reaches the user on Kommunicate and on TwoWay", async () => {
   const groupId = id();
   const kmSays = (text: string) =>
-    fetch(`${api.url}/kommunicate/webhook`, {
+    fetch(`${h.api.url}/kommunicate/webhook`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-webhook-secret": localSecrets.KOMMUNICATE_WEBHOOK_SECRET },
       body: JSON.stringify(kmTextRequest(text, { groupId, key: id() })),
@@ -88,7 +80,7 @@ test("the AI answer reaches the user on Kommunicate and on TwoWay", async () => 
 
   const chatId = id();
   const twSays = (text: string) =>
-    fetch(`${api.url}/twoway/messages`, {
+    fetch(`${h.api.url}/twoway/messages`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-webhook-secret": localSecrets.TWOWAY_WEBHOOK_SECRET },
       body: JSON.stringify(twDelivery({ chatId, messageId: id(), text })),
@@ -100,7 +92,7 @@ test("the AI answer reaches the user on Kommunicate and on TwoWay", async () => 
 });
 
 test("a stand-in that hangs past the budget yields the fallback within Business Messenger's budget", async () => {
-  rt = store.runtime({ env: { ...AI_ENV, AI_BASE_URL: ai.baseUrl, BM_REPLY_BUDGET_MS: "1200" } });
+  rt = h.store.runtime({ env: { ...AI_ENV, AI_BASE_URL: ai.baseUrl, BM_REPLY_BUDGET_MS: "1200" } });
   useRuntime(rt);
   ai.delayMs = 10_000;
   const dialogUuid = id();
@@ -142,7 +134,7 @@ test("the API key never reaches the logs", async () => {
 });
 
 test("without AI_BASE_URL the example bot's fallback is its menu and nothing is called", async () => {
-  useRuntime(store.runtime());
+  useRuntime(h.store.runtime());
   const dialogUuid = id();
   await bmSays(dialogUuid, "hi", 1);
   expect(contents((await bmSays(dialogUuid, "When are you open?", 2)).json)[0]).toBe("Sorry, I didn't get that. You can choose one of these:");

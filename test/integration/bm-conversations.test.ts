@@ -5,37 +5,26 @@ import { useRuntime, type Runtime } from "../../lib/runtime";
 import { smsLength } from "../../lib/platforms/business-messenger/sms-encoding";
 import { AccountStore } from "../../bot/accounts";
 import { bmRequest, bmTextRequest } from "../platforms/business-messenger/fixtures";
-import { startLocalApi, type LocalApi } from "../support/api-gateway";
 import { contents, postBm } from "../support/bm-client";
-import { startTestStore, type TestStore } from "../support/local-dynamo";
+import { useHarness } from "../support/harness";
 
 /** Whole conversations over signed HTTP: transfers, handover, channel limits. */
-let store: TestStore;
-let api: LocalApi;
+const h = useHarness({ "POST /bm/webhook": bmWebhook as never });
 let rt: Runtime;
 let now = Date.parse("2026-11-21T10:00:00Z");
 let n = 0;
 const dialog = () => `conv-${++n}-${Math.random().toString(36).slice(2, 8)}`;
 
-beforeAll(async () => {
-  store = await startTestStore();
-  api = await startLocalApi({ "POST /bm/webhook": bmWebhook as never });
-});
 beforeEach(() => {
-  rt = store.runtime({ clock: () => now });
+  rt = h.store.runtime({ clock: () => now });
   useRuntime(rt);
-});
-afterAll(async () => {
-  useRuntime(undefined);
-  await api.close();
-  await store.close();
 });
 
 /** Sends texts in order in one conversation; returns each answer's text contents. */
 async function chat(dialogUuid: string, texts: string[], channel = "Viber", from = "41790001111") {
   const answers: string[][] = [];
   for (const [i, text] of texts.entries()) {
-    const res = await postBm(`${api.url}/bm/webhook`, bmTextRequest(text, { dialogUuid, channel, providerMsgID: `${dialogUuid}-${i}`, contact: { uuid: `user-${dialogUuid}`, first_name: "Ana" }, from }));
+    const res = await postBm(`${h.api.url}/bm/webhook`, bmTextRequest(text, { dialogUuid, channel, providerMsgID: `${dialogUuid}-${i}`, contact: { uuid: `user-${dialogUuid}`, first_name: "Ana" }, from }));
     expect(res.status).toBe(200);
     answers.push(contents(res.json));
   }
@@ -52,7 +41,7 @@ test("a transfer with confirmation debits the account in DynamoDB exactly once",
   expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1100);
 
   // BM redelivers the confirmation: same answer, no second debit.
-  const again = await postBm(`${api.url}/bm/webhook`, bmTextRequest("Yes", { dialogUuid, providerMsgID: `${dialogUuid}-4`, contact: { uuid: `user-${dialogUuid}`, first_name: "Ana" } }));
+  const again = await postBm(`${h.api.url}/bm/webhook`, bmTextRequest("Yes", { dialogUuid, providerMsgID: `${dialogUuid}-4`, contact: { uuid: `user-${dialogUuid}`, first_name: "Ana" } }));
   expect(contents(again.json)[0]).toBe("Done! 100.00 EUR sent to Bob. New balance: 1100 EUR.");
   expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1100);
   const session = await rt.sessions.load("bm", dialogUuid, now);
@@ -79,7 +68,7 @@ test("'agent' hands over: the bot goes silent, then comes back after the quiet p
   expect(events.map((e) => e.type)).toContain("handover.started");
 
   now += 31 * 60_000;
-  const back = await postBm(`${api.url}/bm/webhook`, bmTextRequest("Balance", { dialogUuid, providerMsgID: `${dialogUuid}-back`, contact: { uuid: `user-${dialogUuid}` } }));
+  const back = await postBm(`${h.api.url}/bm/webhook`, bmTextRequest("Balance", { dialogUuid, providerMsgID: `${dialogUuid}-back`, contact: { uuid: `user-${dialogUuid}` } }));
   expect(contents(back.json)[0]).toMatch(/^Regular account/);
   expect((await rt.sessions.load("bm", dialogUuid, now))!.handover).toEqual({ status: "bot" });
   expect((await rt.events.list(`conv#bm#${dialogUuid}`)).map((e) => e.type)).toContain("handover.ended");
@@ -90,13 +79,13 @@ test("the example carousel sent to SMS arrives as text, with numbered options th
   const [greeting, products] = await chat(dialogUuid, ["hi", "4"], "SMS");
   expect(greeting!.join("\n")).toMatch(/1\) Balance/);
   // The second message redelivered (same id): the recorded answer, to look at its raw bodies.
-  const res = await postBm(`${api.url}/bm/webhook`, bmTextRequest("4", { dialogUuid, channel: "SMS", providerMsgID: `${dialogUuid}-1` }));
+  const res = await postBm(`${h.api.url}/bm/webhook`, bmTextRequest("4", { dialogUuid, channel: "SMS", providerMsgID: `${dialogUuid}-1` }));
   for (const m of res.json.messages) expect(Object.keys(m.body)).toEqual(["content"]);
   expect(products!.join("\n")).toContain("Regular account");
   expect(products!.join("\n")).toContain("Savings account");
   // Numbering runs across the whole reply as the user saw it: the cards' options first, then the menu.
   expect(products!.join("\n")).toMatch(/1\) Balance[\s\S]*2\) Transfer[\s\S]*3\) Balance[\s\S]*6\) Products/);
-  const picked = await postBm(`${api.url}/bm/webhook`, bmTextRequest("2", { dialogUuid, channel: "SMS", providerMsgID: `${dialogUuid}-2` }));
+  const picked = await postBm(`${h.api.url}/bm/webhook`, bmTextRequest("2", { dialogUuid, channel: "SMS", providerMsgID: `${dialogUuid}-2` }));
   expect(contents(picked.json)[0]).toBe("How much would you like to transfer from your regular account?");
 });
 
@@ -119,8 +108,8 @@ test("replies to SMS never exceed the SMS limits (918 GSM-7 units, 402 UCS-2 cha
       }),
     },
   });
-  useRuntime(store.runtime({ bot, clock: () => now }));
-  const res = await postBm(`${api.url}/bm/webhook`, bmRequest({ content: "go" }, { dialogUuid: dialog(), channel: "SMS" }));
+  useRuntime(h.store.runtime({ bot, clock: () => now }));
+  const res = await postBm(`${h.api.url}/bm/webhook`, bmRequest({ content: "go" }, { dialogUuid: dialog(), channel: "SMS" }));
   expect(res.status).toBe(200);
   const texts = contents(res.json);
   expect(res.json.messages).toHaveLength(texts.length);

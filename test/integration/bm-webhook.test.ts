@@ -5,32 +5,21 @@ import { localSecrets } from "../../lib/config";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { sessionKey } from "../../lib/session/session";
 import { bmRequest, bmTextRequest } from "../platforms/business-messenger/fixtures";
-import { startLocalApi, type LocalApi } from "../support/api-gateway";
 import { contents, postBm } from "../support/bm-client";
-import { startTestStore, type TestStore } from "../support/local-dynamo";
+import { useHarness } from "../support/harness";
 
 /** Business Messenger end to end: signed HTTP on loopback → handler → engine → real embedded DynamoDB. */
-let store: TestStore;
-let api: LocalApi;
+const h = useHarness({ "POST /bm/webhook": bmWebhook as never, "POST /bm/debug": bmDebug as never });
 let rt: Runtime;
 let conv = 0;
 const newDialog = () => `dialog-${Date.now()}-${++conv}`;
 
-beforeAll(async () => {
-  store = await startTestStore();
-  api = await startLocalApi({ "POST /bm/webhook": bmWebhook as never, "POST /bm/debug": bmDebug as never });
-});
 beforeEach(() => {
-  rt = store.runtime();
+  rt = h.store.runtime();
   useRuntime(rt);
 });
-afterAll(async () => {
-  useRuntime(undefined);
-  await api.close();
-  await store.close();
-});
 
-const webhook = () => `${api.url}/bm/webhook`;
+const webhook = () => `${h.api.url}/bm/webhook`;
 const session = (dialogUuid: string) => rt.sessions.load("bm", dialogUuid, Date.now());
 
 describe("POST /bm/webhook", () => {
@@ -145,7 +134,7 @@ describe("POST /bm/webhook", () => {
 describe("POST /bm/debug", () => {
   test("stores the report and answers 200 with an empty body", async () => {
     const report = { errors: ["body.content too long"], dialogUuid: "d-debug" };
-    const res = await postBm(`${api.url}/bm/debug`, report);
+    const res = await postBm(`${h.api.url}/bm/debug`, report);
     expect(res.status).toBe(200);
     expect(res.text).toBe("");
     const events = await rt.events.list("platform#bm#debug");
@@ -153,7 +142,7 @@ describe("POST /bm/debug", () => {
   });
 
   test("checks the signature too", async () => {
-    const res = await postBm(`${api.url}/bm/debug`, { error: "x" }, { key: "wrong" });
+    const res = await postBm(`${h.api.url}/bm/debug`, { error: "x" }, { key: "wrong" });
     expect(res.status).toBe(401);
   });
 });

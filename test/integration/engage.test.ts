@@ -4,35 +4,23 @@ import { useRuntime, type Runtime } from "../../lib/runtime";
 import { defineAction } from "../../lib/engine/actions";
 import { choice, say } from "../../lib/conversation";
 import * as z from "zod";
-import { startLocalApi, type LocalApi } from "../support/api-gateway";
 import { callEngage } from "../support/engage-client";
-import { startTestStore, type TestStore } from "../support/local-dynamo";
+import { useHarness } from "../support/harness";
 
 /** Sinch Engage API steps over real HTTP on loopback, balances and sessions in the embedded DynamoDB. */
-let store: TestStore;
-let api: LocalApi;
+const h = useHarness(Object.fromEntries(["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [`${m} /engage/{action}`, engageApi as never])));
 let rt: Runtime;
 let accounts: AccountStore;
 let n = 0;
 const user = () => `engage-user-${++n}-${Math.random().toString(36).slice(2, 7)}`;
 
-beforeAll(async () => {
-  store = await startTestStore();
-  const route = engageApi as never;
-  api = await startLocalApi(Object.fromEntries(["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [`${m} /engage/{action}`, route])));
-});
 beforeEach(() => {
-  rt = store.runtime();
+  rt = h.store.runtime();
   useRuntime(rt);
   accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
 });
-afterAll(async () => {
-  useRuntime(undefined);
-  await api.close();
-  await store.close();
-});
 
-const url = (action: string, query = "") => `${api.url}/engage/${action}${query}`;
+const url = (action: string, query = "") => `${h.api.url}/engage/${action}${query}`;
 /** The vendor's example body (seed 003), for one user. */
 const seedBody = (userId: string, extra: Record<string, unknown> = {}) => ({
   amount: 500,
@@ -155,7 +143,7 @@ describe("errors", () => {
   });
 
   test("a deployed stage without ENGAGE_API_TOKEN refuses with 503, even with the local default token", async () => {
-    useRuntime(store.runtime({ env: { BOT_STAGE: "prod", ENGAGE_API_TOKEN: "" } }));
+    useRuntime(h.store.runtime({ env: { BOT_STAGE: "prod", ENGAGE_API_TOKEN: "" } }));
     const who = user();
     const res = await callEngage(url("transfer"), { body: seedBody(who) });
     expect(res.status).toBe(503);
@@ -195,7 +183,7 @@ test("an action's messages are rendered in Engage's format after the session is 
       nextDialogstate: "st_menu",
     }),
   });
-  useRuntime({ ...store.runtime(), actions: { greet } });
+  useRuntime({ ...h.store.runtime(), actions: { greet } });
   const res = await callEngage(url("greet"), { body: { name: "Ana", sessionId: `greet-${user()}` } });
   expect(res.json).toEqual({
     session: { namespace: "profile", data: { name: "Ana" } },

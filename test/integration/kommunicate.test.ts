@@ -12,34 +12,23 @@ import {
   kmWelcomeRequest,
   KM_IMAGE_ATTACHMENT,
 } from "../platforms/kommunicate/fixtures";
-import { startLocalApi, type LocalApi } from "../support/api-gateway";
 import { startRecordingServer } from "../support/recording-server";
-import { startTestStore, type TestStore } from "../support/local-dynamo";
+import { useHarness } from "../support/harness";
 
 /** Kommunicate's custom bot webhook over real HTTP on loopback, sessions in the embedded DynamoDB. */
-let store: TestStore;
-let api: LocalApi;
+const h = useHarness({ "POST /kommunicate/webhook": kommunicateWebhook as never });
 let rt: Runtime;
 let n = 0;
 const group = () => `km-${++n}-${Math.random().toString(36).slice(2, 7)}`;
 
-beforeAll(async () => {
-  store = await startTestStore();
-  api = await startLocalApi({ "POST /kommunicate/webhook": kommunicateWebhook as never });
-});
 beforeEach(() => {
-  rt = store.runtime();
+  rt = h.store.runtime();
   useRuntime(rt);
-});
-afterAll(async () => {
-  useRuntime(undefined);
-  await api.close();
-  await store.close();
 });
 
 async function post(body: unknown, headers: Record<string, string> = { "x-webhook-secret": localSecrets.KOMMUNICATE_WEBHOOK_SECRET }) {
   const started = Date.now();
-  const res = await fetch(`${api.url}/kommunicate/webhook`, {
+  const res = await fetch(`${h.api.url}/kommunicate/webhook`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
@@ -99,7 +88,7 @@ test("a wrong or missing header gets 401; the header name is configurable", asyn
   expect((await post(kmTextRequest("hi", { groupId: group() }), { "x-webhook-secret": "nope" })).status).toBe(401);
   const missing = await post(kmTextRequest("hi", { groupId: group() }), {});
   expect(missing).toMatchObject({ status: 401, json: { error: "missing or invalid x-webhook-secret header" } });
-  useRuntime(store.runtime({ env: { KOMMUNICATE_WEBHOOK_HEADER: "X-Bot-Token", KOMMUNICATE_WEBHOOK_SECRET: "tok-123" } }));
+  useRuntime(h.store.runtime({ env: { KOMMUNICATE_WEBHOOK_HEADER: "X-Bot-Token", KOMMUNICATE_WEBHOOK_SECRET: "tok-123" } }));
   expect((await post(kmTextRequest("hi", { groupId: group() }), { "x-bot-token": "tok-123" })).status).toBe(200);
   expect((await post(kmTextRequest("hi", { groupId: group() }), { "x-webhook-secret": "tok-123" })).status).toBe(401);
 });
@@ -125,7 +114,7 @@ describe("the reply budget", () => {
   test("a slow bot: holding message within the budget, the late answer pushed through the Platform API", async () => {
     const platform = await startRecordingServer();
     try {
-      rt = store.runtime({ bot: slowBot, env: { KOMMUNICATE_REPLY_BUDGET_MS: "100", KOMMUNICATE_API_KEY: "km-api-key", KOMMUNICATE_API_BASE: platform.url } });
+      rt = h.store.runtime({ bot: slowBot, env: { KOMMUNICATE_REPLY_BUDGET_MS: "100", KOMMUNICATE_API_KEY: "km-api-key", KOMMUNICATE_API_BASE: platform.url } });
       useRuntime(rt);
       const groupId = group();
       const res = await post(kmTextRequest("question", { groupId, key: "late-1" }));
@@ -147,7 +136,7 @@ describe("the reply budget", () => {
   });
 
   test("without a Platform API key the late answer is recorded in the events table, never lost", async () => {
-    rt = store.runtime({ bot: slowBot, env: { KOMMUNICATE_REPLY_BUDGET_MS: "100" } });
+    rt = h.store.runtime({ bot: slowBot, env: { KOMMUNICATE_REPLY_BUDGET_MS: "100" } });
     useRuntime(rt);
     const groupId = group();
     await post(kmTextRequest("question", { groupId, key: "late-2" }));
@@ -159,7 +148,7 @@ describe("the reply budget", () => {
   test("a Platform API that keeps failing ends in the dead-letter record", async () => {
     const platform = await startRecordingServer((_req, res) => void res.writeHead(503).end());
     try {
-      rt = store.runtime({ bot: slowBot, env: { KOMMUNICATE_REPLY_BUDGET_MS: "50", KOMMUNICATE_API_KEY: "k", KOMMUNICATE_API_BASE: platform.url } });
+      rt = h.store.runtime({ bot: slowBot, env: { KOMMUNICATE_REPLY_BUDGET_MS: "50", KOMMUNICATE_API_KEY: "k", KOMMUNICATE_API_BASE: platform.url } });
       useRuntime(rt);
       await post(kmTextRequest("question", { groupId: group(), key: "late-3" }));
       await (rt.jobs as LocalJobQueue).drain();

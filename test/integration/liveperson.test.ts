@@ -7,17 +7,15 @@ import { resetLivePersonCaches } from "../../lib/platforms/liveperson/client";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { twDelivery } from "../platforms/twoway/fixtures";
-import { startLocalApi, type LocalApi } from "../support/api-gateway";
+import { useHarness } from "../support/harness";
 import { startLivePersonStandIn, type LivePersonStandIn } from "../support/liveperson-standin";
 import { startRecordingServer, type RecordingServer } from "../support/recording-server";
-import { startTestStore, type TestStore } from "../support/local-dynamo";
 
 /**
  * LivePerson as the human side of a TwoWay conversation, over real HTTP on loopback: a stand-in for LP's
  * services (CSDS, sentinel, idp, conversation, send) and one for CM's outbound endpoint.
  */
-let store: TestStore;
-let api: LocalApi;
+const h = useHarness({ "POST /twoway/messages": twowayMessages as never, "POST /twoway/events": twowayEvents as never, "POST /liveperson/webhook": livepersonWebhook as never });
 let lp: LivePersonStandIn;
 let cm: RecordingServer;
 let rt: Runtime;
@@ -25,18 +23,16 @@ let now = Date.parse("2026-11-21T12:00:00Z");
 let n = 0;
 
 beforeAll(async () => {
-  store = await startTestStore();
-  [lp, cm, api] = await Promise.all([
+  [lp, cm] = await Promise.all([
     startLivePersonStandIn({ accountId: "12345678", clientId: "lp-client", clientSecret: "lp-secret" }),
     startRecordingServer((_req, res) => void res.writeHead(201, { "content-type": "application/json" }).end("{}")),
-    startLocalApi({ "POST /twoway/messages": twowayMessages as never, "POST /twoway/events": twowayEvents as never, "POST /liveperson/webhook": livepersonWebhook as never }),
   ]);
 });
 beforeEach(() => {
   resetLivePersonCaches();
   lp.calls.length = 0;
   cm.requests.length = 0;
-  rt = store.runtime({
+  rt = h.store.runtime({
     clock: () => now,
     env: {
       TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/tl/adapters/ad`,
@@ -49,16 +45,12 @@ beforeEach(() => {
   });
   useRuntime(rt);
 });
-afterAll(async () => {
-  useRuntime(undefined);
-  await Promise.all([api.close(), lp.close(), cm.close()]);
-  await store.close();
-});
+afterAll(() => Promise.all([lp.close(), cm.close()]));
 
 const drain = () => (rt.jobs as LocalJobQueue).drain();
 const texts = () => cm.requests.map((r) => JSON.parse(r.body).conversationMessages.map((m: { text: string }) => m.text).join("\n"));
 const userSays = async (chatId: string, id: string, text: string) => {
-  const res = await fetch(`${api.url}/twoway/messages`, {
+  const res = await fetch(`${h.api.url}/twoway/messages`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-webhook-secret": localSecrets.TWOWAY_WEBHOOK_SECRET },
     body: JSON.stringify(twDelivery({ chatId, messageId: id, text })),
@@ -68,7 +60,7 @@ const userSays = async (chatId: string, id: string, text: string) => {
 };
 async function notify(body: unknown, { secret = "lp-secret", clientId = "lp-client" } = {}) {
   const raw = JSON.stringify(body);
-  const res = await fetch(`${api.url}/liveperson/webhook`, {
+  const res = await fetch(`${h.api.url}/liveperson/webhook`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-liveperson-signature": signLivePersonBody(raw, secret), "x-liveperson-client-id": clientId, "x-liveperson-account-id": "12345678" },
     body: raw,
@@ -154,7 +146,7 @@ test("the idle timeout closes the LivePerson conversation and the bot answers ag
   expect(texts().at(-1)).toMatch(/^Regular account/);
 
   const second = await handedOver();
-  const res = await fetch(`${api.url}/twoway/events?secret=${localSecrets.TWOWAY_WEBHOOK_SECRET}`, {
+  const res = await fetch(`${h.api.url}/twoway/events?secret=${localSecrets.TWOWAY_WEBHOOK_SECRET}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ chat: { id: second.chatId }, conversationEvents: [{ $type: "RouterSessionEnded", id: `end-${second.chatId}` }] }),

@@ -5,25 +5,13 @@ import { logger } from "../../lib/log";
 import { localSecrets } from "../../lib/config";
 import { useRuntime } from "../../lib/runtime";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
-import { startLocalApi, type LocalApi } from "../support/api-gateway";
 import { postBm } from "../support/bm-client";
-import { startTestStore, type TestStore } from "../support/local-dynamo";
+import { useHarness } from "../support/harness";
 
 /** Concurrency, outages, misconfiguration and logging, through signed HTTP and the real embedded store. */
-let store: TestStore;
-let api: LocalApi;
 
-beforeAll(async () => {
-  store = await startTestStore();
-  api = await startLocalApi({ "POST /bm/webhook": bmWebhook as never });
-});
-afterAll(async () => {
-  useRuntime(undefined);
-  await api.close();
-  await store.close();
-});
-
-const webhook = () => `${api.url}/bm/webhook`;
+const h = useHarness({ "POST /bm/webhook": bmWebhook as never });
+const webhook = () => `${h.api.url}/bm/webhook`;
 
 /** Counts its turns in a session namespace: a lost update would show as a count below the number of turns. */
 const counterBot = defineBot({
@@ -38,7 +26,7 @@ const counterBot = defineBot({
 });
 
 test("30 concurrent turns on one conversation lose no update", async () => {
-  const rt = store.runtime({ bot: counterBot });
+  const rt = h.store.runtime({ bot: counterBot });
   useRuntime(rt);
   const dialogUuid = "concurrent-1";
   const answers = await Promise.all(
@@ -58,7 +46,7 @@ test("a store outage answers 503 with a JSON error, not a crash", async () => {
   const { createDocumentClient } = await import("../../lib/session/dynamo");
   const { readSettings } = await import("../../lib/config");
   const dead = createDocumentClient("http://127.0.0.1:9"); // nothing listens on the discard port
-  useRuntime(createRuntime({ settings: readSettings({ ...process.env, ...store.tables }), doc: dead }));
+  useRuntime(createRuntime({ settings: readSettings({ ...process.env, ...h.store.tables }), doc: dead }));
   const res = await postBm(webhook(), bmTextRequest("hi", { dialogUuid: "outage-1" }));
   dead.destroy();
   expect(res.status).toBe(503);
@@ -67,7 +55,7 @@ test("a store outage answers 503 with a JSON error, not a crash", async () => {
 });
 
 test("a deployed stage without BM_SIGNATURE_KEY refuses with 503 and stores nothing", async () => {
-  const rt = store.runtime({ env: { BOT_STAGE: "prod", BM_SIGNATURE_KEY: "" } });
+  const rt = h.store.runtime({ env: { BOT_STAGE: "prod", BM_SIGNATURE_KEY: "" } });
   useRuntime(rt);
   expect(rt.settings.BM_SIGNATURE_KEY).toBeUndefined();
   const res = await postBm(webhook(), bmTextRequest("hi", { dialogUuid: "unconfigured-1" }));
@@ -78,7 +66,7 @@ test("a deployed stage without BM_SIGNATURE_KEY refuses with 503 and stores noth
 });
 
 test("logs are JSON lines with one correlation id per turn, and never contain the signature key or signature", async () => {
-  const rt = store.runtime({ env: { BM_SIGNATURE_KEY: "s3cret-signing-key-for-log-test" } });
+  const rt = h.store.runtime({ env: { BM_SIGNATURE_KEY: "s3cret-signing-key-for-log-test" } });
   useRuntime(rt);
   const lines: string[] = [];
   const capture = (chunk: unknown) => {

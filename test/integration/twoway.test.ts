@@ -7,9 +7,9 @@ import { defineBot } from "../../lib/engine/bot";
 import type { LocalJobQueue } from "../../lib/jobs/local-queue";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { twDelivery, twEventsBody, twHandoverBody, twHandoverEmptyContextBody, twMixedDelivery } from "../platforms/twoway/fixtures";
-import { startLocalApi, type LocalApi } from "../support/api-gateway";
+import { useHarness } from "../support/harness";
 import { startRecordingServer, type RecordingServer } from "../support/recording-server";
-import { startTestStore, type TestStore } from "../support/local-dynamo";
+import type { TestStore } from "../support/local-dynamo";
 
 /**
  * CM.com TwoWay over real HTTP on loopback: the router's three callbacks, turns as in-process jobs, replies
@@ -17,8 +17,11 @@ import { startTestStore, type TestStore } from "../support/local-dynamo";
  */
 const SECRET = localSecrets.TWOWAY_WEBHOOK_SECRET;
 const TOKEN = "6b5f2a8e-1111-4c3d-9e7f-0a1b2c3d4e5f";
-let store: TestStore;
-let api: LocalApi;
+const h = useHarness({
+  "POST /twoway/messages": twowayMessages as never,
+  "POST /twoway/handover": twowayHandover as never,
+  "POST /twoway/events": twowayEvents as never,
+});
 let cm: RecordingServer;
 let cmFailures = 0;
 let rt: Runtime;
@@ -26,12 +29,6 @@ let n = 0;
 const chatId = () => `chat-${++n}-${Math.random().toString(36).slice(2, 7)}`;
 
 beforeAll(async () => {
-  store = await startTestStore();
-  api = await startLocalApi({
-    "POST /twoway/messages": twowayMessages as never,
-    "POST /twoway/handover": twowayHandover as never,
-    "POST /twoway/events": twowayEvents as never,
-  });
   cm = await startRecordingServer((req, res) => {
     if (cmFailures > 0) {
       cmFailures--;
@@ -46,14 +43,10 @@ beforeEach(() => {
   cmFailures = 0;
   rt = runtimeWith();
 });
-afterAll(async () => {
-  useRuntime(undefined);
-  await Promise.all([api.close(), cm.close()]);
-  await store.close();
-});
+afterAll(() => cm.close());
 
 function runtimeWith(options: Parameters<TestStore["runtime"]>[0] = {}) {
-  const next = store.runtime({
+  const next = h.store.runtime({
     ...options,
     env: { TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/tl-1/adapters/ad-1`, CM_PRODUCT_TOKEN: TOKEN, TWOWAY_RETRY_DELAYS_MS: "20,40", ...options.env },
   });
@@ -66,7 +59,7 @@ const texts = () => replies().flatMap((b) => b.conversationMessages.map((m: { te
 
 async function post(path: string, body: unknown, { secret = SECRET, query = "" }: { secret?: string | null; query?: string } = {}) {
   const started = Date.now();
-  const res = await fetch(`${api.url}${path}${query}`, {
+  const res = await fetch(`${h.api.url}${path}${query}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(secret === null ? {} : { "x-webhook-secret": secret }) },
     body: typeof body === "string" ? body : JSON.stringify(body),
