@@ -77,8 +77,10 @@ const Settings = z.object({
   AI_FALLBACK_MESSAGE: z.string().min(1).default("Sorry, I can't answer that right now. You can choose one of the options or ask for an agent."),
   /** Business Messenger waits for the answer in its HTTP request: reply within this (notes: 5 s, configurable). */
   BM_REPLY_BUDGET_MS: intFrom(5_000),
-  /** The deployed job queue (SQS FIFO); unset locally, where jobs run in-process. */
+  /** The deployed job queue (SQS FIFO). */
   JOBS_QUEUE_URL: z.string().optional(),
+  /** Stage "local" only: npm start's loopback stand-in of that queue (scripts/local-sqs.ts). */
+  LOCAL_JOBS_QUEUE_URL: z.url().optional(),
   /** How long the bot stays silent after a handover on platforms without a hand-back signal. */
   HANDOVER_QUIET_MINUTES: intFrom(30),
   SESSION_TTL_DAYS: intFrom(30),

@@ -4,14 +4,8 @@ import { settings as readSettings, type Settings } from "./config";
 import type { BotActions } from "./engine/actions";
 import type { Bot } from "./engine/bot";
 import type { EngineDeps } from "./engine/run-turn";
-import { recordDeadLetter } from "./jobs/dead-letter";
-import { jobHandlers } from "./jobs/handlers";
 import type { JobQueue } from "./jobs/job";
-import { LocalJobQueue } from "./jobs/local-queue";
-import { SqsJobQueue } from "./jobs/sqs-queue";
-import { runJob } from "./jobs/worker";
 import { createDocumentClient } from "./session/dynamo";
-import { StoreUnavailableError } from "./session/errors";
 import { EventStore } from "./session/events";
 import { SessionStore } from "./session/store";
 
@@ -28,8 +22,8 @@ export interface Runtime {
   bot: Bot;
   actions: BotActions;
   engine: EngineDeps;
-  /** Out-of-band work: SQS in a deployment, in-process on the local stack. */
-  jobs: JobQueue;
+  /** Out-of-band work (SQS), made on first use by lib/jobs/queue.ts; tests pass an in-process queue. */
+  jobs?: JobQueue;
 }
 
 export function createRuntime(overrides: Partial<Pick<Runtime, "settings" | "clock" | "doc" | "bot" | "actions" | "jobs">> = {}): Runtime {
@@ -56,27 +50,9 @@ export function createRuntime(overrides: Partial<Pick<Runtime, "settings" | "clo
       dedupeMs: settings.DEDUPE_TTL_HOURS * 3_600_000,
     },
   };
-  const rt: Runtime = { settings, clock, doc, sessions, events, bot, actions, engine, jobs: undefined as never };
-  rt.jobs = overrides.jobs ?? createJobQueue(rt);
-  return rt;
+  return { settings, clock, doc, sessions, events, bot, actions, engine, ...(overrides.jobs ? { jobs: overrides.jobs } : {}) };
 }
 
-function createJobQueue(rt: Runtime): JobQueue {
-  const url = rt.settings.JOBS_QUEUE_URL;
-  // serverless-offline passes a `{ Ref: … }` environment value as "[object Object]": only a real URL counts.
-  if (url?.startsWith("https://")) return new SqsJobQueue(url);
-  if (!rt.settings.isLocal) {
-    return {
-      enqueue: async () => {
-        throw new StoreUnavailableError("enqueue job", new Error(`JOBS_QUEUE_URL is not set on stage "${rt.settings.BOT_STAGE}"`));
-      },
-    };
-  }
-  return new LocalJobQueue(
-    (job) => runJob(rt, jobHandlers, job),
-    (job, error) => recordDeadLetter(rt, job, error),
-  );
-}
 
 let current: Runtime | undefined;
 

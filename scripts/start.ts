@@ -10,6 +10,7 @@ import { join, relative } from "node:path";
 import { load } from "js-yaml";
 import { ConfigError, localSecrets, readSettings } from "../lib/config";
 import { ensureTables, openStore, type LocalStore } from "./local-store";
+import { startLocalSqs, type LocalSqs } from "./local-sqs";
 import { removeStackFile, stackFilePath, writeStackFile } from "./stack-file";
 import { waitForHealth } from "./wait-for-health";
 
@@ -29,6 +30,7 @@ const PLATFORMS: [prefix: string, name: string][] = [
 class StartError extends Error {}
 
 let store: LocalStore | undefined;
+let sqs: LocalSqs | undefined;
 let offline: ChildProcess | undefined;
 let buildDir: string | undefined;
 let stopping = false;
@@ -81,6 +83,17 @@ async function main(): Promise<void> {
   });
   const found = Object.values(names).filter((n) => !created.includes(n));
   say(`tables: ${[...created.map((n) => `${n} (created)`), ...found.map((n) => `${n} (found)`)].join(", ")}`);
+
+  // Jobs (TwoWay turns, LivePerson changes, late Kommunicate replies) go through a loopback SQS stand-in
+  // to the job-worker function, as they go through SQS in a deployment.
+  const service = (load(readFileSync(join(ROOT, "serverless.yml"), "utf8")) as { service: string }).service;
+  sqs = await startLocalSqs({
+    host: "127.0.0.1",
+    invokeUrl: `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${service}-local-jobWorker/invocations`,
+    queueName: `${service}-local-jobs.fifo`,
+    warn: (line) => console.error(`npm start: ${line}`),
+  });
+  env.LOCAL_JOBS_QUEUE_URL = sqs.queueUrl;
 
   // Local secrets go to the handlers explicitly; serverless.yml reads them (stage "local" only) from this env.
   for (const [name, value] of Object.entries(localSecrets)) env[name] ||= value;
@@ -228,6 +241,7 @@ async function stop(code: number): Promise<void> {
     await gone;
     clearTimeout(timer);
   }
+  await sqs?.close();
   await store?.close();
   if (buildDir) rmSync(join(ROOT, buildDir), { recursive: true, force: true });
   if (code === 0) console.log("✓ stopped");

@@ -3,8 +3,9 @@ import { backoffMs, sleep } from "../session/backoff";
 import type { Job, JobQueue } from "./job";
 
 /**
- * The local stack's queue: runs the same worker code in-process, jobs of one group in order, with the
- * retries SQS would give; a job that keeps failing goes to `deadLetter` (the events table), like the DLQ.
+ * An in-process FIFO queue: jobs of one group in order, with the retries SQS would give; a job that keeps
+ * failing goes to `deadLetter`, like the DLQ. Tests run the worker code through it directly, and npm start's
+ * SQS stand-in (scripts/local-sqs.ts) hands its messages to the job-worker function through it.
  */
 const MAX_REMEMBERED = 10_000;
 
@@ -13,7 +14,8 @@ export class LocalJobQueue implements JobQueue {
   private readonly seen = new Set<string>();
 
   constructor(
-    private readonly work: (job: Job) => Promise<void>,
+    /** `attempt` counts from 1, like SQS's ApproximateReceiveCount. */
+    private readonly work: (job: Job, attempt: number) => Promise<void>,
     private readonly deadLetter: (job: Job, error: unknown) => Promise<void>,
     private readonly maxAttempts = 5,
   ) {}
@@ -40,7 +42,7 @@ export class LocalJobQueue implements JobQueue {
   private async run(job: Job): Promise<void> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        await this.work(job);
+        await this.work(job, attempt);
         return;
       } catch (err) {
         logger.warn("job failed", { kind: job.kind, attempt, error: String(err) });

@@ -11,10 +11,16 @@ const fifoId = (value: string) => createHash("sha256").update(value).digest("hex
  * feeding functions/job-worker.ts, with a dead-letter queue for jobs that keep failing (serverless.yml).
  */
 export class SqsJobQueue implements JobQueue {
+  private readonly client: SQSClient;
+
+  /** `endpoint`: a local stand-in of SQS (npm start); deployed, the client finds SQS from the region. */
   constructor(
     private readonly queueUrl: string,
-    private readonly client: SQSClient = new SQSClient({ maxAttempts: 3 }),
-  ) {}
+    client?: SQSClient,
+    endpoint?: string,
+  ) {
+    this.client = client ?? new SQSClient({ maxAttempts: 3, ...(endpoint ? { endpoint } : {}) });
+  }
 
   async enqueue(job: Job): Promise<void> {
     try {

@@ -103,7 +103,7 @@ test("Kommunicate's WELCOME gets the greeting with suggested replies through the
   expect(answer[0]!.metadata?.templateId).toBe("6");
 });
 
-test("a TwoWay message gets 201 at once and its reply reaches the outbound URL from the in-process worker", async () => {
+test("a TwoWay message gets 201 at once and its reply reaches the outbound URL through the local SQS stand-in and the job worker", async () => {
   const chat = { id: `e2e-${Date.now()}`, accountId: "tl", channel: "WhatsApp", conversationClientId: "31600000000", conversationHostId: "31200000000", conversationClientName: "Ana" };
   const res = await fetch(`${base}/twoway/messages`, {
     method: "POST",

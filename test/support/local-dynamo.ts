@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { ensureTables, openStore, type LocalStore } from "../../scripts/local-store";
 import { readSettings } from "../../lib/config";
+import { recordDeadLetter } from "../../lib/jobs/dead-letter";
+import { jobHandlers } from "../../lib/jobs/handlers";
+import { LocalJobQueue } from "../../lib/jobs/local-queue";
+import { runJob } from "../../lib/jobs/worker";
 import { createRuntime, type Runtime } from "../../lib/runtime";
 import { createDocumentClient } from "../../lib/session/dynamo";
 import type { Bot } from "../../lib/engine/bot";
 
 /**
  * A real DynamoDB for tests: embedded dynalite on loopback (or AWS_ENDPOINT_URL_DYNAMODB when set),
- * with fresh tables per test file created from infra/tables.yml.
+ * with fresh tables per test file created from infra/tables.yml. Runtimes get an in-process job queue.
  */
 export interface TestStore {
   store: LocalStore;
@@ -28,12 +32,18 @@ export async function startTestStore(): Promise<TestStore> {
     runtime: ({ bot, clock, env = {} } = {}) => {
       const doc = createDocumentClient(store.endpoint);
       clients.push(doc);
-      return createRuntime({
+      const rt = createRuntime({
         settings: readSettings({ ...process.env, ...tables, ...env }),
         doc,
         ...(bot ? { bot } : {}),
         ...(clock ? { clock } : {}),
       });
+      // Jobs run in-process, in order per group, with retries and dead letters: what SQS + the worker do.
+      rt.jobs = new LocalJobQueue(
+        (job) => runJob(rt, jobHandlers, job),
+        (job, error) => recordDeadLetter(rt, job, error),
+      );
+      return rt;
     },
     close: async () => {
       clients.forEach((c) => c.destroy());

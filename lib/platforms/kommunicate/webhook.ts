@@ -1,6 +1,7 @@
 import { parseWith } from "../../http/body";
 import { serviceUnavailable, unauthorized } from "../../http/errors";
 import type { WebhookEvent } from "../../http/middlewares";
+import { jobQueue } from "../../jobs/queue";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { KOMMUNICATE_LATE_REPLY, type LateReplyPayload } from "./late-reply";
@@ -43,7 +44,7 @@ export async function answerKommunicate(rt: Runtime, body: unknown): Promise<Kom
     // The run goes on while this process lives; the job makes sure it finishes even if it does not.
     running.catch((err: unknown) => logger.warn("late turn failed in the webhook; the job reruns it", { error: String(err) }));
     const payload: LateReplyPayload = { turn, ...(request.botId ? { botId: request.botId } : {}) };
-    await rt.jobs.enqueue({ kind: KOMMUNICATE_LATE_REPLY, group: `kommunicate#${turn.conversationId}`, dedupeId: turn.messageId, payload });
+    await jobQueue(rt).enqueue({ kind: KOMMUNICATE_LATE_REPLY, group: `kommunicate#${turn.conversationId}`, dedupeId: turn.messageId, payload });
     logger.warn("reply budget exceeded: holding message sent, the answer follows out of band", { budgetMs: rt.settings.KOMMUNICATE_REPLY_BUDGET_MS });
     return [{ message: rt.settings.KOMMUNICATE_HOLDING_MESSAGE }];
   }

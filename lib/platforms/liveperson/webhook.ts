@@ -1,5 +1,6 @@
 import { parseJsonBody, parseWith } from "../../http/body";
 import type { WebhookEvent } from "../../http/middlewares";
+import { jobQueue } from "../../jobs/queue";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { LIVEPERSON_CHANGE, type LivePersonChangePayload } from "./change-job";
@@ -28,6 +29,6 @@ export async function acceptLivePersonNotification(rt: Runtime, event: WebhookEv
           const { convId, conversationDetails } = change.result;
           return { group: `lp#${convId}`, dedupeId: `${convId}:change:${conversationDetails.metaDataLastUpdateTs ?? ""}`, payload: { type: notification.type, change } };
         });
-  for (const job of jobs) await rt.jobs.enqueue({ kind: LIVEPERSON_CHANGE, ...job, payload: job.payload as unknown as Record<string, unknown> });
+  for (const job of jobs) await jobQueue(rt).enqueue({ kind: LIVEPERSON_CHANGE, ...job, payload: job.payload as unknown as Record<string, unknown> });
   logger.info("LivePerson notification queued", { type, changes: jobs.length });
 }

@@ -4,6 +4,7 @@ import { badRequest, serviceUnavailable, unauthorized } from "../../http/errors"
 import { header } from "../../http/headers";
 import type { WebhookEvent } from "../../http/middlewares";
 import { secureEqual } from "../../http/secure-compare";
+import { jobQueue } from "../../jobs/queue";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { sessionKey } from "../../session/session";
@@ -52,7 +53,7 @@ export async function acceptTwoWayMessages(rt: Runtime, event: WebhookEvent): Pr
       continue;
     }
     const payload: TwoWayTurnPayload = { turn, chat };
-    await rt.jobs.enqueue({ kind: TWOWAY_TURN, group: `twoway#${delivery.chat.id}`, dedupeId: turn.messageId, payload });
+    await jobQueue(rt).enqueue({ kind: TWOWAY_TURN, group: `twoway#${delivery.chat.id}`, dedupeId: turn.messageId, payload });
   }
   logger.info("TwoWay messages queued", { queued: turns.length, skipped: skipped.length });
 }
