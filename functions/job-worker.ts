@@ -28,7 +28,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     try {
       job = JSON.parse(record.body) as Job;
       logger.appendKeys({ platform: job.kind.split(".")[0] });
-      await runJob(runtime(), jobHandlers, job);
+      await runJob(runtime(), jobHandlers, job, Number(record.attributes.ApproximateReceiveCount) || 1);
     } catch (err) {
       const receives = Number(record.attributes.ApproximateReceiveCount);
       logger.error("job failed; SQS will retry it", { error: String(err), receiveCount: receives });

@@ -104,6 +104,19 @@ describe("POST /twoway/messages", () => {
     expect(replies()).toHaveLength(1);
   });
 
+  test("a redelivery after the queue's deduplication window is queued, and its job sends nothing again", async () => {
+    const id = chatId();
+    const delivery = twDelivery({ chatId: id, messageId: "late-1" });
+    await post("/twoway/messages", delivery);
+    await drain();
+    rt = runtimeWith(); // a fresh queue: SQS has forgotten the deduplication id (5 minutes)
+    expect((await post("/twoway/messages", delivery)).status).toBe(201);
+    await drain();
+    expect(replies()).toHaveLength(1);
+    const session = await rt.sessions.load("twoway", id, Date.now());
+    expect(session!.processed.map((p) => p.id)).toEqual(["late-1"]);
+  });
+
   test("turns of one conversation run in arrival order, even when the first is the slowest", async () => {
     const delays: Record<string, number> = { one: 300, two: 10, three: 50 };
     const bot = defineBot({ initial: "e", defaultState: "e", states: { e: async (ctx) => (await new Promise((r) => setTimeout(r, delays[ctx.text!] ?? 0)), { messages: [say(`echo ${ctx.text}`)] }) } });

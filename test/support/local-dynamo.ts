@@ -40,7 +40,7 @@ export async function startTestStore(): Promise<TestStore> {
       });
       // Jobs run in-process, in order per group, with retries and dead letters: what SQS + the worker do.
       rt.jobs = new LocalJobQueue(
-        (job) => runJob(rt, jobHandlers, job),
+        (job, attempt) => runJob(rt, jobHandlers, job, attempt),
         (job, error) => recordDeadLetter(rt, job, error),
       );
       return rt;

@@ -1,6 +1,7 @@
 import type { Turn } from "../../conversation";
 import { runTurn } from "../../engine/run-turn";
 import type { JobHandler } from "../../jobs/worker";
+import { logger } from "../../log";
 import { closeLivePersonConversation, forwardToLivePerson, LIVEPERSON, livePersonConfigured, livePersonHold, openLivePersonHandover } from "../liveperson/bridge";
 import { renderOnce } from "../render-once";
 import { deliverTwoWay } from "./deliver";
@@ -18,9 +19,11 @@ export interface TwoWayTurnPayload extends Record<string, unknown> {
  * One TwoWay message, out of band: the turn through the engine, then the reply POSTed to the outbound URL.
  * A retry of this job after a failure finds the turn recorded (a duplicate, one read) and redoes only what
  * is left: each step below is idempotent, so a reply is sent once even if the endpoint failed before.
+ * A duplicate on a first receive is the router redelivering a message an earlier job answered (the webhook
+ * queues without reading the session): that job owned the reply, so nothing is sent again.
  * The human side of a handover is LivePerson when it is configured, else CM's own routing.
  */
-export const runTwoWayTurn: JobHandler = async (rt, payload) => {
+export const runTwoWayTurn: JobHandler = async (rt, payload, { attempt }) => {
   const { turn, chat } = payload as TwoWayTurnPayload;
   const withLivePerson = livePersonConfigured(rt);
   const render = renderOnce((messages) => renderTwoWay(messages, chat));
@@ -28,6 +31,10 @@ export const runTwoWayTurn: JobHandler = async (rt, payload) => {
     numberedOptions: (messages) => render(messages).numberedOptions.map(({ text, postback }) => ({ text, postback })),
     ...(withLivePerson ? { extendHumanHoldMs: livePersonHold(rt) } : {}),
   });
+  if (outcome.kind === "duplicate" && attempt === 1) {
+    logger.info("TwoWay redelivery of an answered message: not sent again", { messageId: turn.messageId });
+    return;
+  }
   const { session } = outcome;
 
   // With an agent in LivePerson the bot is silent and the user's message goes to the agent.

@@ -36,7 +36,10 @@ export function verifyTwoWayRequest(rt: Runtime, event: WebhookEvent, needsOutbo
   }
 }
 
-/** POST /twoway/messages: validate, skip what was already processed, queue each new message in order; 201 at once. */
+/**
+ * POST /twoway/messages: validate, queue each message in order; 201 at once. No session read here: the job's
+ * turn finds a redelivered message processed (one read) and sends nothing (lib/platforms/twoway/reply-job.ts).
+ */
 export async function acceptTwoWayMessages(rt: Runtime, event: WebhookEvent): Promise<void> {
   const delivery = parseWith(TwoWayDelivery, parseJsonBody(event.rawBody), "TwoWay message");
   const { turns, skipped } = twoWayToTurns(delivery, event.rawBody, rt.clock());
@@ -44,14 +47,9 @@ export async function acceptTwoWayMessages(rt: Runtime, event: WebhookEvent): Pr
   for (const s of skipped) logger.info("TwoWay message skipped", { ...s });
   if (!turns.length) return;
 
-  const processed = new Set((await rt.sessions.load(TWOWAY_PLATFORM, delivery.chat.id, rt.clock()))?.processed.map((p) => p.id));
   const { id, accountId, channel, conversationClientId, conversationHostId } = delivery.chat;
   const chat = { id, accountId, channel, conversationClientId, conversationHostId };
   for (const turn of turns) {
-    if (processed.has(turn.messageId)) {
-      logger.info("TwoWay redelivery of a processed message: not queued again", { messageId: turn.messageId });
-      continue;
-    }
     const payload: TwoWayTurnPayload = { turn, chat };
     await jobQueue(rt).enqueue({ kind: TWOWAY_TURN, group: `twoway#${delivery.chat.id}`, dedupeId: turn.messageId, payload });
   }
