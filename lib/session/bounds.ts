@@ -1,4 +1,4 @@
-import type { Session } from "./session";
+import type { ProcessedEntry, Session } from "./session";
 
 /**
  * Keeps a session item far below DynamoDB's 400 KB: bounded history, bounded dedupe records
@@ -7,14 +7,20 @@ import type { Session } from "./session";
  */
 export interface Bounds {
   maxHistory: number;
+  /** Processed message ids remembered (within dedupeMs): a redelivery behind more newer messages runs again. */
   maxProcessed: number;
+  /** Of those, the newest keep their answer too: a redelivery comes soon after, and answers are most of the item. */
+  maxAnswers: number;
   dedupeMs: number;
   maxItemBytes: number;
 }
 
+// 300 ids: a burst of 50 concurrent messages, each redelivered after its 503, stays far inside (a bound of
+// 30 let redeliveries run twice, test/faults). An id record is ~55 bytes; answers are kept for the last 10.
 export const DEFAULT_BOUNDS: Omit<Bounds, "dedupeMs"> = {
   maxHistory: 40,
-  maxProcessed: 30,
+  maxProcessed: 300,
+  maxAnswers: 10,
   maxItemBytes: 100_000,
 };
 
@@ -26,10 +32,15 @@ export function applyBounds(session: Session, now: number, bounds: Bounds): Sess
     history: session.history.slice(-bounds.maxHistory),
     processed: session.processed.filter((p) => now - p.at < bounds.dedupeMs).slice(-bounds.maxProcessed),
   };
+  const firstAnswered = next.processed.length - bounds.maxAnswers;
+  next.processed = next.processed.map((p, i) => (i < firstAnswered && (p.messages || p.applied) ? idOnly(p) : p));
   while (itemBytes(next) > bounds.maxItemBytes && next.history.length > 0) next.history = next.history.slice(1);
   for (let i = 0; itemBytes(next) > bounds.maxItemBytes && i < next.processed.length; i++) {
-    const { messages: _dropped, applied: _alsoDropped, ...idOnly } = next.processed[i]!;
-    next.processed = next.processed.map((p, j) => (j === i ? idOnly : p));
+    next.processed = next.processed.map((p, j) => (j === i ? idOnly(p) : p));
   }
   return next;
+}
+
+function idOnly({ id, at }: ProcessedEntry): ProcessedEntry {
+  return { id, at };
 }

@@ -2,6 +2,7 @@ import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { StoreUnavailableError } from "./errors";
 import { putIfVersion } from "./versioned-put";
 import { newSession, sessionKey, type Session } from "./session";
+import { fromSessionItem, toSessionItem } from "./session-item";
 
 export type SaveResult = "saved" | "conflict";
 
@@ -29,7 +30,7 @@ export class SessionStore {
       throw new StoreUnavailableError("read session", err);
     }
     if (!item) return undefined;
-    const session = item as unknown as Session;
+    const session = fromSessionItem(item);
     // TTL deletion lags by up to days: an expired item starts over, keeping its version for the conditional write.
     if (session.expiresAt * 1000 <= now) return { ...newSession(platform, conversationId, now), version: session.version };
     return session;
@@ -37,6 +38,6 @@ export class SessionStore {
 
   /** Writes `next` (whose version must be expected + 1) if the stored version is still `expected`. */
   async save(next: Session, expected: number): Promise<SaveResult> {
-    return (await putIfVersion(this.doc, this.tableName, next, expected, "session")) ? "saved" : "conflict";
+    return (await putIfVersion(this.doc, this.tableName, toSessionItem(next), expected, "session")) ? "saved" : "conflict";
   }
 }

@@ -7,6 +7,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventRecord } from "../../lib/session/events";
 import type { Session } from "../../lib/session/session";
+import { fromSessionItem } from "../../lib/session/session-item";
 import { readStackFile, type StackFile } from "../stack-file";
 
 /** A failure reported as one line, without a stack trace. */
@@ -100,7 +101,10 @@ export class ReadStore {
 
   getSession(pk: string): Promise<Session | undefined> {
     const TableName = this.target.tables.sessions;
-    return this.guard(TableName, async () => (await this.doc.send(new GetCommand({ TableName, Key: { pk }, ConsistentRead: true }))).Item as Session | undefined);
+    return this.guard(TableName, async () => {
+      const { Item } = await this.doc.send(new GetCommand({ TableName, Key: { pk }, ConsistentRead: true }));
+      return Item ? fromSessionItem(Item) : undefined;
+    });
   }
 
   /** Every conversation item (pk `conv#…`, optionally of one platform): a Scan, fine for a developer tool. */
@@ -118,7 +122,7 @@ export class ReadStore {
             ExclusiveStartKey,
           }),
         );
-        items.push(...((out.Items ?? []) as Session[]));
+        items.push(...(out.Items ?? []).map(fromSessionItem));
         ExclusiveStartKey = out.LastEvaluatedKey;
       } while (ExclusiveStartKey);
       return items;

@@ -10,12 +10,25 @@ describe("applyBounds", () => {
     const session: Session = {
       ...newSession("bm", "d", now),
       history: Array.from({ length: 100 }, (_, i) => text(i)),
-      processed: Array.from({ length: 100 }, (_, i) => ({ id: `m${i}`, at: now, messages: [] })),
+      processed: Array.from({ length: 400 }, (_, i) => ({ id: `m${i}`, at: now, messages: [] })),
     };
     const bounded = applyBounds(session, now, bounds);
     expect(bounded.history).toHaveLength(DEFAULT_BOUNDS.maxHistory);
     expect(bounded.history.at(-1)!.text).toMatch(/^99/);
-    expect(bounded.processed.map((p) => p.id)).toEqual(Array.from({ length: 30 }, (_, i) => `m${i + 70}`));
+    expect(bounded.processed.map((p) => p.id)).toEqual(Array.from({ length: 300 }, (_, i) => `m${i + 100}`));
+  });
+
+  test("keeps the answers of the newest processed messages only; older ones keep their id", () => {
+    const answer = [{ type: "text" as const, text: "hello" }];
+    const session: Session = {
+      ...newSession("bm", "d", now),
+      processed: Array.from({ length: 25 }, (_, i) => ({ id: `m${i}`, at: now, messages: answer, applied: { nextDialogstate: "s" } })),
+    };
+    const bounded = applyBounds(session, now, bounds);
+    expect(bounded.processed).toHaveLength(25);
+    expect(bounded.processed.filter((p) => p.messages).map((p) => p.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 15}`));
+    expect(bounded.processed[14]).toEqual({ id: "m14", at: now });
+    expect(bounded.processed[15]).toEqual({ id: "m15", at: now, messages: answer, applied: { nextDialogstate: "s" } });
   });
 
   test("forgets dedupe records older than the dedupe window", () => {
@@ -30,7 +43,7 @@ describe("applyBounds", () => {
   });
 
   test("stays under the byte budget: drops old history, then old recorded answers, never the ids", () => {
-    const big = { type: "text" as const, text: "y".repeat(4_000) };
+    const big = { type: "text" as const, text: "y".repeat(15_000) };
     const session: Session = {
       ...newSession("bm", "d", now),
       history: Array.from({ length: 40 }, (_, i) => text(i, 3_000)),

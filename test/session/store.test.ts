@@ -1,3 +1,4 @@
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { newSession } from "../../lib/session/session";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
 
@@ -27,4 +28,27 @@ test("an expired item reads as a new conversation that keeps the version for the
   const loaded = await sessions.load("bm", "stale", now);
   expect(loaded).toMatchObject({ version: 7, namespaces: {}, history: [], processed: [] });
   expect(loaded!.state).toBeUndefined();
+});
+
+test("history and processed are stored as JSON strings, the inspected fields as attributes; both forms load", async () => {
+  const { sessions, doc, settings } = store.runtime();
+  const now = Date.now();
+  const session = {
+    ...newSession("bm", "encoded", now),
+    version: 1,
+    state: "menu",
+    namespaces: { account: { balance: 1200 } },
+    history: [{ role: "user" as const, text: "hi 👋", at: now }],
+    processed: [{ id: "m1", at: now, messages: [{ type: "text" as const, text: "Hello" }] }],
+    expiresAt: Math.floor(now / 1000) + 60,
+  };
+  await sessions.save(session, 0);
+  const { Item } = await doc.send(new GetCommand({ TableName: settings.SESSIONS_TABLE, Key: { pk: session.pk }, ConsistentRead: true }));
+  expect(Item).toMatchObject({ state: "menu", namespaces: { account: { balance: 1200 } }, history: JSON.stringify(session.history), processed: JSON.stringify(session.processed) });
+  expect(await sessions.load("bm", "encoded", now)).toEqual(session);
+
+  // An item written before the encoding (lists of maps) still loads.
+  const old = { ...session, pk: "conv#bm#old-form" };
+  await doc.send(new PutCommand({ TableName: settings.SESSIONS_TABLE, Item: old }));
+  expect(await sessions.load("bm", "old-form", now)).toEqual({ ...old, conversationId: "encoded" });
 });
