@@ -1,4 +1,5 @@
 import * as z from "zod";
+import "./zod-locale";
 
 /**
  * Settings, read once from the environment and validated with zod.

@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import "../zod-locale";
 import { badRequest } from "./errors";
 
 /** Parses the raw body as JSON, or a 400 that says so. */
