@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { defineAction, type ActionContext, type BotActions } from "../lib/engine/actions";
 import type { AccountStore, AccountType } from "./accounts";
 
@@ -17,12 +17,17 @@ const ACCOUNT_SYNONYMS: Record<string, AccountType> = {
   checking: "regular",
 };
 
-const accountType = z
-  .string({ error: "is required: savings_account or regular" })
-  .transform((value) => ACCOUNT_SYNONYMS[value.trim().toLowerCase()])
-  .refine((value): value is AccountType => value !== undefined, { error: "is unknown: use savings_account or regular" });
+const accountType = z.pipe(
+  z.pipe(
+    z.string({ error: "is required: savings_account or regular" }),
+    z.transform((value: string) => ACCOUNT_SYNONYMS[value.trim().toLowerCase()]),
+  ),
+  z.custom<AccountType>((value) => value !== undefined, { error: "is unknown: use savings_account or regular" }),
+);
 
-const dialogStateId = z.coerce.string({ error: "is required: the id of a dialog state" }).min(1, { error: "is required: the id of a dialog state" });
+const dialogStateId = z.coerce
+  .string({ error: "is required: the id of a dialog state" })
+  .check(z.minLength(1, { error: "is required: the id of a dialog state" }));
 
 /** Whose accounts: the flow's userId, else its conversation key; the vendor's example has one global account set. */
 const ownerOf = (ctx: ActionContext) => ctx.userId ?? ctx.conversationKey ?? "engage-demo";
@@ -33,9 +38,8 @@ export function createEngageActions({ accounts }: { accounts: AccountStore }): B
       input: z.object({
         amount: z.coerce
           .number({ error: "is required and must be a number" })
-          .positive({ error: "must be more than 0" })
-          .max(1_000_000, { error: "must be at most 1000000" }),
-        destination: z.coerce.string({ error: "is required" }).min(1, { error: "is required" }),
+          .check(z.positive({ error: "must be more than 0" }), z.maximum(1_000_000, { error: "must be at most 1000000" })),
+        destination: z.coerce.string({ error: "is required" }).check(z.minLength(1, { error: "is required" })),
         accountType,
         transactionSuccess: dialogStateId,
         transactionNoMoney: dialogStateId,
@@ -55,7 +59,7 @@ export function createEngageActions({ accounts }: { accounts: AccountStore }): B
     }),
 
     balance: defineAction({
-      input: z.object({ accountType: accountType.optional().default("regular") }),
+      input: z.object({ accountType: z._default(z.optional(accountType), "regular") }),
       run: async (input, ctx) => {
         const account = (await accounts.accounts(ownerOf(ctx)))[input.accountType];
         return { session: { namespace: "account", data: { limit: account.limit, amount: account.balance } } };

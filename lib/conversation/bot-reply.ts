@@ -1,11 +1,13 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { OutboundMessage } from "./outbound";
 
 /** Namespace names and keys the session store accepts: no prototype tricks, no dots. */
 export const SessionKey = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, "must be an identifier of at most 64 characters")
-  .refine((k) => !["__proto__", "constructor", "prototype"].includes(k), "is a reserved name");
+  .check(
+    z.regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, "must be an identifier of at most 64 characters"),
+    z.refine((k) => !["__proto__", "constructor", "prototype"].includes(k), "is a reserved name"),
+  );
 
 export const SessionUpdate = z.object({
   namespace: SessionKey,
@@ -15,9 +17,9 @@ export type SessionUpdate = z.infer<typeof SessionUpdate>;
 
 export const HandoverRequest = z.object({
   /** Why, for the agent and the events table. */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   /** A queue, skill or agent id, when the platform can route to one. */
-  target: z.string().optional(),
+  target: z.optional(z.string()),
 });
 export type HandoverRequest = z.infer<typeof HandoverRequest>;
 
@@ -27,15 +29,15 @@ export type HandoverRequest = z.infer<typeof HandoverRequest>;
  * merged session), then nextDialogstate.
  */
 export const BotReply = z.object({
-  session: SessionUpdate.optional(),
-  messages: z.array(OutboundMessage).optional(),
+  session: z.optional(SessionUpdate),
+  messages: z.optional(z.array(OutboundMessage)),
   /** The dialog state that handles the conversation's next message. */
-  nextDialogstate: z.string().optional(),
-  handover: HandoverRequest.optional(),
+  nextDialogstate: z.optional(z.string()),
+  handover: z.optional(HandoverRequest),
   /**
    * Answer (also) with the AI responder: its answer is appended as a text message. `instructions` are the
    * state's own, added to AI_INSTRUCTIONS. Ignored when no AI is configured (AI_BASE_URL unset).
    */
-  ai: z.object({ instructions: z.string().optional() }).optional(),
+  ai: z.optional(z.object({ instructions: z.optional(z.string()) })),
 });
 export type BotReply = z.infer<typeof BotReply>;

@@ -1,39 +1,39 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /** A media object the user sent (picture, video, audio, file). */
 export const MediaRef = z.object({
   url: z.string(),
-  name: z.string().optional(),
-  mimeType: z.string().optional(),
-  size: z.number().optional(),
+  name: z.optional(z.string()),
+  mimeType: z.optional(z.string()),
+  size: z.optional(z.number()),
 });
 export type MediaRef = z.infer<typeof MediaRef>;
 
 /** What the user sent, whatever the platform. */
 export const InboundMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("text"), text: z.string() }),
-  z.object({ type: z.literal("picture"), media: MediaRef, caption: z.string().optional() }),
-  z.object({ type: z.literal("video"), media: MediaRef, caption: z.string().optional() }),
+  z.object({ type: z.literal("picture"), media: MediaRef, caption: z.optional(z.string()) }),
+  z.object({ type: z.literal("video"), media: MediaRef, caption: z.optional(z.string()) }),
   z.object({ type: z.literal("audio"), media: MediaRef }),
-  z.object({ type: z.literal("file"), media: MediaRef, caption: z.string().optional() }),
-  z.object({ type: z.literal("fileList"), files: z.array(MediaRef), text: z.string().optional() }),
+  z.object({ type: z.literal("file"), media: MediaRef, caption: z.optional(z.string()) }),
+  z.object({ type: z.literal("fileList"), files: z.array(MediaRef), text: z.optional(z.string()) }),
   z.object({
     type: z.literal("location"),
     latitude: z.number(),
     longitude: z.number(),
-    label: z.string().optional(),
+    label: z.optional(z.string()),
   }),
   z.object({
     type: z.literal("contact"),
-    name: z.string().optional(),
-    phone: z.string().optional(),
-    email: z.string().optional(),
-    address: z.string().optional(),
+    name: z.optional(z.string()),
+    phone: z.optional(z.string()),
+    email: z.optional(z.string()),
+    address: z.optional(z.string()),
   }),
   /** A tap on a suggestion / quick reply / button: `postback` is what the bot put there. */
-  z.object({ type: z.literal("postback"), postback: z.string(), text: z.string().optional() }),
+  z.object({ type: z.literal("postback"), postback: z.string(), text: z.optional(z.string()) }),
   /** A platform event (welcome, conversation started, …); `name` is normalised, `data` is the platform's. */
-  z.object({ type: z.literal("event"), name: z.string(), data: z.record(z.string(), z.unknown()).optional() }),
+  z.object({ type: z.literal("event"), name: z.string(), data: z.optional(z.record(z.string(), z.unknown())) }),
 ]);
 export type InboundMessage = z.infer<typeof InboundMessage>;
 export type InboundType = InboundMessage["type"];

@@ -1,4 +1,4 @@
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { BotReply } from "../conversation";
 
 /** What an action sees besides its validated input. */
@@ -18,7 +18,7 @@ export interface ActionContext {
  * A named business action a platform calls directly (Engage's API step): a typed function from its
  * validated input and the session to a BotReply. Input that fails `input` gets a 400 naming the fields.
  */
-export interface BotAction<S extends z.ZodType = z.ZodType> {
+export interface BotAction<S extends z.ZodMiniType = z.ZodMiniType> {
   input: S;
   run(input: z.infer<S>, ctx: ActionContext): BotReply | Promise<BotReply>;
 }
@@ -26,6 +26,6 @@ export interface BotAction<S extends z.ZodType = z.ZodType> {
 export type BotActions = Record<string, BotAction>;
 
 /** Declares an action with its input schema, so `run` gets the parsed, typed input. */
-export function defineAction<S extends z.ZodType>(action: BotAction<S>): BotAction {
+export function defineAction<S extends z.ZodMiniType>(action: BotAction<S>): BotAction {
   return action as unknown as BotAction;
 }

@@ -1,5 +1,6 @@
 import { BotReply } from "../conversation";
 import type { AppliedReply } from "../session/session";
+import "../zod-locale";
 
 export class BotReplyError extends Error {
   constructor(message: string) {

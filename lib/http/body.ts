@@ -1,4 +1,5 @@
-import type * as z from "zod";
+import type * as z from "zod/mini";
+import "../zod-locale";
 import { badRequest } from "./errors";
 
 /** Parses the raw body as JSON, or a 400 that says so. */
@@ -12,7 +13,7 @@ export function parseJsonBody(raw: Buffer): unknown {
 }
 
 /** Validates with a platform schema, or a 400 naming every path that is wrong. */
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+export function parseWith<T extends z.ZodMiniType>(schema: T, value: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw badRequest(

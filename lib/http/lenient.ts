@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /**
  * Tolerant zod building blocks for platform payloads, whose vendors send ids as numbers, numbers as
@@ -27,18 +27,34 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
 const numberToId = (value: unknown): unknown =>
   typeof value === "number" && Number.isFinite(value) ? (Number.isInteger(value) ? BigInt(value).toString() : String(value)) : value;
 
+/**
+ * zod/mini has no z.preprocess: this builds the same pipe classic zod's does (the function as a transform,
+ * then the schema), typed as classic types it (a key is optional in the input when `schema` allows undefined).
+ * `ctx` collects issues: push `{ code: "custom", message, input }` onto `ctx.issues`.
+ */
+export function preprocess<S extends z.core.$ZodType>(
+  fn: (value: unknown, ctx: z.core.ParsePayload) => unknown,
+  schema: S,
+): z.ZodMiniType<z.output<S>, unknown, z.core.$ZodPreprocessInternals<S>> {
+  return z.pipe(z.transform(fn), schema) as never;
+}
+
 /** Strings (ids, codes, phone numbers), with a bare JSON number accepted and stringified. */
-export const stringish = z.preprocess(numberToId, z.string());
+export const stringish = preprocess(numberToId, z.string());
 
 /** A string id (or number → string) when it is one; null, "" or anything unusable becomes undefined. */
-export const lenientId = z
-  .preprocess(numberToId, z.string().optional())
-  .transform((value) => (value === "" ? undefined : value))
-  .optional()
-  .catch(undefined);
+export const lenientId = z.catch(
+  z.optional(
+    z.pipe(
+      preprocess(numberToId, z.optional(z.string())),
+      z.transform((value: string | undefined) => (value === "" ? undefined : value)),
+    ),
+  ),
+  undefined,
+);
 
 /** A number, or a numeric string ("20480", "52.37"); any other string is left for z.number() to refuse. */
-export const numeric = z.preprocess((value) => {
+export const numeric = preprocess((value) => {
   if (typeof value === "string" && value.trim() !== "") {
     const n = Number(value);
     return Number.isFinite(n) ? n : value;
@@ -47,7 +63,7 @@ export const numeric = z.preprocess((value) => {
 }, z.number());
 
 /** A number when it is one (or a numeric string); anything unusable becomes undefined instead of an error. */
-export const lenientNumber = numeric.optional().catch(undefined);
+export const lenientNumber = z.catch(z.optional(numeric), undefined);
 
 /** A string when it is one; anything else becomes undefined instead of an error. */
-export const lenientString = z.string().optional().catch(undefined);
+export const lenientString = z.catch(z.optional(z.string()), undefined);

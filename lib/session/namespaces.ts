@@ -1,5 +1,6 @@
 import { SessionUpdate } from "../conversation";
 import { InvalidSessionUpdateError } from "./errors";
+import "../zod-locale";
 
 const MAX_NAMESPACES_BYTES = 32_000;
 

@@ -3,7 +3,7 @@ import { AccountStore } from "../../bot/accounts";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { defineAction } from "../../lib/engine/actions";
 import { choice, say } from "../../lib/conversation";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { callEngage } from "../support/engage-client";
 import { useHarness } from "../support/harness";
 

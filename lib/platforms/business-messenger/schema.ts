@@ -3,20 +3,20 @@
  * The vendor publishes no JSON examples, so every object is loose (unknown fields kept),
  * contact fields may be null, and numbers may arrive as strings.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { numeric, stringish } from "../../http/lenient";
 
-const optString = z.string().nullish();
+const optString = z.nullish(z.string());
 
 export const BmFile = z.looseObject({
   name: optString,
   url: optString,
   mimeType: optString,
-  size: numeric.nullish(),
+  size: z.nullish(numeric),
   thumbnailName: optString,
   thumbnailUrl: optString,
   thumbnailMimeType: optString,
-  thumbnailSize: numeric.nullish(),
+  thumbnailSize: z.nullish(numeric),
   fileType: optString,
 });
 export type BmFile = z.infer<typeof BmFile>;
@@ -27,23 +27,23 @@ export const BmInboundSuggestion = z.looseObject({
 });
 
 /** One inbound message body: no discriminator is published, so every documented field is optional. */
-export const BmInboundBody = BmFile.extend({
+export const BmInboundBody = z.extend(BmFile, {
   content: optString,
   postback: optString,
   // picture / video / audio / file: BmFile's fields, plus
-  playingLength: numeric.nullish(),
+  playingLength: z.nullish(numeric),
   // file list
   text: optString,
-  files: z.array(BmFile).nullish(),
+  files: z.nullish(z.array(BmFile)),
   // location
-  latitude: numeric.nullish(),
-  longitude: numeric.nullish(),
+  latitude: z.nullish(numeric),
+  longitude: z.nullish(numeric),
   // contact
   phone: optString,
   email: optString,
   address: optString,
-  suggestions: z.array(BmInboundSuggestion).nullish(),
-  layout: z.unknown().optional(),
+  suggestions: z.nullish(z.array(BmInboundSuggestion)),
+  layout: z.optional(z.unknown()),
 });
 export type BmInboundBody = z.infer<typeof BmInboundBody>;
 
@@ -53,8 +53,8 @@ export const BmContact = z.looseObject({
   last_name: optString,
   nick_name: optString,
   language: optString,
-  mobile: stringish.nullish(),
-  phone: stringish.nullish(),
+  mobile: z.nullish(stringish),
+  phone: z.nullish(stringish),
   email: optString,
   country: optString,
   opt_status: optString,
@@ -65,11 +65,11 @@ export const BmContact = z.looseObject({
 export type BmContact = z.infer<typeof BmContact>;
 
 export const BmMessage = z.looseObject({
-  from: stringish.nullish(),
-  to: z.array(z.looseObject({ number: stringish.nullish(), alias: optString })).nullish(),
-  providerMsgID: stringish.nullish(),
-  allowedChannels: z.array(z.string()).nullish(),
-  custom: z.array(z.unknown()).nullish(),
+  from: z.nullish(stringish),
+  to: z.nullish(z.array(z.looseObject({ number: z.nullish(stringish), alias: optString }))),
+  providerMsgID: z.nullish(stringish),
+  allowedChannels: z.nullish(z.array(z.string())),
+  custom: z.nullish(z.array(z.unknown())),
   body: BmInboundBody,
 });
 export type BmMessage = z.infer<typeof BmMessage>;
@@ -77,10 +77,10 @@ export type BmMessage = z.infer<typeof BmMessage>;
 /** The request POSTed to `/bm/webhook` for every inbound end-user message. */
 export const BmWebhookRequest = z.looseObject({
   serviceUuid: optString,
-  dialogUuid: z.string().min(1),
+  dialogUuid: z.string().check(z.minLength(1)),
   channel: z.string(),
   message: BmMessage,
-  contact: BmContact.nullish(),
+  contact: z.nullish(BmContact),
 });
 export type BmWebhookRequest = z.infer<typeof BmWebhookRequest>;
 /** What a fixture or simulator may send (numbers as strings etc.). */

@@ -3,16 +3,14 @@
  * Every object is loose (unknown fields kept). Ids may arrive as JSON numbers and are turned into
  * strings; `metadata` and `KM_CHAT_CONTEXT` may arrive as JSON strings (the web widget does that).
  */
-import * as z from "zod";
-import { isPlainObject, lenientNumber, lenientString, numeric, parseJsonObject, stringish } from "../../http/lenient";
+import * as z from "zod/mini";
+import { isPlainObject, lenientNumber, lenientString, numeric, parseJsonObject, preprocess, stringish } from "../../http/lenient";
 
 /** A JSON object, or a string holding one; anything else becomes undefined. */
-const lenientObject = z
-  .preprocess(
-    (value) => (typeof value === "string" ? parseJsonObject(value) : value),
-    z.record(z.string(), z.unknown()).optional(),
-  )
-  .catch(undefined);
+const lenientObject = z.catch(
+  preprocess((value) => (typeof value === "string" ? parseJsonObject(value) : value), z.optional(z.record(z.string(), z.unknown()))),
+  undefined,
+);
 
 export const KmAttachmentPayload = z.looseObject({
   name: lenientString,
@@ -32,11 +30,14 @@ export type KmAttachment = z.infer<typeof KmAttachment>;
 export type KmAttachmentInput = z.input<typeof KmAttachment>;
 
 /** Keeps the attachments that parse and drops the others: one odd entry must not hide the rest. */
-const attachmentList = z.array(z.unknown()).transform((items) =>
-  items.flatMap((item) => {
-    const parsed = KmAttachment.safeParse(item);
-    return parsed.success ? [parsed.data] : [];
-  }),
+const attachmentList = z.pipe(
+  z.array(z.unknown()),
+  z.transform((items: unknown[]) =>
+    items.flatMap((item) => {
+      const parsed = KmAttachment.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    }),
+  ),
 );
 
 /**
@@ -47,7 +48,7 @@ export const KmChatContext = z.looseObject({
   kmUserLocale: lenientString,
   kmUserLanguageCode: lenientString,
   formData: lenientObject,
-  attachments: attachmentList.optional().catch(undefined),
+  attachments: z.catch(z.optional(attachmentList), undefined),
 });
 export type KmChatContext = z.infer<typeof KmChatContext>;
 export type KmChatContextInput = z.input<typeof KmChatContext>;
@@ -56,38 +57,38 @@ export type KmChatContextInput = z.input<typeof KmChatContext>;
  * `metadata`: an object, or a JSON string holding one. A blank string or null counts as absent;
  * any other string that is not a JSON object is an issue at path `metadata`.
  */
-const Metadata = z
-  .preprocess((value, ctx) => {
+const Metadata = z.optional(
+  preprocess((value, ctx) => {
     if (value === null) return undefined;
     if (typeof value !== "string") return value;
     if (value.trim() === "") return undefined;
     const parsed = parseJsonObject(value);
     if (parsed === undefined) {
-      ctx.addIssue({ code: "custom", message: "metadata is a string but not a JSON object" });
+      ctx.issues.push({ code: "custom", message: "metadata is a string but not a JSON object", input: value });
       return value;
     }
     return parsed;
-  }, z.record(z.string(), z.unknown()).optional())
-  .optional();
+  }, z.optional(z.record(z.string(), z.unknown()))),
+);
 
 /** The request POSTed to `/kommunicate/webhook` for every message (and event) sent to the bot. */
 export const KommunicateWebhookRequest = z.looseObject({
-  botId: stringish.nullish(),
+  botId: z.nullish(stringish),
   /** Unique message id: our dedupe key. */
-  key: z.string().min(1),
-  from: stringish.nullish(),
+  key: z.string().check(z.minLength(1)),
+  from: z.nullish(stringish),
   /** Absent or "" on events. */
-  message: z.string().nullish(),
+  message: z.nullish(z.string()),
   /** Conversation id: always a string, even when Kommunicate sends a number. */
-  groupId: stringish.pipe(z.string().min(1)),
+  groupId: z.pipe(stringish, z.string().check(z.minLength(1))),
   metadata: Metadata,
-  contentType: stringish.nullish(),
-  applicationKey: stringish.nullish(),
-  source: stringish.nullish(),
+  contentType: z.nullish(stringish),
+  applicationKey: z.nullish(stringish),
+  source: z.nullish(stringish),
   /** `WELCOME`, `KOMMUNICATE_MEDIA_EVENT`, …; "" or absent for plain messages. */
-  eventName: z.string().nullish(),
+  eventName: z.nullish(z.string()),
   /** Epoch milliseconds. */
-  createdAt: numeric.nullish(),
+  createdAt: z.nullish(numeric),
 });
 export type KommunicateWebhookRequest = z.infer<typeof KommunicateWebhookRequest>;
 /** What a fixture or simulator may send (numbers as strings, metadata as a JSON string, …). */

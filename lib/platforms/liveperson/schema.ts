@@ -1,40 +1,40 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /** LivePerson webhook notifications (notes §3): loose, since LP adds fields; only what we act on is typed. */
 const MessagingEvent = z.looseObject({
   type: z.string(),
-  contentType: z.string().optional(),
-  message: z.unknown().optional(),
-  content: z.unknown().optional(),
-  chatState: z.string().optional(),
+  contentType: z.optional(z.string()),
+  message: z.optional(z.unknown()),
+  content: z.optional(z.unknown()),
+  chatState: z.optional(z.string()),
 });
 
 export const MessagingChange = z.looseObject({
-  sequence: z.number().optional(),
-  originatorId: z.string().optional(),
-  originatorMetadata: z.looseObject({ id: z.string().optional(), role: z.string().optional() }).optional(),
-  serverTimestamp: z.number().optional(),
-  dialogId: z.string().optional(),
-  conversationId: z.string().optional(),
+  sequence: z.optional(z.number()),
+  originatorId: z.optional(z.string()),
+  originatorMetadata: z.optional(z.looseObject({ id: z.optional(z.string()), role: z.optional(z.string()) })),
+  serverTimestamp: z.optional(z.number()),
+  dialogId: z.optional(z.string()),
+  conversationId: z.optional(z.string()),
   event: MessagingEvent,
 });
 export type MessagingChange = z.infer<typeof MessagingChange>;
 
 export const ConversationChange = z.looseObject({
-  type: z.string().optional(),
+  type: z.optional(z.string()),
   result: z.looseObject({
     convId: z.string(),
     conversationDetails: z.looseObject({
-      state: z.string().optional(),
-      metaDataLastUpdateTs: z.number().optional(),
-      participants: z.array(z.looseObject({ id: z.string().optional(), role: z.string().optional() })).optional(),
+      state: z.optional(z.string()),
+      metaDataLastUpdateTs: z.optional(z.number()),
+      participants: z.optional(z.array(z.looseObject({ id: z.optional(z.string()), role: z.optional(z.string()) }))),
     }),
   }),
 });
 export type ConversationChange = z.infer<typeof ConversationChange>;
 
 export const LivePersonNotification = z.discriminatedUnion("type", [
-  z.looseObject({ kind: z.string().optional(), type: z.literal("ms.MessagingEventNotification"), body: z.looseObject({ changes: z.array(MessagingChange) }) }),
-  z.looseObject({ kind: z.string().optional(), type: z.literal("cqm.ExConversationChangeNotification"), body: z.looseObject({ changes: z.array(ConversationChange) }) }),
+  z.looseObject({ kind: z.optional(z.string()), type: z.literal("ms.MessagingEventNotification"), body: z.looseObject({ changes: z.array(MessagingChange) }) }),
+  z.looseObject({ kind: z.optional(z.string()), type: z.literal("cqm.ExConversationChangeNotification"), body: z.looseObject({ changes: z.array(ConversationChange) }) }),
 ]);
 export type LivePersonNotification = z.infer<typeof LivePersonNotification>;

@@ -5,17 +5,17 @@
  * string `$type`: unknown types, directions and shapes pass here and are skipped later, so they never
  * cause a 400 (which would make the router redeliver them).
  */
-import * as z from "zod";
-import { lenientId, lenientString, stringish } from "../../http/lenient";
+import * as z from "zod/mini";
+import { lenientId, lenientString, preprocess, stringish } from "../../http/lenient";
 
 /** `null` or absent → []; anything else must be an array of `item`. */
-function listOf<T extends z.ZodType>(item: T) {
-  return z.preprocess((value) => (value === null ? undefined : value), z.array(item).default([]));
+function listOf<T extends z.ZodMiniType>(item: T) {
+  return preprocess((value) => (value === null ? undefined : value), z._default(z.array(item), []));
 }
 
 /** `chat`: who talks to whom on which channel (notes §2 table). `id` is our conversation key. */
 export const TwoWayChat = z.looseObject({
-  id: stringish.pipe(z.string().min(1)),
+  id: z.pipe(stringish, z.string().check(z.minLength(1))),
   sessionId: lenientId,
   /** technicalLinkId. */
   accountId: stringish,
@@ -55,7 +55,7 @@ export const TwoWayDelivery = z.looseObject({
   chat: TwoWayChat,
   conversationMessages: listOf(TwoWayMessage),
   conversationEvents: listOf(TwoWayEvent),
-  targetAdaptersInfo: z.unknown().optional(),
+  targetAdaptersInfo: z.optional(z.unknown()),
 });
 export type TwoWayDelivery = z.infer<typeof TwoWayDelivery>;
 /** What a fixture or simulator may send (ids as numbers, lists left out, …). */
