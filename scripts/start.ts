@@ -142,7 +142,13 @@ async function main(): Promise<void> {
   }
   await new Promise((resolve) => setTimeout(resolve, 200)); // let the log of our own /health poll pass unseen
   ready = true;
-  // For the developer tools (npm run chat / sessions / admin): written once ready, deleted on exit.
+  // For the developer tools (npm run chat / sessions / admin): written once ready and the summary is out
+  // (tools and tests read the output when the file appears), deleted on exit.
+  const stackPath = stackFilePath(env);
+  printSummary(base, ownSecrets, [
+    ...(chatOutbound ? [`TwoWay replies go to ${env.TWOWAY_OUTBOUND_URL}, where \`npm run chat -- twoway\` listens (CHAT_OUTBOUND_PORT).`] : []),
+    `Developer tools (npm run chat / sessions / admin) find this stack through ${stackPath.startsWith(ROOT) ? relative(ROOT, stackPath) : stackPath}.`,
+  ]);
   stackFile = writeStackFile(
     {
       httpUrl: direct,
@@ -154,12 +160,8 @@ async function main(): Promise<void> {
       twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL,
       pid: process.pid,
     },
-    stackFilePath(env),
+    stackPath,
   );
-  printSummary(base, ownSecrets, [
-    ...(chatOutbound ? [`TwoWay replies go to ${env.TWOWAY_OUTBOUND_URL}, where \`npm run chat -- twoway\` listens (CHAT_OUTBOUND_PORT).`] : []),
-    `Developer tools (npm run chat / sessions / admin) find this stack through ${stackFile.startsWith(ROOT) ? relative(ROOT, stackFile) : stackFile}.`,
-  ]);
 }
 
 /** The webhook settings the developer tools need to sign and authenticate their requests. */
