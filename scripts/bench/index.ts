@@ -1,0 +1,126 @@
+/**
+ * `npm run bench` (issue 9): warm turn latency per endpoint against a minimal handler, DynamoDB requests
+ * per turn, bundle size and load time per function against a DynamoDB-only floor, and loopback throughput
+ * against a bare node:http server. Prints the tables and writes them to bench/results.md. A missed target
+ * is reported, not an error: the process exits 0 unless the bench itself breaks.
+ *
+ * BENCH_QUICK=1 runs a few iterations of everything (a smoke test of the bench, not figures to quote).
+ */
+import "./env";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { bmKeys, meanItemBytes } from "./item-sizes";
+import { measureBundles, readBundleConfig, type BundleResult } from "./bundles";
+import { measureLatency, type LatencyResult } from "./latency";
+import { bundleTable, countTable, environment, latencyTable, load1, summarise, targetLines, throughputTable } from "./report";
+import { countRequests, type CountResult } from "./request-count";
+import { scenarios } from "./scenarios";
+import { startStack } from "./setup";
+import { now } from "./stats";
+import { BARE_PLATFORM, CLIENT_DESCRIPTION, conversationPrefix, measureThroughput, type ThroughputRow } from "./throughput";
+
+const quick = process.env.BENCH_QUICK === "1";
+const LATENCY = { warmup: quick ? 20 : 150, iterations: quick ? 60 : 1000, conversations: 100, seed: 9, maxSecondsPerScenario: quick ? 5 : 20 };
+const THROUGHPUT = { concurrency: [1, 16, 64], rounds: 2, warmupMs: quick ? 100 : 300, durationMs: quick ? 300 : 2000 };
+const LOAD_RUNS = quick ? 3 : 15;
+const BUDGET_SECONDS = 300;
+const root = join(__dirname, "..", "..");
+const resultsFile = join(root, "bench", "results.md");
+
+/** Read units of a consistent GetItem (4 KB each) and write units of a PutItem (1 KB each) for an item of this size. */
+const capacity = (bytes: number) => `${Math.max(1, Math.ceil(bytes / 4096))} RCU + ${Math.max(1, Math.ceil(bytes / 1024))} WCU`;
+
+const progress = (line: string) => process.stderr.write(`[bench ${((now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+const started = now();
+const loadAtStart = load1();
+
+async function main() {
+  const bundleConfig = readBundleConfig(); // read first: a serverless.yml we cannot use fails before minutes of work
+  const stack = await startStack();
+  const storeDescription = stack.store.embedded
+    ? `embedded dynalite ${(require("dynalite/package.json") as { version: string }).version} in the bench process, on loopback HTTP (fresh tables from infra/tables.yml)`
+    : `AWS_ENDPOINT_URL_DYNAMODB=${stack.store.endpoint}`;
+  let counts: CountResult[];
+  let latency: LatencyResult[];
+  let throughput: ThroughputRow[];
+  let items: { ours: number; minimal: number };
+  let longItems: { ours: number; minimal: number };
+  try {
+    progress(`store at ${stack.store.endpoint}; counting requests`);
+    const all = scenarios(stack);
+    counts = await countRequests(stack, all);
+    progress("request counts done; measuring warm latency");
+    latency = await measureLatency(stack, all, LATENCY, progress);
+    items = await meanItemBytes(stack, ...bmKeys(Array.from({ length: LATENCY.conversations }, (_, c) => `bench-bm-${c}`)));
+    throughput = await measureThroughput(stack, THROUGHPUT, progress);
+    // The single conversation of N = 1 got the most messages: its item is at the session bounds.
+    longItems = await meanItemBytes(
+      stack,
+      bmKeys([`${conversationPrefix("ours", 1, 0)}-0`])[0],
+      bmKeys([`${conversationPrefix("bare", 1, 0)}-0`], BARE_PLATFORM)[1],
+    );
+  } finally {
+    await stack.close();
+  }
+  const bundles: BundleResult[] = await measureBundles(bundleConfig, LOAD_RUNS, progress);
+  const runSeconds = (now() - started) / 1000;
+
+  const summary = summarise(latency);
+  const markdown = [
+    "# Benchmark results (`npm run bench`)",
+    "",
+    ...(quick ? ["**BENCH_QUICK=1: a smoke run with few iterations; do not quote these figures.**", ""] : []),
+    environment(storeDescription, CLIENT_DESCRIPTION, loadAtStart),
+    `- bench run time: ${runSeconds.toFixed(0)} s`,
+    "",
+    "## a) Warm turn latency, in-process",
+    "",
+    `Each function's exported handler is called with an API Gateway v2 event (the shape of test/support/api-gateway.ts, a Lambda context with getRemainingTimeInMillis; the job worker with an SQS event), signed with the local secrets, against the embedded store. ` +
+      `The minimal handler (scripts/bench/minimal.ts: no middy, zod or engine; parse JSON, one consistent GetItem + one conditional PutItem on the same sessions table, same client settings, answer JSON; no credential check, no rendering) gets the same events. ` +
+      `${LATENCY.warmup} warm-up iterations, then up to ${LATENCY.iterations} measured per variant (at most ${LATENCY.maxSecondsPerScenario} s per scenario: the "turns each" column says how many); every iteration is a new message (new id) in one of ${LATENCY.conversations} conversations drawn at random (seeded), whose users follow a scripted dialog (greeting, products, a transfer they cancel, a free question, menu); ` +
+      `the two variants alternate which goes first, iteration by iteration. Enqueued jobs are captured in memory (no SQS call is timed). Times in ms.`,
+    "",
+    latencyTable(summary),
+    "",
+    `After the run, a BM conversation's item averages ${(items.ours / 1000).toFixed(1)} KB with ours (bounded history and recorded answers) and ${items.minimal.toFixed(0)} bytes with the minimal handler; every turn reads and writes it whole. The "ms in DynamoDB client" column is the time inside the client's send: marshalling, signing, HTTP and dynalite's own work.`,
+    "",
+    "## b) DynamoDB requests per turn",
+    "",
+    "Commands counted by a middleware on the client (`initialize` step, as test/engine/request-count.test.ts): the first message of a new conversation, a further new message, and that message again (duplicate).",
+    "",
+    countTable(counts),
+    "",
+    "## c) Bundles as deployed, and module load time",
+    "",
+    `Each function of serverless.yml built with esbuild ${(require("esbuild/package.json") as { version: string }).version} and serverless.yml's custom.esbuild, read at run time (serverless-esbuild's own keys dropped, its defaults applied): \`${bundleConfig.described}\`. ` +
+      `The floor is scripts/bench/floor-handler.ts (only the DynamoDB client and one GetItem) built the same way. KB = 1000 bytes; gzip KB is gzip -9 of the bundle, close to the deployed zip. ` +
+      `Load time: require() of the bundle timed inside a fresh \`node\` process (start-up excluded), median of ${LOAD_RUNS} runs, the functions alternating run by run.`,
+    "",
+    bundleTable(bundles),
+    "",
+    "## d) Throughput on loopback",
+    "",
+    `The real BM webhook behind the API Gateway stand-in (test/support/api-gateway.ts) on the embedded store, beside a bare node:http server doing the minimal handler's store work (GetItem + conditional PutItem). ` +
+      `N conversations at once, each sending new signed messages one after the other; ${THROUGHPUT.rounds} rounds of ${THROUGHPUT.durationMs} ms per variant and N (after ${THROUGHPUT.warmupMs} ms of warm-up), alternating which variant goes first. ` +
+      `Client: ${CLIENT_DESCRIPTION}. Server, handlers and dynalite share the main thread.`,
+    "",
+    throughputTable(throughput),
+    "",
+    `The N = 1 conversation received every message of its run (a long conversation): its item ended at ${(longItems.ours / 1000).toFixed(1)} KB with ours (history and dedupe records at their bounds, lib/session/bounds.ts) against ${longItems.minimal.toFixed(0)} bytes for the bare server. ` +
+      `In DynamoDB's units (JSON size as an estimate of item size), a turn's consistent read and put of such an item cost about ${capacity(longItems.ours)}; of the average item of a) ${capacity(items.ours)}; of the minimal item ${capacity(items.minimal)}.`,
+    "",
+    "## Targets",
+    "",
+    ...targetLines(summary, counts, bundles, runSeconds, BUDGET_SECONDS),
+    "",
+  ].join("\n");
+
+  mkdirSync(join(root, "bench"), { recursive: true });
+  writeFileSync(resultsFile, markdown);
+  process.stdout.write(`${markdown}\nwritten to ${relative(process.cwd(), resultsFile) || resultsFile}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

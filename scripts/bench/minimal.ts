@@ -1,0 +1,74 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSEvent } from "aws-lambda";
+
+/**
+ * The floor our handlers are compared with: hand-written, no middy, no zod, no engine. Parse the JSON,
+ * one consistent GetItem and one PutItem conditional on the version read (the same sessions table and
+ * the same client settings as ours), answer JSON. It dedupes by message id like ours (a duplicate costs
+ * the read only), but checks no credential and renders nothing.
+ */
+export interface MinimalKey {
+  conversation: string;
+  messageId: string;
+  text: string;
+}
+
+/** Where a platform's request names its conversation and message (each scenario brings its own). */
+export type KeyOf = (input: Record<string, any>, raw: string) => MinimalKey;
+
+export interface MinimalStore {
+  doc: DynamoDBDocumentClient;
+  table: string;
+}
+
+const MAX_PROCESSED = 30;
+
+export const minimalKey = (platform: string, conversation: string) => `minimal#${platform}#${conversation}`;
+
+export async function minimalTurn(store: MinimalStore, platform: string, key: MinimalKey): Promise<{ duplicate: boolean; reply: unknown }> {
+  const pk = minimalKey(platform, key.conversation);
+  const { Item } = await store.doc.send(new GetCommand({ TableName: store.table, Key: { pk }, ConsistentRead: true }));
+  const version = typeof Item?.version === "number" ? Item.version : 0;
+  const processed: string[] = Array.isArray(Item?.processed) ? Item.processed : [];
+  if (processed.includes(key.messageId)) return { duplicate: true, reply: Item?.reply };
+  const reply = { text: `you said ${key.text}` };
+  await store.doc.send(
+    new PutCommand({
+      TableName: store.table,
+      Item: { pk, version: version + 1, processed: [...processed, key.messageId].slice(-MAX_PROCESSED), reply, updatedAt: Date.now() },
+      ...(version === 0
+        ? { ConditionExpression: "attribute_not_exists(pk)" }
+        : { ConditionExpression: "#v = :v", ExpressionAttributeNames: { "#v": "version" }, ExpressionAttributeValues: { ":v": version } }),
+    }),
+  );
+  return { duplicate: false, reply };
+}
+
+/** Query string and JSON body as one object (an Engage GET carries its input in the query). */
+function inputOf(raw: string, query: Record<string, string | undefined> | undefined): Record<string, any> {
+  const body = raw ? JSON.parse(raw) : {};
+  return query ? { ...query, ...body } : body;
+}
+
+/** The minimal Lambda handler for an API Gateway event. */
+export function minimalHttpHandler(store: MinimalStore, platform: string, keyOf: KeyOf, status = 200) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const raw = event.isBase64Encoded ? Buffer.from(event.body ?? "", "base64").toString("utf8") : (event.body ?? "");
+    let input: Record<string, any>;
+    try {
+      input = inputOf(raw, event.queryStringParameters);
+    } catch {
+      return { statusCode: 400, headers: { "content-type": "application/json" }, body: '{"error":"not JSON"}' };
+    }
+    const out = await minimalTurn(store, platform, keyOf(input, raw));
+    return { statusCode: status, headers: { "content-type": "application/json" }, body: JSON.stringify(out) };
+  };
+}
+
+/** The minimal SQS worker: each record's body is a job; the same store work per record. */
+export function minimalSqsHandler(store: MinimalStore, platform: string, keyOf: KeyOf) {
+  return async (event: SQSEvent): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> => {
+    for (const record of event.Records) await minimalTurn(store, platform, keyOf(JSON.parse(record.body), record.body));
+    return { batchItemFailures: [] };
+  };
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { localSecrets, readSettings } from "../../lib/config";
+import type { Job, JobQueue } from "../../lib/jobs/job";
+import { logger } from "../../lib/log";
+import { createRuntime, useRuntime, type Runtime } from "../../lib/runtime";
+import { createDocumentClient } from "../../lib/session/dynamo";
+import { startRecordingServer, type RecordingServer } from "../../test/support/recording-server";
+import { ensureTables, openStore, type LocalStore } from "../local-store";
+
+/**
+ * What the in-process sections share: the embedded store (dynalite, or AWS_ENDPOINT_URL_DYNAMODB) with
+ * fresh tables from infra/tables.yml, the runtime every function handler uses (installed with useRuntime),
+ * a stand-in for CM's outbound endpoint (TwoWay replies are POSTed there), and the minimal variant's own
+ * document client with the same settings (lib/session/dynamo.ts). Jobs are captured, not run: the bench
+ * feeds them to the job-worker function itself, as SQS would.
+ */
+export const LP = { accountId: "12345678", clientId: "bench-lp-client", clientSecret: "bench-lp-secret" } as const;
+
+export interface CommandLog {
+  /** Command names in the order sent (cleared by the sections as they need). */
+  names: string[];
+  total: number;
+  /** Milliseconds spent inside the client's send (marshalling, signing, HTTP, the store itself), summed. */
+  ms: number;
+}
+
+export interface Stack {
+  store: LocalStore;
+  tables: { SESSIONS_TABLE: string; EVENTS_TABLE: string };
+  rt: Runtime;
+  /** Every job enqueued by a webhook, oldest first; sections take what they need and clear it. */
+  jobs: Job[];
+  ours: CommandLog;
+  minimal: { doc: DynamoDBDocumentClient; table: string; log: CommandLog };
+  cm: RecordingServer;
+  close(): Promise<void>;
+}
+
+/** Counts the commands sent through a client, like test/engine/request-count.test.ts. */
+export function countCommands(doc: DynamoDBDocumentClient): CommandLog {
+  const log: CommandLog = { names: [], total: 0, ms: 0 };
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      log.names.push(String(context.commandName));
+      log.total++;
+      const t0 = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        log.ms += performance.now() - t0;
+      }
+    },
+    { step: "initialize", name: "benchCountCommands" },
+  );
+  return log;
+}
+
+export async function startStack(): Promise<Stack> {
+  logger.setLogLevel("SILENT");
+  const store = await openStore();
+  const suffix = randomUUID().slice(0, 8);
+  const tables = { SESSIONS_TABLE: `bench-${suffix}-sessions`, EVENTS_TABLE: `bench-${suffix}-events` };
+  await ensureTables(store.endpoint, tables);
+  // CM answers a reply POST with 201 and an empty JSON object.
+  const cm = await startRecordingServer((_req, res) => void res.writeHead(201, { "content-type": "application/json" }).end("{}"));
+
+  const jobs: Job[] = [];
+  const capture: JobQueue = { enqueue: async (job) => void jobs.push(job) };
+  const doc = createDocumentClient(store.endpoint);
+  const ours = countCommands(doc);
+  const settings = readSettings({
+    ...process.env,
+    ...tables,
+    ...localSecrets,
+    BOT_STAGE: "local",
+    AI_BASE_URL: "",
+    TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/bench/adapters/bench`,
+    LP_ACCOUNT_ID: LP.accountId,
+    LP_CLIENT_ID: LP.clientId,
+    LP_CLIENT_SECRET: LP.clientSecret,
+  });
+  const rt = createRuntime({ settings, doc, jobs: capture });
+  useRuntime(rt);
+
+  const minimalDoc = createDocumentClient(store.endpoint);
+  const minimal = { doc: minimalDoc, table: tables.SESSIONS_TABLE, log: countCommands(minimalDoc) };
+
+  return {
+    store,
+    tables,
+    rt,
+    jobs,
+    ours,
+    minimal,
+    cm,
+    close: async () => {
+      useRuntime(undefined);
+      doc.destroy();
+      minimalDoc.destroy();
+      await cm.close();
+      await store.close();
+    },
+  };
+}
