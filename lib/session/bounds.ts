@@ -15,11 +15,12 @@ export interface Bounds {
   maxItemBytes: number;
 }
 
-// 300 ids: a burst of 50 concurrent messages, each redelivered after its 503, stays far inside (a bound of
-// 30 let redeliveries run twice, test/faults). An id record is ~55 bytes; answers are kept for the last 10.
+// 100 ids: a burst of 50 concurrent messages, each redelivered after its 503, stays inside (a bound of 30
+// let redeliveries run twice, test/faults). An id record is ~50 bytes of the item, and every turn reads and
+// writes the item whole (1 WCU per KB): more ids cost every turn. Answers are kept for the newest 10.
 export const DEFAULT_BOUNDS: Omit<Bounds, "dedupeMs"> = {
   maxHistory: 40,
-  maxProcessed: 300,
+  maxProcessed: 100,
   maxAnswers: 10,
   maxItemBytes: 100_000,
 };

@@ -15,7 +15,7 @@ describe("applyBounds", () => {
     const bounded = applyBounds(session, now, bounds);
     expect(bounded.history).toHaveLength(DEFAULT_BOUNDS.maxHistory);
     expect(bounded.history.at(-1)!.text).toMatch(/^99/);
-    expect(bounded.processed.map((p) => p.id)).toEqual(Array.from({ length: 300 }, (_, i) => `m${i + 100}`));
+    expect(bounded.processed.map((p) => p.id)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i + 300}`));
   });
 
   test("keeps the answers of the newest processed messages only; older ones keep their id", () => {
