@@ -128,8 +128,8 @@ describe("50 messages on one conversation, each delivered twice at once, 503s re
 
   // Regression: until 082fa25 lib/session/bounds.ts kept only the last 30 processed ids per conversation,
   // so a redelivery behind 30 newer messages ran again as a new turn (bursts like the ones above, with
-  // each 503'd copy redelivered on its own, ended at n = 55, 57 and 60 instead of 50). It now keeps 300
-  // ids, the newest 10 with their answers (README, DEDUPE_TTL_HOURS).
+  // each 503'd copy redelivered on its own, ended at n = 55, 57 and 60 instead of 50). It now keeps more
+  // ids (100 at bcdb330), the newest 10 with their answers (README, DEDUPE_TTL_HOURS).
   test("a redelivery that arrives after 30 newer messages of the conversation is still applied only once", async () => {
     const rt = install({}, countingBot);
     const dialogUuid = unique("bm-window");
