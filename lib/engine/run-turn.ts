@@ -60,8 +60,12 @@ export type TurnOutcome =
       /** The human hold that ended with this turn (its `until` passed), for the platform to close on its side. */
       released?: HandoverState & { status: "human" };
     }
-  /** This message id was processed before: the recorded answer, nothing written. */
-  | { kind: "duplicate"; messages: OutboundMessage[]; applied: AppliedReply; session: Session }
+  /**
+   * This message id was processed before: the recorded answer, nothing written. `earlier`: it was recorded
+   * before this call's first read (an earlier delivery answered it); false when a rerun found it, e.g. this
+   * call's own write landed but its answer was lost, so the SDK's retry met the new version.
+   */
+  | { kind: "duplicate"; messages: OutboundMessage[]; applied: AppliedReply; session: Session; earlier: boolean }
   /** A human holds the conversation: the bot stays silent. */
   | { kind: "silent"; messages: []; applied: AppliedReply; session: Session };
 
@@ -74,9 +78,11 @@ export type TurnOutcome =
  */
 export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions = {}): Promise<TurnOutcome> {
   const memo: AiMemo = {};
+  let reads = 0;
   const { result, session, before } = await updateSession<TurnOutcome | Decision>(deps, turn.platform, turn.conversationId, async (current, now) => {
+    reads++;
     const seen = current.processed.find((p) => p.id === turn.messageId);
-    if (seen) return { result: { kind: "duplicate", messages: seen.messages ?? [], applied: seen.applied ?? {}, session: current } };
+    if (seen) return { result: { kind: "duplicate", messages: seen.messages ?? [], applied: seen.applied ?? {}, session: current, earlier: reads === 1 } };
     const decided = await decide(turn, current, deps, options, now, memo);
     const recorded = { id: turn.messageId, at: now, messages: decided.messages, ...(isEmpty(decided.applied) ? {} : { applied: decided.applied }) };
     return {

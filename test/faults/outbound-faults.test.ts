@@ -201,13 +201,11 @@ describe("TwoWay replies to the outbound URL", () => {
     await expectTurnAppliedOnce(chatId);
   });
 
-  // BUG (reply lost): since c74078b, lib/platforms/twoway/reply-job.ts takes a "duplicate" outcome on a job's
-  // first receive for a router redelivery that an earlier job answered, and sends nothing. But the engine
-  // also answers "duplicate" when this very job's session write reached DynamoDB and only its answer was
-  // lost (a reset or a client timeout after the write; the SDK retries the conditional put, meets the new
-  // version, and the engine re-reads and finds the turn recorded, see store-faults.test.ts). The reply
-  // is then never sent, and no dead letter says so.
-  test.failing("a session write whose answer was lost on the job's first try: the reply is still sent, once", async () => {
+  // The engine answers "duplicate" both for a router redelivery an earlier job answered and when this very
+  // job's session write reached DynamoDB but its answer was lost (the SDK retries the conditional put, meets
+  // the new version, the rerun finds the turn recorded). Only the first may skip the reply (found by this
+  // test after c74078b; the outcome's `earlier` flag tells them apart).
+  test("a session write whose answer was lost on the job's first try: the reply is still sent, once", async () => {
     install();
     const chatId = unique("tw-lost-answer");
     injectFaults(rt).add({ layer: "attempt", command: "PutItemCommand", table: rt.settings.SESSIONS_TABLE, pk: /^conv#twoway#/, times: 1, error: connectionReset, when: "after" });

@@ -19,8 +19,9 @@ export interface TwoWayTurnPayload extends Record<string, unknown> {
  * One TwoWay message, out of band: the turn through the engine, then the reply POSTed to the outbound URL.
  * A retry of this job after a failure finds the turn recorded (a duplicate, one read) and redoes only what
  * is left: each step below is idempotent, so a reply is sent once even if the endpoint failed before.
- * A duplicate on a first receive is the router redelivering a message an earlier job answered (the webhook
- * queues without reading the session): that job owned the reply, so nothing is sent again.
+ * A duplicate already recorded at a first receive's first read is the router redelivering a message an earlier
+ * job answered (the webhook queues without reading the session): that job owned the reply, so nothing is
+ * sent again. One found on a rerun is this job's own write whose answer was lost: the reply still goes out.
  * The human side of a handover is LivePerson when it is configured, else CM's own routing.
  */
 export const runTwoWayTurn: JobHandler = async (rt, payload, { attempt }) => {
@@ -31,7 +32,7 @@ export const runTwoWayTurn: JobHandler = async (rt, payload, { attempt }) => {
     numberedOptions: (messages) => render(messages).numberedOptions.map(({ text, postback }) => ({ text, postback })),
     ...(withLivePerson ? { extendHumanHoldMs: livePersonHold(rt) } : {}),
   });
-  if (outcome.kind === "duplicate" && attempt === 1) {
+  if (outcome.kind === "duplicate" && outcome.earlier && attempt === 1) {
     logger.info("TwoWay redelivery of an answered message: not sent again", { messageId: turn.messageId });
     return;
   }
