@@ -82,8 +82,10 @@ export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
       transferDestination: (ctx): BotReply => {
         const destination = ctx.text?.slice(0, 80);
         if (!destination) return { messages: [say("Please type the name of the recipient.")], nextDialogstate: "transferDestination" };
+        // The transfer's id is fixed here, with the question: every "yes" to this one question (a redelivery,
+        // or the user answering again after a failed turn) confirms the same transfer, never a second one.
         return {
-          session: { namespace: "transfer", data: { destination } },
+          session: { namespace: "transfer", data: { destination, id: ctx.idempotencyKey } },
           messages: [say("Send {transfer.amount} EUR from your regular account to {transfer.destination}?", [choice("Yes", "CONFIRM"), choice("No", "CANCEL")])],
           nextDialogstate: "transferConfirm",
         };
@@ -97,7 +99,7 @@ export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
         }
         const pending = ctx.namespaces.transfer ?? {};
         const outcome = await accounts.transfer(userOf(ctx), {
-          id: ctx.idempotencyKey,
+          id: String(pending.id ?? ctx.idempotencyKey),
           account: "regular",
           amount: Number(pending.amount),
           destination: String(pending.destination),
