@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { StoreUnavailableError } from "./errors";
 
 /** Something worth inspecting later: a debug report, a handover, a platform event. */
@@ -39,6 +39,29 @@ export class EventStore {
       throw new StoreUnavailableError("write event", err);
     }
     return record;
+  }
+
+  /**
+   * How many parts of an out-of-band answer were delivered (`key`: `delivery#<platform>#<conversation>#<message>`,
+   * a partition of its own). A delivery that pushes part by part resumes after them when its job is retried.
+   */
+  async deliveredParts(key: string): Promise<number> {
+    try {
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: key, sk: "delivered" }, ConsistentRead: true }));
+      return typeof Item?.parts === "number" ? Item.parts : 0;
+    } catch (err) {
+      throw new StoreUnavailableError("read delivery progress", err);
+    }
+  }
+
+  async markDelivered(key: string, parts: number, now: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({ TableName: this.tableName, Item: { pk: key, sk: "delivered", parts, at: now, expiresAt: Math.floor(now / 1000) + this.ttlDays * 86_400 } }),
+      );
+    } catch (err) {
+      throw new StoreUnavailableError("write delivery progress", err);
+    }
   }
 
   /** The newest events of one partition, newest first. */

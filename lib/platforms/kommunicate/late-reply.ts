@@ -16,6 +16,9 @@ export interface LateReplyPayload extends Record<string, unknown> {
  * if the webhook's own run already recorded it, this is a duplicate and costs one read. Then delivers the
  * answer through the Platform API when KOMMUNICATE_API_KEY is set; either way it is recorded in the
  * session (processed answers) and in the events table, never lost.
+ * The API takes one bubble per call: after each accepted bubble the progress is recorded, so a retry of
+ * this job resumes after the bubbles already shown instead of repeating them. Once every bubble is accepted,
+ * failing to record that is logged, not retried (a retry would only push the answer again).
  */
 export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
   const { turn, botId } = payload as LateReplyPayload;
@@ -25,10 +28,15 @@ export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
   const apiKey = rt.settings.KOMMUNICATE_API_KEY;
   if (apiKey && messages.length) {
     const client = new KommunicateClient(rt.settings.KOMMUNICATE_API_BASE, apiKey);
-    for (const message of messages) await client.send(turn.conversationId, message, botId);
+    const progress = `delivery#kommunicate#${turn.conversationId}#${turn.messageId}`;
+    for (let part = await rt.events.deliveredParts(progress); part < messages.length; part++) {
+      await client.send(turn.conversationId, messages[part]!, botId);
+      // Best effort: if this write fails, a later failure would repeat this one bubble, nothing more.
+      await rt.events.markDelivered(progress, part + 1, rt.clock()).catch((err: unknown) => logger.warn("delivery progress not recorded", { error: String(err) }));
+    }
   }
   const delivered = Boolean(apiKey) && messages.length > 0;
-  await rt.events.record(
+  const recorded = rt.events.record(
     {
       pk: `conv#kommunicate#${turn.conversationId}`,
       type: delivered ? "kommunicate.late_reply_sent" : "kommunicate.late_reply_recorded",
@@ -38,6 +46,11 @@ export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
     },
     rt.clock(),
   );
+  if (delivered) {
+    await recorded.catch((err: unknown) => logger.error("late answer delivered, but not recorded in the events table", { error: String(err), messageId: turn.messageId }));
+  } else {
+    await recorded;
+  }
   if (!delivered && messages.length) {
     logger.warn("late Kommunicate answer recorded but not pushed: set KOMMUNICATE_API_KEY to deliver late answers", { messageId: turn.messageId });
   }
