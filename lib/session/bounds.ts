@@ -1,4 +1,5 @@
 import type { ProcessedEntry, Session } from "./session";
+import { sessionItemBytes } from "./session-item";
 
 /**
  * Keeps a session item far below DynamoDB's 400 KB: bounded history, bounded dedupe records
@@ -17,15 +18,16 @@ export interface Bounds {
 
 // 100 ids: a burst of 50 concurrent messages, each redelivered after its 503, stays inside (a bound of 30
 // let redeliveries run twice, test/faults). An id record is ~50 bytes of the item, and every turn reads and
-// writes the item whole (1 WCU per KB): more ids cost every turn. Answers are kept for the newest 10.
+// writes the item whole (1 WCU per KB): more ids cost every turn. Answers are kept for the newest 5: a
+// redelivery that needs one (the platform lost our answer) comes within seconds.
 export const DEFAULT_BOUNDS: Omit<Bounds, "dedupeMs"> = {
   maxHistory: 40,
   maxProcessed: 100,
-  maxAnswers: 10,
+  maxAnswers: 5,
   maxItemBytes: 100_000,
 };
 
-export const itemBytes = (session: Session): number => Buffer.byteLength(JSON.stringify(session), "utf8");
+export const itemBytes = sessionItemBytes;
 
 export function applyBounds(session: Session, now: number, bounds: Bounds): Session {
   const next: Session = {
@@ -35,6 +37,7 @@ export function applyBounds(session: Session, now: number, bounds: Bounds): Sess
   };
   const firstAnswered = next.processed.length - bounds.maxAnswers;
   next.processed = next.processed.map((p, i) => (i < firstAnswered && (p.messages || p.applied) ? idOnly(p) : p));
+  if (itemBytes(next) <= bounds.maxItemBytes) return next; // the usual case
   while (itemBytes(next) > bounds.maxItemBytes && next.history.length > 0) next.history = next.history.slice(1);
   for (let i = 0; itemBytes(next) > bounds.maxItemBytes && i < next.processed.length; i++) {
     next.processed = next.processed.map((p, j) => (j === i ? idOnly(p) : p));

@@ -13,7 +13,22 @@ const ENCODED = ["history", "processed"] as const;
 export type SessionItem = Omit<Session, (typeof ENCODED)[number]> & Record<(typeof ENCODED)[number], string>;
 
 export function toSessionItem(session: Session): SessionItem {
-  return { ...session, history: JSON.stringify(session.history), processed: JSON.stringify(session.processed) };
+  return { ...session, history: jsonOf(session.history), processed: jsonOf(session.processed) };
+}
+
+/** The item's size in bytes as stored, for the byte budget (lib/session/bounds.ts). */
+export function sessionItemBytes(session: Session): number {
+  const { history: _history, processed: _processed, ...rest } = session;
+  return Buffer.byteLength(jsonOf(session.history)) + Buffer.byteLength(jsonOf(session.processed)) + Buffer.byteLength(JSON.stringify(rest));
+}
+
+// Each list is serialised once per turn: the byte budget's check and the write share the string. Sound
+// because the engine never changes a list in place (every change makes a new array).
+const serialised = new WeakMap<object, string>();
+function jsonOf(list: object): string {
+  let json = serialised.get(list);
+  if (json === undefined) serialised.set(list, (json = JSON.stringify(list)));
+  return json;
 }
 
 export function fromSessionItem(item: Record<string, unknown>): Session {

@@ -103,7 +103,7 @@ describe("50 messages on one conversation, each delivered twice at once, 503s re
   // Kommunicate with MAX_TURN_ATTEMPTS=1: no engine rerun at all, every lost race is a 503, so exactly-once
   // rests on the platform's redelivery alone. And each copy is redelivered on its own until it gets a 200,
   // even after the other copy was answered, so a late copy comes behind many newer messages: still applied
-  // once; its answer is the original's, or none once the original's is no longer among the 10 answers
+  // once; its answer is the original's, or none once the original's is no longer among the 5 answers
   // kept (README, DEDUPE_TTL_HOURS).
   test("Kommunicate, no engine rerun, every 503'd copy redelivered on its own: each message applied once", async () => {
     const rt = install({ MAX_TURN_ATTEMPTS: "1" }, countingBot);
@@ -129,7 +129,7 @@ describe("50 messages on one conversation, each delivered twice at once, 503s re
   // Regression: until 082fa25 lib/session/bounds.ts kept only the last 30 processed ids per conversation,
   // so a redelivery behind 30 newer messages ran again as a new turn (bursts like the ones above, with
   // each 503'd copy redelivered on its own, ended at n = 55, 57 and 60 instead of 50). It now keeps more
-  // ids (100 at bcdb330), the newest 10 with their answers (README, DEDUPE_TTL_HOURS).
+  // ids (100 at bcdb330), the newest 5 with their answers (README, DEDUPE_TTL_HOURS).
   test("a redelivery that arrives after 30 newer messages of the conversation is still applied only once", async () => {
     const rt = install({}, countingBot);
     const dialogUuid = unique("bm-window");
@@ -138,7 +138,7 @@ describe("50 messages on one conversation, each delivered twice at once, 503s re
     for (let i = 1; i <= 30; i++) expect((await send(i)).status).toBe(200);
     const redelivery = await send(0);
     expect(redelivery.status).toBe(200);
-    // Exactly once. (Not the same answer: only the newest 10 answers are kept, and then a redelivery gets none.)
+    // Exactly once. (Not the same answer: only the newest 5 answers are kept, and then a redelivery gets none.)
     expect(redelivery.json).toEqual({ messages: [] });
     expect((await rt.sessions.load("bm", dialogUuid, Date.now()))!).toMatchObject({ version: 31, namespaces: { counter: { n: 31 } } });
   });

@@ -26,9 +26,9 @@ describe("applyBounds", () => {
     };
     const bounded = applyBounds(session, now, bounds);
     expect(bounded.processed).toHaveLength(25);
-    expect(bounded.processed.filter((p) => p.messages).map((p) => p.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 15}`));
-    expect(bounded.processed[14]).toEqual({ id: "m14", at: now });
-    expect(bounded.processed[15]).toEqual({ id: "m15", at: now, messages: answer, applied: { nextDialogstate: "s" } });
+    expect(bounded.processed.filter((p) => p.messages).map((p) => p.id)).toEqual(Array.from({ length: 5 }, (_, i) => `m${i + 20}`));
+    expect(bounded.processed[19]).toEqual({ id: "m19", at: now });
+    expect(bounded.processed[20]).toEqual({ id: "m20", at: now, messages: answer, applied: { nextDialogstate: "s" } });
   });
 
   test("forgets dedupe records older than the dedupe window", () => {
@@ -43,7 +43,7 @@ describe("applyBounds", () => {
   });
 
   test("stays under the byte budget: drops old history, then old recorded answers, never the ids", () => {
-    const big = { type: "text" as const, text: "y".repeat(15_000) };
+    const big = { type: "text" as const, text: "y".repeat(25_000) };
     const session: Session = {
       ...newSession("bm", "d", now),
       history: Array.from({ length: 40 }, (_, i) => text(i, 3_000)),
