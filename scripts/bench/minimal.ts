@@ -65,10 +65,20 @@ export function minimalHttpHandler(store: MinimalStore, platform: string, keyOf:
   };
 }
 
-/** The minimal SQS worker: each record's body is a job; the same store work per record. */
-export function minimalSqsHandler(store: MinimalStore, platform: string, keyOf: KeyOf) {
+/**
+ * The minimal SQS worker: each record's body is a job; the same store work per record, and with `deliverTo`
+ * the reply POSTed there as JSON (what our TwoWay job does with its outbound URL).
+ */
+export function minimalSqsHandler(store: MinimalStore, platform: string, keyOf: KeyOf, deliverTo?: string) {
   return async (event: SQSEvent): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> => {
-    for (const record of event.Records) await minimalTurn(store, platform, keyOf(JSON.parse(record.body), record.body));
+    for (const record of event.Records) {
+      const { duplicate, reply } = await minimalTurn(store, platform, keyOf(JSON.parse(record.body), record.body));
+      if (deliverTo && !duplicate) {
+        const res = await fetch(deliverTo, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(reply) });
+        await res.text();
+        if (!res.ok) throw new Error(`delivery failed: HTTP ${res.status}`);
+      }
+    }
     return { batchItemFailures: [] };
   };
 }

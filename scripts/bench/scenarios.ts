@@ -242,11 +242,11 @@ export function scenarios(stack: Stack): Scenario[] {
     fn: "twowayMessages",
     note: "ours queues the turn as a job (captured in memory here; an SQS SendMessage when deployed)",
   };
-  const twJobRow: Row = { id: "twoway-job", label: "TwoWay job turn (job worker)", fn: "jobWorker", note: "ours also POSTs the reply to a loopback CM stand-in" };
+  const twJobRow: Row = { id: "twoway-job", label: "TwoWay job turn (job worker)", fn: "jobWorker", note: "both POST the reply to a loopback CM stand-in" };
   const twKey: KeyOf = (b) => ({ conversation: String(b.chat.id), messageId: String(b.conversationMessages[0].id), text: String(b.conversationMessages[0].text) });
   const twJobKey: KeyOf = (job) => ({ conversation: job.payload.turn.conversationId, messageId: job.payload.turn.messageId, text: job.payload.turn.message.text ?? "" });
   const twMinimal = minimalHttpHandler(store, "twoway", twKey, 201);
-  const twJobMinimal = minimalSqsHandler(store, "twoway-job", twJobKey);
+  const twJobMinimal = minimalSqsHandler(store, "twoway-job", twJobKey, `${stack.cm.url}/v2/accounts/bench/adapters/minimal`);
   const twSeq = counter();
   const twoway: Scenario = {
     id: "twoway",
