@@ -1,10 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, statSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
+import { buildSync } from "esbuild";
+import { readBundleConfig } from "../../scripts/bench/bundles";
 
 /**
  * `serverless package --stage prod` runs offline (no AWS credentials) and yields the deployment we intend:
- * the routes, the tables with TTL, nodejs22.x, least-privilege IAM, no baked-in secrets, small zips.
+ * the routes, the tables with TTL, nodejs22.x, least-privilege IAM, no baked-in secrets, bundles within budget.
  */
 const ROOT = join(__dirname, "..", "..");
 const OUT = join(ROOT, ".serverless");
@@ -148,10 +150,21 @@ test("the job queue is FIFO, feeds the worker with partial-batch failures, and d
   }
 });
 
-test("each function zip is under 1 MB", () => {
+// Issue 9's bundle budget, on the zips as deployed: no function's code over 500 KB, nor over 1.5 times a
+// bundle holding only the DynamoDB client built with the same options (npm run bench reports the figures).
+test("each function's bundle is at most 500 KB and 1.5 times the DynamoDB-client-only floor", () => {
+  const { options } = readBundleConfig();
+  const floor = buildSync({ ...options, entryPoints: [join(ROOT, "scripts", "bench", "floor-handler.ts")], write: false, logLevel: "silent" }).outputFiles[0]!.contents.length;
+  expect(floor).toBeGreaterThan(200_000); // sanity: the SDK client really is in it
   const fns = ofType("AWS::Lambda::Function");
-  for (const [, fn] of fns) {
+  expect(fns.length).toBeGreaterThanOrEqual(10);
+  for (const [name, fn] of fns) {
     const zip = join(OUT, basename(fn.Properties.Code.S3Key as string));
-    expect(statSync(zip).size).toBeLessThan(1024 * 1024);
+    // `unzip -l`: "length date time name" per entry; the function's code is its one .js file.
+    const listing = execFileSync("unzip", ["-l", zip], { encoding: "utf8" });
+    const js = listing.split("\n").map((line) => /^\s*(\d+)\s+\S+\s+\S+\s+(\S+\.js)$/.exec(line)).filter((m) => m !== null);
+    expect({ name, files: js.length }).toEqual({ name, files: 1 });
+    const bytes = Number(js[0]![1]);
+    expect({ name, bytes, overBudget: bytes > 500_000 || bytes > 1.5 * floor }).toEqual({ name, bytes, overBudget: false });
   }
 });
