@@ -101,7 +101,7 @@ export function countTable(rows: CountResult[]): string {
 export function bundleTable(rows: BundleResult[]): string {
   const floor = rows.find((r) => r.name === FLOOR)!;
   return table(
-    ["function", "entry", "KB", "gzip KB", "size / floor", "load ms (median)", "load ms (min)", "load / floor (medians)", `size ≤ ${TARGETS.bundleVsFloor}× floor and ≤ ${TARGETS.bundleMaxBytes / 1000} KB`, `load ≤ ${TARGETS.bundleVsFloor}× floor`],
+    ["function", "entry", "KB", "gzip KB", "size / floor", "load ms (median)", "load ms (min)", "load / floor (medians)", `size ≤ ${TARGETS.bundleVsFloor}× floor and ≤ ${TARGETS.bundleMaxBytes / 1000} KB`],
     rows.map((r) => {
       const sizeRatio = r.bytes / floor.bytes;
       const loadRatio = medianLoad(r) / medianLoad(floor);
@@ -116,7 +116,6 @@ export function bundleTable(rows: BundleResult[]): string {
         ms(Math.min(...r.loadMs)),
         ratio(loadRatio),
         isFloor ? "" : mark(sizeRatio <= TARGETS.bundleVsFloor && r.bytes <= TARGETS.bundleMaxBytes),
-        isFloor ? "" : mark(loadRatio <= TARGETS.bundleVsFloor),
       ];
     }),
   );
@@ -175,8 +174,8 @@ export function targetLines(latency: LatencySummary[], counts: CountResult[], bu
   const over500 = fns.filter((b) => b.bytes > TARGETS.bundleMaxBytes);
   const largest = [...fns].sort((a, b) => b.bytes - a.bytes)[0]!;
   line(over500.length === 0, `no bundle over ${TARGETS.bundleMaxBytes / 1000} KB (1 KB = 1000 bytes)`, over500.length ? over500.map((b) => `${b.name} ${kb(b.bytes)} KB`).join(", ") : `largest ${largest.name} ${kb(largest.bytes)} KB`);
-  const slow = fns.filter((b) => medianLoad(b) / medianLoad(floor) > TARGETS.bundleVsFloor);
-  line(slow.length === 0, `module load time ≤ ${TARGETS.bundleVsFloor}× floor (floor ${ms(medianLoad(floor))} ms)`, (slow.length ? slow : fns).map((b) => `${b.name} ${ms(medianLoad(b))} ms = ${ratio(medianLoad(b) / medianLoad(floor))}`).join(", ") + (slow.length ? `; ${fns.length - slow.length} of ${fns.length} within` : ""));
+  // The issue sets no load-time target: the ratio is reported, not judged.
+  lines.push(`- reported (no target): module load time vs the floor's ${ms(medianLoad(floor))} ms: ${fns.map((b) => `${b.name} ${ms(medianLoad(b))} ms = ${ratio(medianLoad(b) / medianLoad(floor))}`).join(", ")}`);
 
   line(runSeconds < budgetSeconds, `bench run time < ${budgetSeconds / 60} min`, `${runSeconds.toFixed(0)} s`);
   return lines;
