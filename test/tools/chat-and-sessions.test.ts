@@ -235,7 +235,8 @@ test("sessions -- show --json returns the BM conversation's session; the readabl
     state: "menu",
     channel: "RCS",
     handover: { status: "bot" },
-    namespaces: { user: { name: "Ana" }, transfer: { amount: 25, destination: "Bob" }, account: { amount: 1175, limit: 500 } },
+    // The transfer's id is the key of the message that named the recipient (bot/bank-bot.ts).
+    namespaces: { user: { name: "Ana" }, transfer: { amount: 25, destination: "Bob", id: expect.stringMatching(/^conv#bm#replay-bm#/) }, account: { amount: 1175, limit: 500 } },
   });
   expect(session.processed).toHaveLength(6);
 
@@ -244,7 +245,7 @@ test("sessions -- show --json returns the BM conversation's session; the readabl
   expect(out).toMatch(/^bm#replay-bm {3}\(item conv#bm#replay-bm in onebot-local-sessions\)\n/);
   expect(out).toContain("  dialog state  menu\n");
   expect(out).toContain("  handover      bot\n");
-  expect(out).toContain('  transfer: {\n    "amount": 25,\n    "destination": "Bob"\n  }');
+  expect(out).toMatch(/ {2}transfer: \{\n {4}"amount": 25,\n {4}"destination": "Bob",\n {4}"id": "conv#bm#replay-bm#[^"]+"\n {2}\}/);
   expect(out).toContain(
     [
       "history (12 entries):",
