@@ -30,7 +30,7 @@ test("an expired item reads as a new conversation that keeps the version for the
   expect(loaded!.state).toBeUndefined();
 });
 
-test("history and processed are stored as JSON strings, the inspected fields as attributes; both forms load", async () => {
+test("structured fields are stored as JSON strings, keys, version and state as attributes; both forms load", async () => {
   const { sessions, doc, settings } = store.runtime();
   const now = Date.now();
   const session = {
@@ -44,7 +44,14 @@ test("history and processed are stored as JSON strings, the inspected fields as 
   };
   await sessions.save(session, 0);
   const { Item } = await doc.send(new GetCommand({ TableName: settings.SESSIONS_TABLE, Key: { pk: session.pk }, ConsistentRead: true }));
-  expect(Item).toMatchObject({ state: "menu", namespaces: { account: { balance: 1200 } }, history: JSON.stringify(session.history), processed: JSON.stringify(session.processed) });
+  expect(Item).toMatchObject({
+    version: 1,
+    state: "menu",
+    namespaces: '{"account":{"balance":1200}}',
+    handover: '{"status":"bot"}',
+    history: JSON.stringify(session.history),
+    processed: JSON.stringify(session.processed),
+  });
   expect(await sessions.load("bm", "encoded", now)).toEqual(session);
 
   // An item written before the encoding (lists of maps) still loads.
