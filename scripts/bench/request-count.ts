@@ -51,6 +51,7 @@ export async function countRequests(stack: Stack, scenarios: Scenario[]): Promis
         newTurn: await counted(stack.ours, step.ours),
         minimalNew: await counted(stack.minimal.log, step.minimal),
         ...(step.row.note ? { note: step.row.note } : {}),
+        ...(step.row.botStore ? { informative: true } : {}),
       });
     }
     // Duplicates after every step of the new message ran (a TwoWay redelivery comes after its job).

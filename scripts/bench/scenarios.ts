@@ -31,6 +31,8 @@ export interface Row {
   fn: string;
   /** Why ours and the minimal handler do not do the same store work, when they do not. */
   note?: string;
+  /** The bot's own store use (the example bank's account item) adds requests: not judged against 2 / 1. */
+  botStore?: boolean;
 }
 
 /** A prepared call: the event is built before timing starts; `run` is what is timed. */
@@ -154,11 +156,13 @@ export function scenarios(stack: Stack): Scenario[] {
   // ---- Sinch Engage ----
   const engageKey: KeyOf = (b) => ({ conversation: String(b.sessionId), messageId: String(b.requestId), text: String(b.amount ?? b.accountType ?? "") });
   const engageMinimal = minimalHttpHandler(store, "engage", engageKey);
+  const engageNoteMinimal = minimalHttpHandler(store, "engage-note", (b) => ({ conversation: String(b.sessionId), messageId: String(b.requestId), text: String(b.text) }));
   const transferRow: Row = {
     id: "engage-transfer",
     label: "Engage action (transfer)",
     fn: "engageApi",
     note: "the transfer action also reads and writes the account item (bot/accounts.ts)",
+    botStore: true,
   };
   const transferSeq = counter();
   const transfer: Scenario = {
@@ -189,7 +193,27 @@ export function scenarios(stack: Stack): Scenario[] {
       return [httpStep(transferRow, engageApi as LambdaHandler, engageMinimal, request, 200, (a) => typeof a?.action?.nextDialogstate === "string")];
     },
   };
-  const balanceRow: Row = { id: "engage-balance", label: "Engage action (balance, GET)", fn: "engageApi", note: "the balance action also reads the account item" };
+  const balanceRow: Row = { id: "engage-balance", label: "Engage action (balance, GET)", fn: "engageApi", note: "the balance action also reads the account item", botStore: true };
+  // An action with no store use of its own (setup.ts adds it to the bank's actions): the engine's own cost.
+  const noteRow: Row = { id: "engage-note", label: "Engage action (note: session only)", fn: "engageApi" };
+  const noteSeq = counter();
+  const note: Scenario = {
+    id: "engage-note",
+    rows: [noteRow],
+    next: (conv) => {
+      const seq = noteSeq(conv);
+      const raw = JSON.stringify({ text: SCRIPT[seq % SCRIPT.length], userId: `engage-user-${conv}`, sessionId: `bench-engage-note-${conv}`, requestId: randomUUID() });
+      const request = (): HttpRequest => ({
+        method: "POST",
+        path: "/engage/note",
+        route: "POST /engage/{action}",
+        headers: { "content-type": json, authorization: `Bearer ${localSecrets.ENGAGE_API_TOKEN}` },
+        body: raw,
+        pathParameters: { action: "note" },
+      });
+      return [httpStep(noteRow, engageApi as LambdaHandler, engageNoteMinimal, request, 200, (a) => a?.session?.namespace === "notes")];
+    },
+  };
   const balanceSeq = counter();
   const balance: Scenario = {
     id: "engage-balance",
@@ -348,5 +372,5 @@ export function scenarios(stack: Stack): Scenario[] {
     },
   };
 
-  return [bm, bmDebugScenario, transfer, balance, kommunicate, twoway, liveperson];
+  return [bm, bmDebugScenario, note, transfer, balance, kommunicate, twoway, liveperson];
 }

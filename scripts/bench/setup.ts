@@ -3,7 +3,9 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localSecrets, readSettings } from "../../lib/config";
 import type { Job, JobQueue } from "../../lib/jobs/job";
 import { logger } from "../../lib/log";
+import { defineAction } from "../../lib/engine/actions";
 import { createRuntime, useRuntime, type Runtime } from "../../lib/runtime";
+import * as z from "zod/mini";
 import { createDocumentClient } from "../../lib/session/dynamo";
 import { startRecordingServer, type RecordingServer } from "../../test/support/recording-server";
 import { ensureTables, openStore, type LocalStore } from "../local-store";
@@ -81,6 +83,11 @@ export async function startStack(): Promise<Stack> {
     LP_CLIENT_SECRET: LP.clientSecret,
   });
   const rt = createRuntime({ settings, doc, jobs: capture });
+  // An Engage action with no store use of its own, beside the bank's: it shows the engine's own requests.
+  rt.actions = {
+    ...rt.actions,
+    note: defineAction({ input: z.object({ text: z.string() }), run: async ({ text }) => ({ session: { namespace: "notes", data: { last: text } } }) }),
+  };
   useRuntime(rt);
 
   const minimalDoc = createDocumentClient(store.endpoint);
