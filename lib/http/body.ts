@@ -2,13 +2,30 @@ import type * as z from "zod/mini";
 import "../zod-locale";
 import { badRequest } from "./errors";
 
-/** Parses the raw body as JSON, or a 400 that says so. */
+/** No platform nests its JSON anywhere near this; deeper input would only overflow recursive code downstream. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Parses the raw body as JSON, or a 400 that says so (also for JSON nested deeper than MAX_JSON_DEPTH). */
 export function parseJsonBody(raw: Buffer): unknown {
   if (raw.length === 0) throw badRequest("request body is empty; expected JSON");
+  let value: unknown;
   try {
-    return JSON.parse(raw.toString("utf8"));
+    value = JSON.parse(raw.toString("utf8"));
   } catch {
     throw badRequest("request body is not valid JSON");
+  }
+  assertJsonDepth(value);
+  return value;
+}
+
+/** A 400 when `value` nests objects or arrays deeper than MAX_JSON_DEPTH (checked without recursion). */
+export function assertJsonDepth(value: unknown): void {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > MAX_JSON_DEPTH) throw badRequest(`request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    for (const child of Object.values(node)) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
   }
 }
 

@@ -1,4 +1,6 @@
+import { assertJsonDepth } from "../../http/body";
 import { badRequest } from "../../http/errors";
+import { MAX_ID_CHARS } from "../../http/lenient";
 import type { WebhookEvent } from "../../http/middlewares";
 
 /**
@@ -16,6 +18,7 @@ export function engageInput(event: WebhookEvent): Record<string, unknown> {
   } catch {
     throw badRequest("request body is not valid JSON");
   }
+  assertJsonDepth(body);
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw badRequest("request body must be a JSON object of parameters", [{ path: "(root)", message: "expected an object" }]);
   }
@@ -46,6 +49,12 @@ export function engageCallInfo(input: Record<string, unknown>, conversationKeys:
     ["channel", text(input["internal.channel"]) ?? text(input.internalChannel) ?? text(input.channel)],
     ["requestId", text(input.requestId)],
   ];
+  const tooLong = fields.filter(([, value]) => value !== undefined && value.length > MAX_ID_CHARS);
+  if (tooLong.length) {
+    // They become DynamoDB keys and session fields: refused up front, not failing in the store on every retry.
+    const keyName = conversationKeys.find((k) => text(input[k]) === conversationKey) ?? "sessionId";
+    throw badRequest("parameters too long", tooLong.map(([name]) => ({ path: name === "conversationKey" ? keyName : name, message: `must be at most ${MAX_ID_CHARS} characters` })));
+  }
   for (const [name, value] of fields) if (value !== undefined) info[name] = value;
   return info;
 }

@@ -1,5 +1,5 @@
 import { updateSession } from "../../engine/update-session";
-import { parseJsonBody, parseWith } from "../../http/body";
+import { assertJsonDepth, parseJsonBody, parseWith } from "../../http/body";
 import { badRequest, serviceUnavailable, unauthorized } from "../../http/errors";
 import { header } from "../../http/headers";
 import type { WebhookEvent } from "../../http/middlewares";
@@ -61,6 +61,7 @@ export async function recordTwoWayHandover(rt: Runtime, raw: Buffer): Promise<vo
   const parsed = parseHandoverBody(raw.toString("utf8"));
   if (!parsed.ok) throw badRequest("handover body is not valid JSON even after repair", parsed.issues);
   const notification = parsed.value;
+  assertJsonDepth(notification.context); // its idempotency key walks it recursively
   const chatId = notification.chatId!;
   const owner = handoverOwner(notification);
   const id = handoverIdempotencyKey(notification);
