@@ -18,6 +18,23 @@ export interface EventRecord {
 
 export type NewEvent = Omit<EventRecord, "sk" | "at" | "expiresAt">;
 
+/**
+ * `data` is stored as JSON text, at most this long (longer is kept as a prefix, marked truncated). Events
+ * carry what platforms send (debug reports, router events, handover contexts): as text, no key
+ * ("__proto__", "constructor"), number (1e300) or size of theirs can make the write fail.
+ */
+export const MAX_EVENT_DATA_CHARS = 64_000;
+
+function encodeData(data: Record<string, unknown>): string {
+  const json = JSON.stringify(data);
+  return json.length <= MAX_EVENT_DATA_CHARS ? json : JSON.stringify({ truncated: true, prefix: json.slice(0, MAX_EVENT_DATA_CHARS) });
+}
+
+/** Reads an event item: `data` as written by encodeData, or (items before it) as a map. */
+export function fromEventItem(item: Record<string, unknown>): EventRecord {
+  return (typeof item.data === "string" ? { ...item, data: JSON.parse(item.data) } : item) as EventRecord;
+}
+
 /** The events table: append-only records with a TTL. */
 export class EventStore {
   constructor(
@@ -34,7 +51,7 @@ export class EventStore {
       expiresAt: Math.floor(now / 1000) + this.ttlDays * 86_400,
     };
     try {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: record }));
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...(record.data ? { data: encodeData(record.data) } : {}) } }));
     } catch (err) {
       throw new StoreUnavailableError("write event", err);
     }
@@ -76,7 +93,7 @@ export class EventStore {
           Limit: limit,
         }),
       );
-      return (out.Items ?? []) as EventRecord[];
+      return (out.Items ?? []).map(fromEventItem);
     } catch (err) {
       throw new StoreUnavailableError("read events", err);
     }

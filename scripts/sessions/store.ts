@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import type { EventRecord } from "../../lib/session/events";
+import { fromEventItem, type EventRecord } from "../../lib/session/events";
 import type { Session } from "../../lib/session/session";
 import { fromSessionItem } from "../../lib/session/session-item";
 import { readStackFile, type StackFile } from "../stack-file";
@@ -136,7 +136,7 @@ export class ReadStore {
       const out = await this.doc.send(
         new QueryCommand({ TableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, ScanIndexForward: false, Limit: limit }),
       );
-      return ((out.Items ?? []) as EventRecord[]).reverse();
+      return (out.Items ?? []).map(fromEventItem).reverse();
     });
   }
 }
