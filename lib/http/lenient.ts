@@ -42,11 +42,27 @@ export function preprocess<S extends z.core.$ZodType>(
 /** Strings (ids, codes, phone numbers), with a bare JSON number accepted and stringified. */
 export const stringish = preprocess(numberToId, z.string());
 
+/**
+ * Ids become DynamoDB keys (at most 2048 bytes) and are remembered in the session: no platform's ids come
+ * near this, so a longer one is refused (400) instead of failing in the store on every retry.
+ */
+export const MAX_ID_CHARS = 512;
+export const idLength = z.maxLength(MAX_ID_CHARS, { error: `must be at most ${MAX_ID_CHARS} characters` });
+
+/** A required id: a non-empty string (or a number, stringified) of at most MAX_ID_CHARS. */
+export const requiredId = z.pipe(stringish, z.string().check(z.minLength(1), idLength));
+
+/** An optional id (null allowed) of at most MAX_ID_CHARS. */
+export const optionalId = z.nullish(z.pipe(stringish, z.string().check(idLength)));
+
+/** Display names and the like: kept as text, refused beyond this (they end up in session namespaces). */
+export const boundedText = z.nullish(z.string().check(z.maxLength(1024, { error: "must be at most 1024 characters" })));
+
 /** A string id (or number → string) when it is one; null, "" or anything unusable becomes undefined. */
 export const lenientId = z.catch(
   z.optional(
     z.pipe(
-      preprocess(numberToId, z.optional(z.string())),
+      preprocess(numberToId, z.optional(z.string().check(idLength))),
       z.transform((value: string | undefined) => (value === "" ? undefined : value)),
     ),
   ),

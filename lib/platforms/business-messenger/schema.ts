@@ -4,7 +4,7 @@
  * contact fields may be null, and numbers may arrive as strings.
  */
 import * as z from "zod/mini";
-import { numeric, stringish } from "../../http/lenient";
+import { boundedText, idLength, numeric, optionalId, stringish } from "../../http/lenient";
 
 const optString = z.nullish(z.string());
 
@@ -49,9 +49,9 @@ export type BmInboundBody = z.infer<typeof BmInboundBody>;
 
 export const BmContact = z.looseObject({
   uuid: optString,
-  first_name: optString,
-  last_name: optString,
-  nick_name: optString,
+  first_name: boundedText,
+  last_name: boundedText,
+  nick_name: boundedText,
   language: optString,
   mobile: z.nullish(stringish),
   phone: z.nullish(stringish),
@@ -67,7 +67,7 @@ export type BmContact = z.infer<typeof BmContact>;
 export const BmMessage = z.looseObject({
   from: z.nullish(stringish),
   to: z.nullish(z.array(z.looseObject({ number: z.nullish(stringish), alias: optString }))),
-  providerMsgID: z.nullish(stringish),
+  providerMsgID: optionalId,
   allowedChannels: z.nullish(z.array(z.string())),
   custom: z.nullish(z.array(z.unknown())),
   body: BmInboundBody,
@@ -77,7 +77,7 @@ export type BmMessage = z.infer<typeof BmMessage>;
 /** The request POSTed to `/bm/webhook` for every inbound end-user message. */
 export const BmWebhookRequest = z.looseObject({
   serviceUuid: optString,
-  dialogUuid: z.string().check(z.minLength(1)),
+  dialogUuid: z.string().check(z.minLength(1), idLength),
   channel: z.string(),
   message: BmMessage,
   contact: z.nullish(BmContact),

@@ -4,7 +4,7 @@
  * strings; `metadata` and `KM_CHAT_CONTEXT` may arrive as JSON strings (the web widget does that).
  */
 import * as z from "zod/mini";
-import { isPlainObject, lenientNumber, lenientString, numeric, parseJsonObject, preprocess, stringish } from "../../http/lenient";
+import { isPlainObject, lenientNumber, lenientString, numeric, parseJsonObject, preprocess, idLength, requiredId, stringish } from "../../http/lenient";
 
 /** A JSON object, or a string holding one; anything else becomes undefined. */
 const lenientObject = z.catch(
@@ -75,12 +75,12 @@ const Metadata = z.optional(
 export const KommunicateWebhookRequest = z.looseObject({
   botId: z.nullish(stringish),
   /** Unique message id: our dedupe key. */
-  key: z.string().check(z.minLength(1)),
+  key: z.string().check(z.minLength(1), idLength),
   from: z.nullish(stringish),
   /** Absent or "" on events. */
   message: z.nullish(z.string()),
   /** Conversation id: always a string, even when Kommunicate sends a number. */
-  groupId: z.pipe(stringish, z.string().check(z.minLength(1))),
+  groupId: requiredId,
   metadata: Metadata,
   contentType: z.nullish(stringish),
   applicationKey: z.nullish(stringish),

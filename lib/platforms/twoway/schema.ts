@@ -6,7 +6,7 @@
  * cause a 400 (which would make the router redeliver them).
  */
 import * as z from "zod/mini";
-import { lenientId, lenientString, preprocess, stringish } from "../../http/lenient";
+import { lenientId, lenientString, preprocess, requiredId, stringish } from "../../http/lenient";
 
 /** `null` or absent → []; anything else must be an array of `item`. */
 function listOf<T extends z.ZodMiniType>(item: T) {
@@ -15,7 +15,7 @@ function listOf<T extends z.ZodMiniType>(item: T) {
 
 /** `chat`: who talks to whom on which channel (notes §2 table). `id` is our conversation key. */
 export const TwoWayChat = z.looseObject({
-  id: z.pipe(stringish, z.string().check(z.minLength(1))),
+  id: requiredId,
   sessionId: lenientId,
   /** technicalLinkId. */
   accountId: stringish,
