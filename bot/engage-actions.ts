@@ -20,14 +20,18 @@ const ACCOUNT_SYNONYMS: Record<string, AccountType> = {
 const accountType = z.pipe(
   z.pipe(
     z.string({ error: "is required: savings_account or regular" }),
-    z.transform((value: string) => ACCOUNT_SYNONYMS[value.trim().toLowerCase()]),
+    // Own keys only: "__proto__" or "constructor" must not find the object's prototype.
+    z.transform((value: string) => {
+      const key = value.trim().toLowerCase();
+      return Object.hasOwn(ACCOUNT_SYNONYMS, key) ? ACCOUNT_SYNONYMS[key] : undefined;
+    }),
   ),
   z.custom<AccountType>((value) => value !== undefined, { error: "is unknown: use savings_account or regular" }),
 );
 
 const dialogStateId = z.coerce
   .string({ error: "is required: the id of a dialog state" })
-  .check(z.minLength(1, { error: "is required: the id of a dialog state" }));
+  .check(z.minLength(1, { error: "is required: the id of a dialog state" }), z.maxLength(256, { error: "must be at most 256 characters" }));
 
 /** Whose accounts: the flow's userId, else its conversation key; the vendor's example has one global account set. */
 const ownerOf = (ctx: ActionContext) => ctx.userId ?? ctx.conversationKey ?? "engage-demo";
@@ -38,8 +42,9 @@ export function createEngageActions({ accounts }: { accounts: AccountStore }): B
       input: z.object({
         amount: z.coerce
           .number({ error: "is required and must be a number" })
-          .check(z.positive({ error: "must be more than 0" }), z.maximum(1_000_000, { error: "must be at most 1000000" })),
-        destination: z.coerce.string({ error: "is required" }).check(z.minLength(1, { error: "is required" })),
+          // Amounts are rounded to cents: less than one cent would be a transfer of 0.
+          .check(z.minimum(0.01, { error: "must be at least 0.01" }), z.maximum(1_000_000, { error: "must be at most 1000000" })),
+        destination: z.coerce.string({ error: "is required" }).check(z.minLength(1, { error: "is required" }), z.maxLength(200, { error: "must be at most 200 characters" })),
         accountType,
         transactionSuccess: dialogStateId,
         transactionNoMoney: dialogStateId,

@@ -165,7 +165,7 @@ describe("errors", () => {
     expect(res.json.issues.map((i: any) => i.path).sort()).toEqual(["accountType", "amount"]);
     expect(res.json.issues.find((i: any) => i.path === "amount").message).toMatch(/required/);
     const negative = await callEngage(url("transfer"), { body: seedBody(user(), { amount: -5 }) });
-    expect(negative.json.issues).toEqual([{ path: "amount", message: "must be more than 0" }]);
+    expect(negative.json.issues).toEqual([{ path: "amount", message: "must be at least 0.01" }]);
   });
 
   test("a body that is not a JSON object gets 400", async () => {
