@@ -58,24 +58,34 @@ async function relayAgentMessage(rt: Runtime, change: MessagingChange): Promise<
   });
 }
 
-/** An agent ContentEvent (text, quick replies) or RichContentEvent (its text elements, buttons as options). */
+/**
+ * An agent ContentEvent (text, quick replies) or RichContentEvent (its text elements, buttons as options).
+ * The schema leaves event content loose (LP's rich content is open-ended): everything is read defensively,
+ * so odd content yields less text, never a job that fails on every try.
+ */
 function agentMessages(change: MessagingChange): OutboundMessage[] {
   const event = change.event as Record<string, unknown>;
+  const str = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const field = (value: unknown, key: string): unknown => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined);
+  const postbackOf = (node: unknown, title: string) => str(list(field(field(node, "click"), "actions")).map((a) => field(a, "text")).find(str)) ?? title;
   if (event.type === "ContentEvent" && typeof event.message === "string") {
-    const replies = ((event.quickReplies as { replies?: Array<{ title?: string; click?: { actions?: Array<{ text?: string }> } }> } | undefined)?.replies ?? [])
-      .filter((r) => r.title)
-      .map((r) => choice(r.title!, r.click?.actions?.find((a) => a.text)?.text ?? r.title!));
+    const replies = list(field(event.quickReplies, "replies")).flatMap((r) => {
+      const title = str(field(r, "title"));
+      return title ? [choice(title, postbackOf(r, title))] : [];
+    });
     return [say(event.message, replies)];
   }
   if (event.type === "RichContentEvent") {
     const texts: string[] = [];
     const buttons: ReturnType<typeof choice>[] = [];
     const walk = (node: unknown): void => {
-      if (!node || typeof node !== "object") return;
-      const n = node as { type?: string; text?: string; title?: string; elements?: unknown[]; click?: { actions?: Array<{ text?: string }> } };
-      if (n.type === "text" && n.text) texts.push(n.text);
-      if (n.type === "button" && n.title) buttons.push(choice(n.title, n.click?.actions?.find((a) => a.text)?.text ?? n.title));
-      n.elements?.forEach(walk);
+      const type = field(node, "type");
+      const text = str(field(node, "text"));
+      const title = str(field(node, "title"));
+      if (type === "text" && text) texts.push(text);
+      if (type === "button" && title) buttons.push(choice(title, postbackOf(node, title)));
+      list(field(node, "elements")).forEach(walk);
     };
     walk(event.content);
     return texts.length || buttons.length ? [say(texts.join("\n") || "Please choose:", buttons)] : [];

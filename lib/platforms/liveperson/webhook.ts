@@ -15,7 +15,7 @@ const HANDLED = new Set(["ms.MessagingEventNotification", "cqm.ExConversationCha
 export async function acceptLivePersonNotification(rt: Runtime, event: WebhookEvent): Promise<void> {
   const body = parseJsonBody(event.rawBody);
   const type = (body as { type?: unknown } | null)?.type;
-  if (typeof type !== "string" || !HANDLED.has(type)) return logger.info("LivePerson notification type not handled: acknowledged", { type: String(type) });
+  if (typeof type !== "string" || !HANDLED.has(type)) return logger.info("LivePerson notification type not handled: acknowledged", { type: typeof type === "string" ? type.slice(0, 200) : typeof type });
   const notification = parseWith(LivePersonNotification, body, "LivePerson notification");
 
   const jobs: Array<{ group: string; dedupeId: string; payload: LivePersonChangePayload }> =
