@@ -81,13 +81,6 @@ export const text: fc.Arbitrary<string> = fc.oneof(
 /** Keys that reach for prototypes or shadow built-ins. */
 export const SPECIAL_KEYS = ["__proto__", "constructor", "prototype", "hasOwnProperty", "toString", "valueOf", "toJSON", "then", "__defineGetter__", "isPrototypeOf"] as const;
 
-/**
- * What DynamoDB's document marshaller cannot store (known bugs, see the test.failing cases): the keys
- * "__proto__" and "constructor", and numbers beyond 2^53 or outside DynamoDB's range (1e-130 to 1e126).
- * Suites whose endpoint stores the client's JSON as is leave them out of their "anything goes" property.
- */
-export const STORE_BREAKING_KEYS: readonly string[] = ["__proto__", "constructor"];
-
 /** An object with own data properties only, so "__proto__" stays a plain key (as JSON.parse makes it). */
 export function ownObject(entries: ReadonlyArray<readonly [string, unknown]>): { [key: string]: Json } {
   const out: Record<string, unknown> = {};
@@ -103,31 +96,21 @@ const POLLUTION_ATTEMPTS: Json[] = [
   ownObject([["constructor", ownObject([["prototype", ownObject([["polluted", "yes"], ["isAdmin", true]])]])]]),
 ];
 
-const hasBreakingKey = (value: Json): boolean =>
-  value !== null && typeof value === "object" && (Array.isArray(value) ? value.some(hasBreakingKey) : Object.keys(value).some((k) => STORE_BREAKING_KEYS.includes(k) || hasBreakingKey(value[k]!)));
+// Numbers DynamoDB cannot hold (1e308, beyond 2^53) included: stored client JSON is kept as text.
+const leaf: fc.Arbitrary<Json> = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.constantFrom(0, -1, 1e308, -1e308, 2 ** 53 + 1, 1e21, 0.1, 5e-324),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  text,
+);
 
-/** Which values to generate: "all", or "storable" (no STORE_BREAKING_KEYS, numbers DynamoDB can hold). */
-export type KeySet = "all" | "storable";
-
-const leafFor = (keys: KeySet): fc.Arbitrary<Json> =>
-  fc.oneof(
-    fc.constant(null),
-    fc.boolean(),
-    fc.integer(),
-    keys === "all"
-      ? fc.constantFrom(0, -1, 1e308, -1e308, 2 ** 53 + 1, 1e21, 0.1, 5e-324)
-      : fc.constantFrom(0, -1, 2 ** 53 - 1, -(2 ** 53 - 1), 0.1, 1e-6, 1e15),
-    keys === "all" ? fc.double({ noNaN: true, noDefaultInfinity: true }) : fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 1000),
-    text,
-  );
-
-function arbitrariesFor(keys: KeySet) {
-  const leaf = leafFor(keys);
-  const special = SPECIAL_KEYS.filter((k) => keys === "all" || !STORE_BREAKING_KEYS.includes(k));
-  const plain = fc.string({ maxLength: 10 }).filter((k) => keys === "all" || !STORE_BREAKING_KEYS.includes(k));
-  const key = fc.oneof({ weight: 3, arbitrary: plain }, { weight: 2, arbitrary: fc.constantFrom(...special) }, { weight: 1, arbitrary: text.filter((k) => keys === "all" || !STORE_BREAKING_KEYS.includes(k)) });
+function arbitraries() {
+  const plain = fc.string({ maxLength: 10 });
+  const key = fc.oneof({ weight: 3, arbitrary: plain }, { weight: 2, arbitrary: fc.constantFrom(...SPECIAL_KEYS) }, { weight: 1, arbitrary: text });
   /** What a pollution attempt plants: if any of these ever shows up on `{}`, a prototype was written. */
-  const pollution = fc.constantFrom(...POLLUTION_ATTEMPTS.filter((p) => keys === "all" || !hasBreakingKey(p)));
+  const pollution = fc.constantFrom(...POLLUTION_ATTEMPTS);
   /** Any JSON value (own-property objects, special keys, hostile strings), a few levels deep. */
   const value = fc.letrec<{ value: Json }>((tie) => ({
     value: fc.oneof(
@@ -141,14 +124,11 @@ function arbitrariesFor(keys: KeySet) {
   return { key, pollution, value };
 }
 
-const ALL = arbitrariesFor("all");
-const STORABLE = arbitrariesFor("storable");
-const pick = (keys: KeySet) => (keys === "all" ? ALL : STORABLE);
+const ALL = arbitraries();
 
 export const key = ALL.key;
 export const pollutionPayload = ALL.pollution;
 export const jsonValue = ALL.value;
-export const storableJsonValue = STORABLE.value;
 
 // ---- markers for values too big to build as objects ----
 
@@ -214,16 +194,14 @@ export const getAt = (value: Json, path: Path): Json | undefined =>
 export interface MutationOptions {
   /** Nesting depths spliced in by the "deep" mutation (thousands of levels where the endpoint copes). */
   depths: readonly number[];
-  /** Keys of generated objects; default "all". */
-  keys?: KeySet;
 }
 
 type Mutation = { note: string; apply: (value: Json) => Json };
 
 /** One structural change at a random path of `fixture`. */
 function mutation(fixture: Json, options: MutationOptions): fc.Arbitrary<Mutation> {
-  const { key, pollution, value: jsonValue } = pick(options.keys ?? "all");
-  const protoKeys = (["__proto__", "constructor", "prototype"] as const).filter((k) => options.keys !== "storable" || !STORE_BREAKING_KEYS.includes(k));
+  const { key, pollution, value: jsonValue } = ALL;
+  const protoKeys = ["__proto__", "constructor", "prototype"] as const;
   const paths = pathsOf(fixture);
   const objectPaths = paths.filter((p) => {
     const v = getAt(fixture, p);
@@ -291,9 +269,9 @@ export function brokenBody(fixtures: fc.Arbitrary<Json>): fc.Arbitrary<Payload> 
 }
 
 /** JSON that is valid text but not an object: scalars and arrays at the root. */
-export const nonObjectJsonOf = (keys: KeySet): fc.Arbitrary<Payload> =>
-  fc.oneof(leafFor(keys), fc.array(pick(keys).value, { maxLength: 3 })).map((v) => rawPayload(JSON.stringify(v) ?? "null", "JSON root is not an object"));
-export const nonObjectJson = nonObjectJsonOf("all");
+export const nonObjectJson: fc.Arbitrary<Payload> = fc
+  .oneof(leaf, fc.array(ALL.value, { maxLength: 3 }))
+  .map((v) => rawPayload(JSON.stringify(v) ?? "null", "JSON root is not an object"));
 
 /** Raw JSON text with a literal "__proto__" key in front of a fixture's fields. */
 export function protoKeyText(fixtures: fc.Arbitrary<Json>): fc.Arbitrary<Payload> {
@@ -303,14 +281,14 @@ export function protoKeyText(fixtures: fc.Arbitrary<Json>): fc.Arbitrary<Payload
   });
 }
 
-/** Any body: mostly mutated fixtures, some valid fixtures, broken bodies, non-objects, raw prototype keys (with keys "all"). */
+/** Any body: mostly mutated fixtures, some valid fixtures, broken bodies, non-objects, raw prototype keys. */
 export function anyBody(fixtures: fc.Arbitrary<Json>, options: MutationOptions): fc.Arbitrary<Payload> {
   return fc.oneof(
     { weight: 6, arbitrary: mutatedFixture(fixtures, options) },
     { weight: 2, arbitrary: fixtures.map((f) => rawPayload(JSON.stringify(f), "valid fixture")) },
     { weight: 2, arbitrary: brokenBody(fixtures) },
-    { weight: 1, arbitrary: nonObjectJsonOf(options.keys ?? "all") },
-    { weight: options.keys === "storable" ? 0 : 1, arbitrary: protoKeyText(fixtures) },
+    { weight: 1, arbitrary: nonObjectJson },
+    { weight: 1, arbitrary: protoKeyText(fixtures) },
     { weight: 1, arbitrary: fc.constant(rawPayload("", "empty body")) },
   );
 }

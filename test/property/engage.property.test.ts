@@ -118,8 +118,7 @@ type Broken = Json | typeof REMOVE;
 /** Inputs the transfer action refuses, and the field its 400 must name. */
 const TRANSFER_BREAKS: Array<{ field: string; values: Broken[] }> = [
   { field: "amount", values: [REMOVE, "abc", -5, 0, 1e7, null, "", {}, "1e400", "Infinity"] },
-  // "__proto__" and "constructor" are left out: a known bug (test.failing below).
-  { field: "accountType", values: [REMOVE, "crypto", 5, null, [], "", "toString", "hasOwnProperty", "valueOf"] },
+  { field: "accountType", values: [REMOVE, "crypto", 5, null, [], "", "toString", "hasOwnProperty", "valueOf", "__proto__", "constructor"] },
   { field: "destination", values: [REMOVE, "", []] },
   { field: "transactionSuccess", values: [REMOVE, "", []] },
   { field: "transactionNoMoney", values: [REMOVE, "", []] },
@@ -167,32 +166,9 @@ test("authenticated calls with bad inputs, bodies or actions get a JSON 400/404 
   );
 });
 
-/** Does this call hit one of the known bugs below (accountType "__proto__"/"constructor", an amount rounding to 0.00)? */
-function hitsKnownBug(method: string, action: string, body: Payload, q: Record<string, string>): boolean {
-  let parsed: unknown;
-  try {
-    const raw = Buffer.from(body.raw).toString("utf8").trim();
-    parsed = method === "GET" || raw === "" ? {} : JSON.parse(raw); // as lib/platforms/engage/input.ts reads it
-  } catch {
-    return false;
-  }
-  const input = { ...q, ...(typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {}) } as Record<string, unknown>;
-  const accountType = typeof input.accountType === "string" ? input.accountType.trim().toLowerCase() : "";
-  let amount = NaN;
-  try {
-    amount = Number(input.amount); // as z.coerce.number does; a deeply nested array overflows the stack here (zod then answers 400)
-  } catch {
-    /* not a number */
-  }
-  return ["__proto__", "constructor"].includes(accountType) || (action === "transfer" && amount > 0 && amount < 0.005);
-}
-
 test("no authenticated call, however mutated, gets a 5xx or a non-JSON error; successes keep Engage's answer shape", async () => {
   // The input is validated and read, never stored as is: any key and thousands of levels of nesting are fair game.
-  // Calls that hit the known bugs (test.failing below) are left out, so this stays a regression check for the rest.
-  const request = fc
-    .record({ method: fc.constantFrom(...METHODS), action: actionName, body: anyBody(fixture, { depths: [2, 300, 5000, 20000] }), type: contentType, q: query })
-    .filter(({ method, action, body, q }) => !hitsKnownBug(method, action, body, q));
+  const request = fc.record({ method: fc.constantFrom(...METHODS), action: actionName, body: anyBody(fixture, { depths: [2, 300, 5000, 20000] }), type: contentType, q: query });
   await fc.assert(
     fc.asyncProperty(request, async ({ method, action, body, type, q }) => {
       const res = await call(method, action, body, { ...type, ...bearer }, q);
@@ -240,11 +216,11 @@ test("a valid transfer moves exactly its amount when balance plus limit allow it
   );
 });
 
-describe("known bugs (found by the properties above; the lead fixes them)", () => {
-  // BUG: bot/engage-actions.ts looks accountType up in a plain object literal (ACCOUNT_SYNONYMS[value.trim().toLowerCase()]):
+describe("regressions: bugs the properties found, now fixed", () => {
+  // Was a bug (fixed): bot/engage-actions.ts looks accountType up in a plain object literal (ACCOUNT_SYNONYMS[value.trim().toLowerCase()]):
   // "__proto__" finds Object.prototype and "constructor" finds Object, both pass the `!== undefined` refine, and
   // the action then reads accounts[<that object>] → TypeError → 500 {"error":"internal error"} (transfer and balance).
-  test.failing.each([
+  test.each([
     ["POST", "transfer", "__proto__"],
     ["POST", "transfer", "Constructor"],
     ["GET", "balance", "__proto__"],
@@ -258,18 +234,18 @@ describe("known bugs (found by the properties above; the lead fixes them)", () =
     expect(issuePaths(res)).toEqual(["accountType"]);
   });
 
-  // BUG: an amount that is positive but rounds to 0.00 passes the schema (`positive()`), then AccountStore.transfer
+  // Was a bug (fixed): an amount that is positive but rounds to 0.00 passes the schema (`positive()`), then AccountStore.transfer
   // throws RangeError("amount must be a positive number"), which nothing maps → 500 {"error":"internal error"}.
-  test.failing("a transfer of 0.001 gets a 400 naming amount, not 500", async () => {
+  test("a transfer of 0.001 gets a 400 naming amount, not 500", async () => {
     const res = await call("POST", "transfer", asPayload(transferBody("tiny-amount", { amount: 0.001 })), { "content-type": "application/json", ...bearer });
     expectStatus(res, [400]);
   });
 
-  // BUG: long strings under the 1 MB cap are stored: a 450 KB destination goes into the account item's applied
+  // Was a bug (fixed): long strings under the 1 MB cap are stored: a 450 KB destination goes into the account item's applied
   // list → 503 "session store unavailable (write account)"; a 450 KB transactionSuccess becomes the session's
   // state → 503 "(write session)"; a 3000-character sessionId exceeds the 2048-byte key → 503 "(read session)".
   // Engage retries nothing it cannot fix: these are 400s.
-  test.failing.each([
+  test.each([
     ["destination", { destination: "d".repeat(450_000) }],
     ["transactionSuccess", { transactionSuccess: "a".repeat(450_000), sessionId: "long-state" }],
     ["sessionId", { sessionId: "s".repeat(3000) }],

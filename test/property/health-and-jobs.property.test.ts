@@ -7,7 +7,7 @@ import { LIVEPERSON_CHANGE } from "../../lib/platforms/liveperson/change-job";
 import { TWOWAY_TURN } from "../../lib/platforms/twoway/reply-job";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { useHarness } from "../support/harness";
-import { headerValue, jsonValue, mutatedFixture, storableJsonValue, text, type Json } from "./arbitraries";
+import { headerValue, jsonValue, mutatedFixture, text, type Json } from "./arbitraries";
 import { expectNoPollution, expectNoStateChange, RUNS, send } from "./support";
 
 /**
@@ -61,7 +61,7 @@ const job = (values: fc.Arbitrary<Json>): fc.Arbitrary<Json> =>
 const recordBody = (values: fc.Arbitrary<Json>): fc.Arbitrary<string> =>
   fc.oneof(
     fc.uuid().map((id) => JSON.stringify(lateReply(id))),
-    mutatedFixture(fc.uuid().map(lateReply), { depths: [2, 50], keys: "storable" }).map((p) => p.raw as string),
+    mutatedFixture(fc.uuid().map(lateReply), { depths: [2, 50] }).map((p) => p.raw as string),
     job(values).map((j) => JSON.stringify(j)),
     fc.string({ maxLength: 40 }),
     fc.constantFrom("", "{", "not a job", "undefined"),
@@ -99,10 +99,15 @@ test("the job worker never throws on random records before their last receive; i
 });
 
 test("on its last receive a failing record is recorded in the dead-letter events, and the worker still does not throw", async () => {
-  // Bodies whose JSON is an object with a string `kind`, or that are not JSON at all (see the known bug below).
+  // Any body: jobs with odd payloads, JSON that is not a job ("x", 5, {}, {"kind":5}), or not JSON at all.
   const records = fc.array(
     fc.record({
-      body: fc.oneof(job(storableJsonValue).map((j) => JSON.stringify(j)), fc.constantFrom("{", "not a job", "", "{\"kind\":"), fc.uuid().map((id) => JSON.stringify(lateReply(id)))),
+      body: fc.oneof(
+        job(jsonValue).map((j) => JSON.stringify(j)),
+        jsonValue.map((v) => JSON.stringify(v) ?? "null"),
+        fc.constantFrom("{", "not a job", "", "{\"kind\":", '"x"', "5", "true", "{}", "[]", '{"kind":5}'),
+        fc.uuid().map((id) => JSON.stringify(lateReply(id))),
+      ),
       receives: fc.integer({ min: 4, max: 6 }),
     }),
     { minLength: 1, maxLength: 4 },
@@ -121,14 +126,14 @@ test("on its last receive a failing record is recorded in the dead-letter events
   );
 });
 
-describe("known bugs (found by the properties above; the lead fixes them)", () => {
-  // BUG: on the last receive (ApproximateReceiveCount >= 5) the worker calls recordDeadLetter(rt, job, err) with
+describe("regressions: bugs the properties found, now fixed", () => {
+  // Was a bug (fixed): on the last receive (ApproximateReceiveCount >= 5) the worker calls recordDeadLetter(rt, job, err) with
   // whatever JSON.parse returned. Its first line, `"kind" in job ? job.kind.split(".") …`, runs outside its
   // try: a body that is JSON but not an object ("\"x\"", "5", "true") throws TypeError (`in` on a primitive),
   // an object without kind ({}, []) throws reading job.body.slice, and {"kind":5} throws on kind.split. The
   // handler then rejects: Lambda fails the whole batch instead of reporting the one item, and no dead letter
   // is recorded.
-  test.failing.each(['"x"', "5", "true", "{}", "[]", '{"kind":5}'])("a record whose body is %s on its 5th receive is reported, not thrown", async (body) => {
+  test.each(['"x"', "5", "true", "{}", "[]", '{"kind":5}'])("a record whose body is %s on its 5th receive is reported, not thrown", async (body) => {
     const event = sqsEvent([{ body, receives: 5 }, { body: JSON.stringify(lateReply("after-bad-body")), receives: 1 }], `bug${++batchNo}`);
     const result = await jobWorker(event);
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.map((r) => r.messageId));
