@@ -1,4 +1,6 @@
-import { PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { StoreUnavailableError } from "./errors";
 
 /**
@@ -19,10 +21,11 @@ export async function putIfVersion(
       : {
           ConditionExpression: "#version = :expected",
           ExpressionAttributeNames: { "#version": "version" },
-          ExpressionAttributeValues: { ":expected": expected },
+          ExpressionAttributeValues: { ":expected": { N: String(expected) } },
         };
   try {
-    await doc.send(new PutCommand({ TableName: tableName, Item: item, ...condition }));
+    // The client's own PutItem, marshalled here: the document client's wrapper adds a middleware stack per request.
+    await doc.send(new PutItemCommand({ TableName: tableName, Item: marshall(item, { removeUndefinedValues: true }), ...condition }));
     return true;
   } catch (err) {
     if ((err as { name?: string }).name === "ConditionalCheckFailedException") return false;
