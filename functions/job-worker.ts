@@ -1,7 +1,7 @@
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { recordDeadLetter } from "../lib/jobs/dead-letter";
 import { jobHandlers } from "../lib/jobs/handlers";
-import type { Job } from "../lib/jobs/job";
+import { isJob } from "../lib/jobs/job";
 import { runJob } from "../lib/jobs/worker";
 import { logger } from "../lib/log";
 import { runtime } from "../lib/runtime";
@@ -24,16 +24,17 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     }
     logger.resetKeys();
     logger.appendKeys({ correlationId: record.messageId });
-    let job: Job | undefined;
+    let job: unknown;
     try {
-      job = JSON.parse(record.body) as Job;
+      job = JSON.parse(record.body);
+      if (!isJob(job)) throw new Error("message body is not a job (JSON with a string kind)");
       logger.appendKeys({ platform: job.kind.split(".")[0] });
       await runJob(runtime(), jobHandlers, job, Number(record.attributes.ApproximateReceiveCount) || 1);
     } catch (err) {
       const receives = Number(record.attributes.ApproximateReceiveCount);
       logger.error("job failed; SQS will retry it", { error: String(err), receiveCount: receives });
       failures.push({ itemIdentifier: record.messageId });
-      if (receives >= MAX_RECEIVES) await recordDeadLetter(runtime(), job ?? { body: record.body }, err);
+      if (receives >= MAX_RECEIVES) await recordDeadLetter(runtime(), isJob(job) ? job : { body: record.body }, err);
     }
   }
   return { batchItemFailures: failures };

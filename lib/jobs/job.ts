@@ -12,6 +12,11 @@ export interface Job {
   payload: Record<string, unknown>;
 }
 
+/** An SQS message body parsed as JSON is a job only with a string kind (anything may arrive there). */
+export function isJob(value: unknown): value is Job {
+  return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
+}
+
 export interface JobQueue {
   enqueue(job: Job): Promise<void>;
 }

@@ -3,9 +3,8 @@ import type { Session } from "./session";
 /**
  * How a session is stored: the keys, version, state and timestamps as plain attributes, and every structured
  * field (namespaces, handover, history, processed ids with their answers, the last suggestions, the human
- * link) as a JSON string. The AWS SDK's marshalling of nested maps and lists was the largest part of our own
- * CPU per turn: ~0.75 ms for a 3.7 KB item as maps against ~0.08 ms as strings, and with no map attribute
- * left a BM turn measured 1.35× → 1.30× the minimal handler (npm run bench, a). Nothing queries inside
+ * link) as a JSON string: the AWS SDK's marshalling of nested maps and lists was the largest part of our
+ * own CPU per turn in a profile, and a string costs a fraction of it. Nothing queries inside
  * these fields; the DynamoDB console shows them as JSON text and `npm run sessions -- show` decodes them.
  * Items written before this encoding (maps and lists) are read as they are.
  */
@@ -20,14 +19,15 @@ export function toSessionItem(session: Session): SessionItem {
   return item as SessionItem;
 }
 
-/** The item's size in bytes as stored, for the byte budget (lib/session/bounds.ts). */
+/** The item's size in bytes as stored (close enough for the byte budget of lib/session/bounds.ts). */
 export function sessionItemBytes(session: Session): number {
-  const { history: _history, processed: _processed, ...rest } = session;
-  return Buffer.byteLength(jsonOf(session.history)) + Buffer.byteLength(jsonOf(session.processed)) + Buffer.byteLength(JSON.stringify(rest));
+  let bytes = 0;
+  for (const [name, value] of Object.entries(toSessionItem(session))) bytes += name.length + Buffer.byteLength(String(value));
+  return bytes;
 }
 
-// The two long lists are serialised once per turn: the byte budget's check and the write share the string.
-// Sound because the engine never changes a list in place (every change makes a new array).
+// Each structured field is serialised once per turn: the byte budget's check and the write share the string.
+// Sound because the engine never changes one in place (every change makes a new object or array).
 const serialised = new WeakMap<object, string>();
 function jsonOf(value: object): string {
   let json = serialised.get(value);

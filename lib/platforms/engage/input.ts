@@ -1,4 +1,4 @@
-import { assertJsonDepth } from "../../http/body";
+import { parseJsonBody } from "../../http/body";
 import { badRequest } from "../../http/errors";
 import { MAX_ID_CHARS } from "../../http/lenient";
 import type { WebhookEvent } from "../../http/middlewares";
@@ -12,13 +12,7 @@ export function engageInput(event: WebhookEvent): Record<string, unknown> {
   const query = event.queryStringParameters ?? {};
   const raw = event.rawBody.toString("utf8").trim();
   if (event.requestContext.http.method === "GET" || raw === "") return { ...query };
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    throw badRequest("request body is not valid JSON");
-  }
-  assertJsonDepth(body);
+  const body = parseJsonBody(event.rawBody);
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw badRequest("request body must be a JSON object of parameters", [{ path: "(root)", message: "expected an object" }]);
   }
