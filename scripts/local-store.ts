@@ -68,8 +68,10 @@ export async function openStore(env: NodeJS.ProcessEnv = process.env, port = 0):
 export async function ensureTables(
   endpoint: string,
   names: Record<"SESSIONS_TABLE" | "EVENTS_TABLE", string>,
+  /** The handlers' region: DynamoDB Local keeps one database per region. Default: the SDK's (AWS_REGION). */
+  region?: string,
 ): Promise<string[]> {
-  const client = new DynamoDBClient({ endpoint });
+  const client = new DynamoDBClient({ endpoint, ...(region ? { region } : {}) });
   const created: string[] = [];
   try {
     for (const [logicalId, table] of Object.entries(readTableDefinitions())) {

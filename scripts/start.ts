@@ -16,6 +16,8 @@ import { waitForHealth } from "./wait-for-health";
 
 const ROOT = join(__dirname, "..");
 const READY_TIMEOUT_MS = 120_000;
+/** serverless.yml's provider.region default, used when the shell sets no AWS_REGION. */
+const DEFAULT_REGION = "eu-central-1";
 const PLATFORMS: [prefix: string, name: string][] = [
   ["/bm/debug", "HORISEN Business Messenger (debug reports)"],
   ["/bm/", "HORISEN Business Messenger"],
@@ -52,7 +54,9 @@ async function main(): Promise<void> {
   env.PORT = String(port);
   env.BOT_STAGE = "local";
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  const region = (env.AWS_REGION ??= "eu-central-1");
+  // One region for the tables and the handlers, whatever the shell says: serverless-offline gives handlers
+  // provider.region (passed below), and DynamoDB Local keeps one database per region (dynalite ignores it).
+  const region = (env.AWS_REGION ||= DEFAULT_REGION);
   if (!env.AWS_ENDPOINT_URL_DYNAMODB || !(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE)) {
     // The embedded store accepts any credentials; never hand real ones (or an expired SSO profile) to it.
     Object.assign(env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
   env.AWS_ENDPOINT_URL_DYNAMODB = store.endpoint;
   say(`store: ${store.embedded ? "embedded dynalite at " : "DynamoDB at "}${store.endpoint}`);
   const names = { SESSIONS_TABLE: env.SESSIONS_TABLE, EVENTS_TABLE: env.EVENTS_TABLE };
-  const created = await ensureTables(store.endpoint, names).catch((err: Error) => {
+  const created = await ensureTables(store.endpoint, names, region).catch((err: Error) => {
     throw new StartError(`cannot create tables at ${store?.endpoint}: ${err.message || (err as NodeJS.ErrnoException).code || err.name}`);
   });
   const found = Object.values(names).filter((n) => !created.includes(n));
@@ -103,7 +107,7 @@ async function main(): Promise<void> {
   console.log("… building functions and starting serverless-offline");
   const child = spawn(
     join(ROOT, "node_modules", ".bin", "serverless"),
-    ["offline", "start", "--stage", "local", "--httpPort", String(port), "--lambdaPort", String(lambdaPort)],
+    ["offline", "start", "--stage", "local", "--region", region, "--httpPort", String(port), "--lambdaPort", String(lambdaPort)],
     { cwd: ROOT, env: { ...env, SLS_TELEMETRY_DISABLED: "1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   offline = child;

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitForHealth } from "../../scripts/wait-for-health";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
@@ -8,7 +10,9 @@ import { startRecordingServer, type RecordingServer } from "../support/recording
 
 /**
  * The local stack as a user runs it: `npm start` (embedded dynalite + serverless-offline + esbuild bundles),
- * then real signed requests, then Ctrl-C (SIGINT to the process group, as a terminal sends it).
+ * then real signed requests, then Ctrl-C (SIGINT to the process group, as a terminal sends it). In the
+ * DynamoDB Local pass of `npm test` (AWS_ENDPOINT_URL_DYNAMODB set, AWS_REGION not serverless.yml's default),
+ * the same stack runs on Amazon's DynamoDB Local, as a user who points npm start at it would.
  */
 jest.setTimeout(180_000);
 
@@ -17,6 +21,9 @@ let base: string;
 let output = "";
 let exited: Promise<number | null>;
 let cm: RecordingServer;
+let stackFile: string;
+/** Set by scripts/test-dynamodb-local.ts; undefined = npm start embeds its own dynalite. */
+const externalStore = process.env.AWS_ENDPOINT_URL_DYNAMODB;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -30,8 +37,10 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   cm = await startRecordingServer((_req, res) => void res.writeHead(201, { "content-type": "application/json" }).end("{}"));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/tl/adapters/ad` };
+  stackFile = join(mkdtempSync(join(tmpdir(), "onebot-e2e-")), "stack.json");
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/tl/adapters/ad`, ONEBOT_STACK_FILE: stackFile };
   for (const name of ["AWS_ENDPOINT_URL_DYNAMODB", "BOT_STAGE", "POWERTOOLS_LOG_LEVEL", "SESSIONS_TABLE", "EVENTS_TABLE", "BM_SIGNATURE_KEY"]) delete env[name];
+  if (externalStore) Object.assign(env, { AWS_ENDPOINT_URL_DYNAMODB: externalStore, SESSIONS_TABLE: `e2e-${port}-sessions`, EVENTS_TABLE: `e2e-${port}-events` });
   child = spawn("npm", ["start"], { cwd: join(__dirname, "..", ".."), env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
@@ -115,6 +124,27 @@ test("a TwoWay message gets 201 at once and its reply reaches the outbound URL t
   expect(cm.requests).toHaveLength(1);
   expect(cm.requests[0]!.headers["x-cm-producttoken"]).toBe("00000000-0000-0000-0000-000000000000");
   expect(JSON.parse(cm.requests[0]!.body).conversationMessages[0]).toMatchObject({ $type: "text", direction: "ClientTerminated", text: expect.stringMatching(/^Hi Ana!/) });
+});
+
+test("npm run sessions -- list shows the conversations the stack stored (BM and Engage)", async () => {
+  const list = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const tool = spawn("npm", ["run", "--silent", "sessions", "--", "list", "--json"], {
+      cwd: join(__dirname, "..", ".."),
+      env: { ...process.env, ONEBOT_STACK_FILE: stackFile },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    tool.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    tool.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    tool.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+  expect(list.stderr).toBe("");
+  expect(list.code).toBe(0);
+  const rows = JSON.parse(list.stdout) as Array<{ platform: string; conversationId: string }>;
+  expect(rows.map((r) => `${r.platform}#${r.conversationId}`)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^bm#e2e-/), expect.stringMatching(/^engage#e2e-/)]),
+  );
 });
 
 test("Ctrl-C stops the whole stack", async () => {
