@@ -58,7 +58,7 @@ const userSays = async (chatId: string, id: string, text: string) => {
   expect(res.status).toBe(201);
   await drain();
 };
-async function notify(body: unknown, { secret = "lp-secret", clientId = "lp-client" } = {}) {
+async function post(body: unknown, { secret = "lp-secret", clientId = "lp-client" } = {}) {
   const raw = JSON.stringify(body);
   const res = await fetch(`${h.api.url}/liveperson/webhook`, {
     method: "POST",
@@ -66,8 +66,9 @@ async function notify(body: unknown, { secret = "lp-secret", clientId = "lp-clie
     body: raw,
   });
   await drain();
-  return res.status;
+  return res;
 }
+const notify = async (body: unknown, credentials: { secret?: string; clientId?: string } = {}) => (await post(body, credentials)).status;
 const agentSays = (dialogId: string, sequence: number, message: string, role = "ASSIGNED_AGENT") => ({
   kind: "notification",
   type: "ms.MessagingEventNotification",
@@ -164,6 +165,24 @@ test("a bad signature or client id gets 401 and relays nothing", async () => {
 });
 
 test("notification types we do not handle are acknowledged; a malformed one gets 400", async () => {
-  expect(await notify({ kind: "notification", type: "ms.SomethingNew", body: {} })).toBe(200);
+  expect(await notify({ kind: "notification", type: "ms.SomethingNew", body: { changes: [] } })).toBe(200);
   expect(await notify({ kind: "notification", type: "ms.MessagingEventNotification", body: { changes: [{ sequence: 1 }] } })).toBe(400);
+});
+
+test("a notification with no type or no body.changes array is a schema break: 400 with a JSON error naming it, whatever the type", async () => {
+  const cases: Array<[unknown, string]> = [
+    [{ kind: "notification", body: { changes: [] } }, "type"],
+    [{ kind: "notification", type: 5, body: { changes: [] } }, "type"],
+    [{ kind: "notification", type: "ms.SomethingNew", body: {} }, "body.changes"],
+    [{ kind: "notification", type: "ms.SomethingNew", body: { changes: { 0: {} } } }, "body.changes"],
+    [{ kind: "notification", type: "ms.SomethingNew" }, "body"],
+    [{ kind: "notification", type: "cqm.ExConversationChangeNotification", body: { changes: null } }, "body.changes"],
+  ];
+  for (const [body, path] of cases) {
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as { error: unknown; issues?: Array<{ path: string }> };
+    expect(typeof json.error).toBe("string");
+    expect(json.issues?.map((i) => i.path)).toContain(path);
+  }
 });

@@ -68,7 +68,7 @@ const fixture: fc.Arbitrary<Json> = fc.oneof(
   fc.tuple(dialog, fc.nat({ max: 50 }), fc.constantFrom("Hi, I'm Dana.", "How can I help?"), fc.constantFrom("ASSIGNED_AGENT", "CONSUMER", "CONTROLLER")).map(([d, s, m, r]) => agentSays(d, s, m, r)),
   fc.tuple(dialog, fc.nat({ max: 50 })).map(([d, s]) => richContent(d, s)),
   fc.tuple(dialog, fc.constantFrom("OPEN", "CLOSE"), fc.nat()).map(([d, st, ts]) => conversationChange(d, st, ts)),
-  fc.constant<Json>({ kind: "notification", type: "ms.SomethingNew", body: {} }),
+  fc.constant<Json>({ kind: "notification", type: "ms.SomethingNew", body: { changes: [] } }),
 );
 
 type Forged = { note: string; headers: (raw: Buffer) => Record<string, string> };
@@ -135,6 +135,7 @@ test("a forged or missing signature, client id or account id gets 401 (413 over 
 });
 
 type Broken = Json | typeof REMOVE;
+const unknownType: Json = { kind: "notification", type: "ms.SomethingNew", body: { changes: [{ anything: true }] } };
 /** Handled notifications broken where the schema is strict, and the path its 400 names. */
 const SCHEMA_BREAKS: Array<{ base: (d: string) => Json; path: Array<string | number>; values: Broken[]; issue: string }> = [
   { base: (d) => agentSays(d, 1, "x"), path: ["body"], values: [REMOVE, null, "x", []], issue: "body" },
@@ -147,6 +148,11 @@ const SCHEMA_BREAKS: Array<{ base: (d: string) => Json; path: Array<string | num
   { base: (d) => conversationChange(d, "CLOSE", 5), path: ["body", "changes", 0, "result", "convId"], values: [REMOVE, 5, null, []], issue: "body.changes.0.result.convId" },
   { base: (d) => conversationChange(d, "CLOSE", 5), path: ["body", "changes", 0, "result", "conversationDetails"], values: [REMOVE, null, "CLOSE"], issue: "body.changes.0.result.conversationDetails" },
   { base: (d) => conversationChange(d, "CLOSE", 5), path: ["body", "changes", 0, "result", "conversationDetails", "metaDataLastUpdateTs"], values: ["5", {}], issue: "body.changes.0.result.conversationDetails.metaDataLastUpdateTs" },
+  // The envelope is checked whatever the type: a notification with no type, or no changes array, is not one.
+  { base: (d) => agentSays(d, 1, "x"), path: ["type"], values: [REMOVE, null, 5, [], {}], issue: "type" },
+  { base: () => unknownType, path: ["type"], values: [REMOVE, null, 5, [], {}], issue: "type" },
+  { base: () => unknownType, path: ["body"], values: [REMOVE, null, "x", []], issue: "body" },
+  { base: () => unknownType, path: ["body", "changes"], values: [REMOVE, null, "x", {}, 5], issue: "body.changes" },
 ];
 
 test("signed but malformed notifications get 400 naming the problem; unhandled ones are acknowledged; neither changes anything", async () => {
@@ -157,13 +163,11 @@ test("signed but malformed notifications get 400 naming the problem; unhandled o
       return { body: asPayload(body, `${brk.path.join(".")} := ${value === REMOVE ? "(removed)" : JSON.stringify(value)}`), status: 400, issue: brk.issue as string | undefined };
     }),
   );
-  const broken = brokenBody(fixture).map((body) => ({ body, status: 400, issue: undefined }));
-  // Not a notification type we act on (or not an object at all): acknowledged with 200, so LP does not retry.
+  const broken = fc.oneof(brokenBody(fixture), nonObjectJson).map((body) => ({ body, status: 400, issue: undefined }));
+  // A well-formed notification of a type we do not act on: acknowledged with 200, so LP does not retry.
   const unhandled = fc
-    .oneof(
-      nonObjectJson,
-      fc.tuple(fc.constantFrom(...SEEDED), fc.oneof(text, fc.constantFrom<Json>(null, 5, [], {}, "ms.messagingeventnotification", "__proto__", "constructor"))).map(([d, type]) => asPayload(setAt(agentSays(d, 1_500, "x"), ["type"], type), `type := ${JSON.stringify(type)}`)),
-    )
+    .tuple(fc.constantFrom(...SEEDED), fc.oneof(text, fc.constantFrom("ms.messagingeventnotification", "__proto__", "constructor", "toString")))
+    .map(([d, type]) => asPayload(setAt(agentSays(d, 1_500, "x"), ["type"], type), `type := ${JSON.stringify(type)}`))
     .map((body) => ({ body, status: 200, issue: undefined }));
   await fc.assert(
     fc.asyncProperty(fc.array(fc.tuple(fc.oneof(schemaBreak, broken, unhandled), contentType), { minLength: 1, maxLength: 4 }), async (batch) => {
@@ -257,12 +261,13 @@ describe("regressions: bugs the properties found, now fixed", () => {
   // Was a bug (fixed): lib/platforms/liveperson/webhook.ts logs an unhandled type as String(type), evaluated even when the log
   // level is off. A signed notification whose "type" is {"toString":0} makes String() throw TypeError (Cannot
   // convert object to primitive value), one whose "type" is an array nested 5000 levels deep overflows the stack
-  // in Array.prototype.join: both → 500 {"error":"internal error"} instead of the 200 acknowledgement.
-  // Now: any JSON nested deeper than 64 levels is refused with 400 before a handler sees it (lib/http/body.ts).
+  // in Array.prototype.join: both → 500 {"error":"internal error"}.
+  // Now: any JSON nested deeper than 64 levels is refused with 400 before a handler sees it (lib/http/body.ts), and a
+  // type that is not a string is a schema break (400).
   test.each([
-    ["an object with toString: 0", '{"kind":"notification","type":{"toString":0},"body":{}}', 200],
-    ["5000 levels of arrays", `{"kind":"notification","type":${deepJson(5000)},"body":{}}`, 400],
-  ])("a signed notification whose type is %s gets %d, not 500", async (_what, raw, status) => {
+    ["an object with toString: 0", 400, '{"kind":"notification","type":{"toString":0},"body":{"changes":[]}}'],
+    ["5000 levels of arrays", 400, `{"kind":"notification","type":${deepJson(5000)},"body":{}}`],
+  ])("a signed notification whose type is %s gets %d, not 500", async (_what, status, raw) => {
     const body = rawPayload(raw, "odd type");
     expectStatus(await post(body, signed(body)), [status]);
   });

@@ -33,6 +33,9 @@ export const ConversationChange = z.looseObject({
 });
 export type ConversationChange = z.infer<typeof ConversationChange>;
 
+/** What every notification has, whatever its type: a string `type` and a `body.changes` array. */
+export const LivePersonEnvelope = z.looseObject({ type: z.string(), body: z.looseObject({ changes: z.array(z.unknown()) }) });
+
 export const LivePersonNotification = z.discriminatedUnion("type", [
   z.looseObject({ kind: z.optional(z.string()), type: z.literal("ms.MessagingEventNotification"), body: z.looseObject({ changes: z.array(MessagingChange) }) }),
   z.looseObject({ kind: z.optional(z.string()), type: z.literal("cqm.ExConversationChangeNotification"), body: z.looseObject({ changes: z.array(ConversationChange) }) }),

@@ -4,7 +4,7 @@ import { jobQueue } from "../../jobs/queue";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { LIVEPERSON_CHANGE, type LivePersonChangePayload } from "./change-job";
-import { LivePersonNotification } from "./schema";
+import { LivePersonEnvelope, LivePersonNotification } from "./schema";
 
 const HANDLED = new Set(["ms.MessagingEventNotification", "cqm.ExConversationChangeNotification"]);
 
@@ -14,8 +14,9 @@ const HANDLED = new Set(["ms.MessagingEventNotification", "cqm.ExConversationCha
  */
 export async function acceptLivePersonNotification(rt: Runtime, event: WebhookEvent): Promise<void> {
   const body = parseJsonBody(event.rawBody);
-  const type = (body as { type?: unknown } | null)?.type;
-  if (typeof type !== "string" || !HANDLED.has(type)) return logger.info("LivePerson notification type not handled: acknowledged", { type: typeof type === "string" ? type.slice(0, 200) : typeof type });
+  // No type or no changes array is a broken notification (400); a well-formed one of a type we do not act on is acknowledged.
+  const { type } = parseWith(LivePersonEnvelope, body, "LivePerson notification");
+  if (!HANDLED.has(type)) return logger.info("LivePerson notification type not handled: acknowledged", { type: type.slice(0, 200) });
   const notification = parseWith(LivePersonNotification, body, "LivePerson notification");
 
   const jobs: Array<{ group: string; dedupeId: string; payload: LivePersonChangePayload }> =
