@@ -65,7 +65,7 @@ export class AccountStore {
       read: () => this.read(userId),
       change: (item) => {
         const recorded = item.applied.find((a) => a.id === request.id);
-        if (recorded) return { result: recorded.outcome };
+        if (recorded) return { result: readable(recorded.outcome) };
         const current = item.accounts[request.account];
         const enough = current.balance + current.limit - request.amount >= 0;
         const balance = enough ? round2(current.balance - request.amount) : current.balance;
@@ -83,7 +83,7 @@ export class AccountStore {
           next: {
             ...item,
             accounts: { ...item.accounts, [request.account]: { ...current, balance } },
-            applied: [...item.applied, { id: request.id, at: now, outcome }].slice(-MAX_APPLIED),
+            applied: [...item.applied, { id: request.id, at: now, outcome: storable(outcome) }].slice(-MAX_APPLIED),
             updatedAt: now,
           },
         };
@@ -105,4 +105,13 @@ export class AccountStore {
 }
 
 export const accountKey = (userId: string) => `account#${userId}`;
+
+// DynamoDB numbers stop at 9.99e125: a refused transfer of 1e300 keeps its amount as text.
+const MAX_STORED_NUMBER = 9.9e125;
+function storable(outcome: TransferOutcome): TransferOutcome {
+  return outcome.amount < MAX_STORED_NUMBER ? outcome : { ...outcome, amount: String(outcome.amount) as unknown as number };
+}
+function readable(outcome: TransferOutcome): TransferOutcome {
+  return typeof outcome.amount === "string" ? { ...outcome, amount: Number(outcome.amount) } : outcome;
+}
 const round2 = (n: number) => Math.round(n * 100) / 100;

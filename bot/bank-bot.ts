@@ -1,6 +1,7 @@
 import { carousel, choice, link, say, type BotReply } from "../lib/conversation";
 import { defineBot, type Bot, type DialogContext } from "../lib/engine/bot";
 import type { AccountStore } from "./accounts";
+import { amountInCents } from "./amount";
 
 /**
  * The example bot: a small bank assistant. Each state answers a BotReply; `nextDialogstate` names the
@@ -9,9 +10,10 @@ import type { AccountStore } from "./accounts";
 // Most important first: channels that show fewer suggestions cut from the end (WhatsApp and Viber keep 3).
 const menu = [choice("Balance", "BALANCE"), choice("Transfer", "TRANSFER"), choice("Agent", "AGENT"), choice("Products", "PRODUCTS")];
 const eur = (n: number) => `${n.toFixed(2)} EUR`;
+// Any finite positive amount: one beyond balance plus overdraft is refused by the transfer itself.
 const parseAmount = (text: string | undefined) => {
-  const value = Number(text?.replace(/eur|€/gi, "").replace(",", ".").trim());
-  return Number.isFinite(value) && value > 0 && value <= 1_000_000 ? Math.round(value * 100) / 100 : undefined;
+  const cleaned = text?.replace(/eur|€/gi, "").replace(",", ".").trim();
+  return cleaned ? amountInCents(Number(cleaned)) : undefined;
 };
 
 export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {

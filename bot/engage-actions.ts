@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { defineAction, type ActionContext, type BotActions } from "../lib/engine/actions";
 import type { AccountStore, AccountType } from "./accounts";
+import { amountInCents } from "./amount";
 
 /**
  * The example bank's Engage actions (POST/GET /engage/{action}), after the vendor's money-transfer
@@ -40,10 +41,15 @@ export function createEngageActions({ accounts }: { accounts: AccountStore }): B
   return {
     transfer: defineAction({
       input: z.object({
-        amount: z.coerce
-          .number({ error: "is required and must be a number" })
-          // Amounts are rounded to cents: less than one cent would be a transfer of 0.
-          .check(z.minimum(0.01, { error: "must be at least 0.01" }), z.maximum(1_000_000, { error: "must be at most 1000000" })),
+        // Any finite positive amount (the vendor's example): one beyond balance plus limit goes to transactionNoMoney.
+        // Rounded to cents here, so an amount that rounds to 0 is refused too.
+        amount: z.pipe(
+          z.coerce.number({ error: "is required and must be a number" }),
+          z.pipe(
+            z.transform((value: number) => amountInCents(value)),
+            z.custom<number>((value) => value !== undefined, { error: "must be at least 0.01" }),
+          ),
+        ),
         destination: z.coerce.string({ error: "is required" }).check(z.minLength(1, { error: "is required" }), z.maxLength(200, { error: "must be at most 200 characters" })),
         accountType,
         transactionSuccess: dialogStateId,
@@ -53,7 +59,7 @@ export function createEngageActions({ accounts }: { accounts: AccountStore }): B
         const outcome = await accounts.transfer(ownerOf(ctx), {
           id: ctx.idempotencyKey,
           account: input.accountType,
-          amount: Math.round(input.amount * 100) / 100,
+          amount: input.amount,
           destination: input.destination,
         });
         return {

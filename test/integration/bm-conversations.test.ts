@@ -56,6 +56,18 @@ test("a transfer beyond balance plus overdraft is refused and the balance is unc
   expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1200);
 });
 
+test("any finite positive amount is a valid answer: one beyond balance plus overdraft is refused at the transfer, not re-asked", async () => {
+  const dialogUuid = dialog();
+  const answers = await chat(dialogUuid, ["hi", "Transfer", "2000000", "Bob", "Yes"]);
+  expect(answers[3]![0]).toBe("Send 2000000 EUR from your regular account to Bob?");
+  expect(answers[4]![0]).toMatch(/^Sorry, that is more than your regular account allows/);
+  const [, , zero, , , huge] = await chat(dialog(), ["hi", "Transfer", "0.004", "Infinity", "-3", "1e300"]);
+  expect(zero![0]).toMatch(/^Please give an amount/);
+  expect(huge![0]).toBe("To whom should I send 1e+300 EUR?");
+  const accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
+  expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1200);
+});
+
 test("'agent' hands over: the bot goes silent, then comes back after the quiet period", async () => {
   const dialogUuid = dialog();
   const [, handover, whileHuman] = await chat(dialogUuid, ["hi", "AGENT", "hello? anyone?"]);

@@ -61,6 +61,28 @@ describe("POST /engage/transfer", () => {
     expect((await accounts.accounts(who)).regular.balance).toBe(-500);
   });
 
+  test("any finite positive amount is valid input: one beyond balance plus limit jumps to transactionNoMoney, not a 400", async () => {
+    const who = user();
+    for (const amount of [1_000_000.01, 1e7, 1e300, "2500000", 0.005]) {
+      const res = await callEngage(url("transfer"), { body: seedBody(who, { amount }) });
+      expect(res.status).toBe(200);
+      const enough = Number(amount) <= 5000;
+      expect(res.json.action.nextDialogstate).toBe(enough ? "successful transaction" : "unsuccessful transaction");
+    }
+    // 0.005 rounds to one cent: the only money that moved.
+    expect((await accounts.accounts(who)).savings.balance).toBe(4999.99);
+  });
+
+  test("non-numbers, zero, negatives, non-finite values and amounts that round to 0 get a 400 naming amount", async () => {
+    const who = user();
+    for (const amount of ["abc", 0, -5, -1e300, "Infinity", "1e400", 0.004, "", null, {}]) {
+      const res = await callEngage(url("transfer"), { body: seedBody(who, { amount }) });
+      expect(res.status).toBe(400);
+      expect(res.json.issues.map((i: any) => i.path)).toEqual(["amount"]);
+    }
+    expect((await accounts.accounts(who)).savings.balance).toBe(5000);
+  });
+
   test("a retry of the same call (same requestId) is applied once and answered the same", async () => {
     const who = user();
     const body = seedBody(who, { requestId: "r-42", amount: 100 });
