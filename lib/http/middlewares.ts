@@ -60,12 +60,20 @@ export function errorResponses(): Middleware {
   };
 }
 
-/** Keeps the exact bytes received (decoding API Gateway's base64) and refuses bodies over 1 MB. */
+/**
+ * Keeps the exact bytes received (decoding API Gateway's base64) and refuses bodies over 1 MB. A body that is
+ * not a string (serverless-offline hands over a JSON `0` or `false` as that value) is serialised back to JSON.
+ */
 export function rawBody(maxBytes = MAX_BODY_BYTES): Middleware {
   return {
     before: (request) => {
-      const { body, isBase64Encoded } = request.event;
-      const raw = body === undefined || body === null ? Buffer.alloc(0) : Buffer.from(body, isBase64Encoded ? "base64" : "utf8");
+      const { body, isBase64Encoded } = request.event as { body?: unknown; isBase64Encoded?: boolean };
+      const raw =
+        body === undefined || body === null
+          ? Buffer.alloc(0)
+          : typeof body === "string"
+            ? Buffer.from(body, isBase64Encoded ? "base64" : "utf8")
+            : Buffer.from(JSON.stringify(body) ?? "", "utf8");
       if (raw.length > maxBytes) throw payloadTooLarge(maxBytes);
       request.event.rawBody = raw;
     },

@@ -12,11 +12,7 @@ export function engageInput(event: WebhookEvent): Record<string, unknown> {
   const query = event.queryStringParameters ?? {};
   const raw = event.rawBody.toString("utf8").trim();
   if (event.requestContext.http.method === "GET" || raw === "") return { ...query };
-  const body = parseJsonBody(event.rawBody);
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw badRequest("request body must be a JSON object of parameters", [{ path: "(root)", message: "expected an object" }]);
-  }
-  return { ...query, ...(body as Record<string, unknown>) };
+  return { ...query, ...parseJsonBody(event.rawBody, "request body must be a JSON object of parameters") };
 }
 
 export interface EngageCallInfo {

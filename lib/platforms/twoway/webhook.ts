@@ -1,5 +1,5 @@
 import { updateSession } from "../../engine/update-session";
-import { assertJsonDepth, parseJsonBody, parseWith } from "../../http/body";
+import { assertJsonDepth, jsonText, parseJsonBody, parseWith } from "../../http/body";
 import { badRequest, serviceUnavailable, unauthorized } from "../../http/errors";
 import { header } from "../../http/headers";
 import type { WebhookEvent } from "../../http/middlewares";
@@ -58,7 +58,7 @@ export async function acceptTwoWayMessages(rt: Runtime, event: WebhookEvent): Pr
 
 /** POST /twoway/handover: the router's handover notification (a template body, repaired when `$context` was empty). */
 export async function recordTwoWayHandover(rt: Runtime, raw: Buffer): Promise<void> {
-  const parsed = parseHandoverBody(raw.toString("utf8"));
+  const parsed = parseHandoverBody(jsonText(raw));
   if (!parsed.ok) throw badRequest("handover body is not valid JSON even after repair", parsed.issues);
   const notification = parsed.value;
   assertJsonDepth(notification.context); // its idempotency key walks it recursively
@@ -103,6 +103,6 @@ export async function recordTwoWayEvent(rt: Runtime, raw: Buffer): Promise<void>
     // The user's side ended: an open LivePerson conversation is closed too.
     if (written && before.human?.conversationId) await closeLivePersonConversation(rt, TWOWAY_PLATFORM, chatId, before.human, "router session ended");
   }
-  await rt.events.record({ pk, type: `twoway.event.${type}`, platform: TWOWAY_PLATFORM, ...(chatId ? { conversationId: chatId } : {}), data: { id, body: body as Record<string, unknown> } }, rt.clock());
+  await rt.events.record({ pk, type: `twoway.event.${type}`, platform: TWOWAY_PLATFORM, ...(chatId ? { conversationId: chatId } : {}), data: { id, body } }, rt.clock());
   logger.info("TwoWay router event recorded");
 }
