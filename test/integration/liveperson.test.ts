@@ -6,6 +6,7 @@ import type { LocalJobQueue } from "../../lib/jobs/local-queue";
 import { resetLivePersonCaches } from "../../lib/platforms/liveperson/client";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";
+import { conversationNotification, messagingNotification, textEvent, type Role } from "../platforms/liveperson/fixtures";
 import { twDelivery } from "../platforms/twoway/fixtures";
 import { useHarness } from "../support/harness";
 import { startLivePersonStandIn, type LivePersonStandIn } from "../support/liveperson-standin";
@@ -69,16 +70,9 @@ async function post(body: unknown, { secret = "lp-secret", clientId = "lp-client
   return res;
 }
 const notify = async (body: unknown, credentials: { secret?: string; clientId?: string } = {}) => (await post(body, credentials)).status;
-const agentSays = (dialogId: string, sequence: number, message: string, role = "ASSIGNED_AGENT") => ({
-  kind: "notification",
-  type: "ms.MessagingEventNotification",
-  body: { changes: [{ sequence, originatorId: "12345678.42", originatorMetadata: { id: "12345678.42", role }, serverTimestamp: now, dialogId, conversationId: dialogId, event: { type: "ContentEvent", contentType: "text/plain", message } }] },
-});
-const conversationChange = (convId: string, state: string, ts: number) => ({
-  kind: "notification",
-  type: "cqm.ExConversationChangeNotification",
-  body: { changes: [{ type: "UPSERT", result: { convId, conversationDetails: { brandId: "12345678", state, metaDataLastUpdateTs: ts, participants: [{ id: "c", role: "CONSUMER" }, { id: "12345678.42", role: "ASSIGNED_AGENT" }] } } }] },
-});
+const agentSays = (dialogId: string, sequence: number, message: string, role: Role = "ASSIGNED_AGENT") =>
+  messagingNotification({ dialogId, sequence, role, serverTimestamp: now }, textEvent(message));
+const conversationChange = (convId: string, state: "OPEN" | "CLOSE", ts: number) => conversationNotification(convId, { state, ts });
 
 /** Starts a TwoWay conversation and hands it to LivePerson; returns the chat id and LP conversation id. */
 async function handedOver() {
@@ -128,6 +122,17 @@ test("an agent's message is relayed to the TwoWay chat once; consumer echoes are
 
   await userSays(chatId, `${chatId}-9`, "Balance");
   expect(texts().at(-1)).toMatch(/^Regular account/);
+});
+
+test("every participant who speaks to the consumer is relayed (a joined AGENT, a MANAGER); consumer echoes and CONTROLLER system messages are not", async () => {
+  const { lpConversationId } = await handedOver();
+  const before = cm.requests.length;
+  expect(await notify(agentSays(lpConversationId, 1, "Hi, I'm Dana."))).toBe(200);
+  expect(await notify(agentSays(lpConversationId, 2, "Sam here, I'm joining Dana.", "AGENT"))).toBe(200);
+  expect(await notify(agentSays(lpConversationId, 3, "I'm Dana's manager; your card is unblocked.", "MANAGER"))).toBe(200);
+  expect(await notify(agentSays(lpConversationId, 4, "thanks", "CONSUMER"))).toBe(200);
+  expect(await notify(agentSays(lpConversationId, 5, "Conversation transferred to skill Cards", "CONTROLLER"))).toBe(200);
+  expect(texts().slice(before)).toEqual(["Hi, I'm Dana.", "Sam here, I'm joining Dana.", "I'm Dana's manager; your card is unblocked."]);
 });
 
 test("an expired AppJWT (401, 40102) is refreshed once and the forward succeeds", async () => {

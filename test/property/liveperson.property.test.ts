@@ -65,7 +65,7 @@ const conversationChange = (convId: string, state: string, ts: number): Json => 
 });
 const dialog = fc.uuid().map((id) => `lp-${id}`);
 const fixture: fc.Arbitrary<Json> = fc.oneof(
-  fc.tuple(dialog, fc.nat({ max: 50 }), fc.constantFrom("Hi, I'm Dana.", "How can I help?"), fc.constantFrom("ASSIGNED_AGENT", "CONSUMER", "CONTROLLER")).map(([d, s, m, r]) => agentSays(d, s, m, r)),
+  fc.tuple(dialog, fc.nat({ max: 50 }), fc.constantFrom("Hi, I'm Dana.", "How can I help?"), fc.constantFrom("ASSIGNED_AGENT", "AGENT", "MANAGER", "CONSUMER", "CONTROLLER")).map(([d, s, m, r]) => agentSays(d, s, m, r)),
   fc.tuple(dialog, fc.nat({ max: 50 })).map(([d, s]) => richContent(d, s)),
   fc.tuple(dialog, fc.constantFrom("OPEN", "CLOSE"), fc.nat()).map(([d, st, ts]) => conversationChange(d, st, ts)),
   fc.constant<Json>({ kind: "notification", type: "ms.SomethingNew", body: { changes: [] } }),

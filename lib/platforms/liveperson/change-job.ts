@@ -32,9 +32,16 @@ async function target(rt: Runtime, lpConversationId: string | undefined): Promis
   return found;
 }
 
+/**
+ * Roles whose messages are not for the user: CONSUMER is us (every SEND we make, so our own messages, comes back
+ * with it) and CONTROLLER writes LP's system messages (transfers, joins). Everyone else who writes into the
+ * conversation speaks to the consumer: the assigned agent, an agent who joined, a manager, a survey bot (AGENT).
+ */
+const SILENT_ROLES = new Set(["CONSUMER", "CONTROLLER"]);
+
 async function relayAgentMessage(rt: Runtime, change: MessagingChange): Promise<void> {
   const role = change.originatorMetadata?.role;
-  if (role !== "ASSIGNED_AGENT") return logger.debug("LivePerson event not from the agent: ignored", { role, type: change.event.type });
+  if (role === undefined || SILENT_ROLES.has(role)) return logger.debug("LivePerson event not from an agent: ignored", { role, type: change.event.type });
   const messages = agentMessages(change);
   if (!messages.length) return logger.debug("LivePerson agent event without content: ignored", { type: change.event.type });
   const dialogId = change.dialogId ?? change.conversationId;
