@@ -6,7 +6,7 @@ import type { LocalJobQueue } from "../../lib/jobs/local-queue";
 import { resetLivePersonCaches } from "../../lib/platforms/liveperson/client";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";
-import { conversationNotification, messagingNotification, textEvent, type Role } from "../platforms/liveperson/fixtures";
+import { conversationNotification, hostedFileEvent, messagingNotification, textEvent, type Role } from "../platforms/liveperson/fixtures";
 import { twDelivery } from "../platforms/twoway/fixtures";
 import { useHarness } from "../support/harness";
 import { startLivePersonStandIn, type LivePersonStandIn } from "../support/liveperson-standin";
@@ -133,6 +133,23 @@ test("every participant who speaks to the consumer is relayed (a joined AGENT, a
   expect(await notify(agentSays(lpConversationId, 4, "thanks", "CONSUMER"))).toBe(200);
   expect(await notify(agentSays(lpConversationId, 5, "Conversation transferred to skill Cards", "CONTROLLER"))).toBe(200);
   expect(texts().slice(before)).toEqual(["Hi, I'm Dana.", "Sam here, I'm joining Dana.", "I'm Dana's manager; your card is unblocked."]);
+});
+
+test("an agent's file share (hosted/file, message an object) reaches the user as its caption; no caption: the file type", async () => {
+  const { chatId, lpConversationId } = await handedOver();
+  const before = cm.requests.length;
+  expect(await notify(messagingNotification({ dialogId: lpConversationId, sequence: 1 }, hostedFileEvent("Your card statement")))).toBe(200);
+  expect(await notify(messagingNotification({ dialogId: lpConversationId, sequence: 2 }, hostedFileEvent("", "PNG")))).toBe(200);
+  expect(texts().slice(before)).toEqual(["[file] Your card statement", "[file] (PNG)"]);
+  // Nothing of LP's file store (a path that needs a signed URL) or the inline preview reaches the user.
+  expect(cm.requests.slice(before).map((r) => r.body).join()).not.toMatch(/AUTH_async-images|base64/);
+  // A share that carries a usable (absolute https) link sends it too.
+  const linked = hostedFileEvent("Terms");
+  linked.message.relativePath = "https://files.example.com/terms.pdf";
+  expect(await notify(messagingNotification({ dialogId: lpConversationId, sequence: 3 }, linked))).toBe(200);
+  expect(texts().at(-1)).toBe("[file] Terms\nhttps://files.example.com/terms.pdf");
+  const session = await rt.sessions.load("twoway", chatId, now);
+  expect(session!.human!.lastSequence).toBe(3);
 });
 
 test("an expired AppJWT (401, 40102) is refreshed once and the forward succeeds", async () => {

@@ -4,6 +4,7 @@ import { indexLivePersonConversation } from "../../lib/platforms/liveperson/conv
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { newSession } from "../../lib/session/session";
+import { hostedFileEvent, messagingNotification } from "../platforms/liveperson/fixtures";
 import { useHarness } from "../support/harness";
 import { anyBody, asPayload, brokenBody, contentType, deepJson, forgedSecret, rawPayload, isOversized, nonObjectJson, pollutionPayload, REMOVE, setAt, text, type Json, type Payload } from "./arbitraries";
 import { bytesOf, drain, expectNoPollution, expectNoStateChange, expectStatus, issuePaths, RUNS, send } from "./support";
@@ -67,6 +68,7 @@ const dialog = fc.uuid().map((id) => `lp-${id}`);
 const fixture: fc.Arbitrary<Json> = fc.oneof(
   fc.tuple(dialog, fc.nat({ max: 50 }), fc.constantFrom("Hi, I'm Dana.", "How can I help?"), fc.constantFrom("ASSIGNED_AGENT", "AGENT", "MANAGER", "CONSUMER", "CONTROLLER")).map(([d, s, m, r]) => agentSays(d, s, m, r)),
   fc.tuple(dialog, fc.nat({ max: 50 })).map(([d, s]) => richContent(d, s)),
+  fc.tuple(dialog, fc.nat({ max: 50 }), fc.constantFrom("Your statement", "")).map(([d, s, caption]) => messagingNotification({ dialogId: d, sequence: s }, hostedFileEvent(caption)) as Json),
   fc.tuple(dialog, fc.constantFrom("OPEN", "CLOSE"), fc.nat()).map(([d, st, ts]) => conversationChange(d, st, ts)),
   fc.constant<Json>({ kind: "notification", type: "ms.SomethingNew", body: { changes: [] } }),
 );

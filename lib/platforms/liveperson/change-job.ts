@@ -1,4 +1,4 @@
-import { choice, say, type OutboundMessage } from "../../conversation";
+import { choice, file, say, type OutboundMessage } from "../../conversation";
 import { runTurn } from "../../engine/run-turn";
 import { updateSession } from "../../engine/update-session";
 import type { JobHandler } from "../../jobs/worker";
@@ -83,6 +83,7 @@ function agentMessages(change: MessagingChange): OutboundMessage[] {
     });
     return [say(event.message, replies)];
   }
+  if (event.type === "ContentEvent" && event.contentType === "hosted/file") return sharedFile(event.message);
   if (event.type === "RichContentEvent") {
     const texts: string[] = [];
     const buttons: ReturnType<typeof choice>[] = [];
@@ -98,6 +99,22 @@ function agentMessages(change: MessagingChange): OutboundMessage[] {
     return texts.length || buttons.length ? [say(texts.join("\n") || "Please choose:", buttons)] : [];
   }
   return [];
+}
+
+/**
+ * An agent's file share: `message` is `{caption, relativePath, fileType, preview}`. `relativePath` lies in LP's
+ * file store, readable only through a signed URL that LP makes live for about a minute: a link built from it would
+ * be dead by the time most users tap it, so the user gets the caption (or the file type) as text. A link is sent
+ * only when the share already carries an absolute https URL. The inline `preview` (a data URI) is never relayed.
+ */
+function sharedFile(message: unknown): OutboundMessage[] {
+  const fields = message && typeof message === "object" ? (message as Record<string, unknown>) : {};
+  const caption = typeof fields.caption === "string" ? fields.caption.trim() : "";
+  const fileType = typeof fields.fileType === "string" ? fields.fileType.trim() : "";
+  const path = typeof fields.relativePath === "string" ? fields.relativePath : "";
+  const label = caption ? `[file] ${caption}` : fileType ? `[file] (${fileType})` : "[file]";
+  if (/^https:\/\/\S+$/i.test(path)) return [file(path, caption ? { name: caption } : {}, label)];
+  return [say(label)];
 }
 
 async function applyConversationChange(rt: Runtime, change: ConversationChange): Promise<void> {
