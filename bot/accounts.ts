@@ -1,5 +1,6 @@
-import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { StoreUnavailableError } from "../lib/session/errors";
+import { keyPart } from "../lib/session/keys";
 import { readModifyWrite } from "../lib/session/read-modify-write";
 import { putIfVersion } from "../lib/session/versioned-put";
 
@@ -8,6 +9,12 @@ import { putIfVersion } from "../lib/session/versioned-put";
  * with an overdraft limit and a savings account. A transfer is a read and a write conditional on the
  * version read; its id is recorded in the same write, so a rerun turn or a retried Engage call applies
  * it exactly once and gets the recorded outcome.
+ *
+ * The ledger remembers every transfer id for the session TTL, not for a count: the account item keeps the
+ * newest 50 (with outcomes); an entry leaving that list is first written as its own item
+ * (`account#<user>#transfer#<id>`, TTL'd), before the account write that drops it. A transfer whose id is
+ * not in the list looks that item up (consistently) after reading the account item: an entry dropped by any
+ * version up to the one read is there, and one recorded after it makes the conditional write fail.
  */
 export type AccountType = "regular" | "savings";
 
@@ -18,13 +25,31 @@ export interface Account {
 }
 
 export interface TransferOutcome {
-  status: "done" | "no_money";
+  /** declined: the user said no (or left the question): that transfer can never be confirmed later. */
+  status: "done" | "no_money" | "declined";
   account: AccountType;
   amount: number;
   destination: string;
   /** Balance and limit after the transfer (unchanged when refused). */
   balance: number;
   limit: number;
+  /** The idempotency key of the turn that settled it, when given: a later turn can tell it was not its own. */
+  by?: string;
+}
+
+export interface TransferRequest {
+  id: string;
+  account: AccountType;
+  amount: number;
+  destination: string;
+  /** The settling turn's idempotency key (see TransferOutcome.by). */
+  by?: string;
+}
+
+interface LedgerEntry {
+  id: string;
+  at: number;
+  outcome: TransferOutcome;
 }
 
 interface AccountItem {
@@ -32,8 +57,10 @@ interface AccountItem {
   kind: "account";
   version: number;
   accounts: Record<AccountType, Account>;
-  /** Recent transfers by id, newest last, bounded. */
-  applied: Array<{ id: string; at: number; outcome: TransferOutcome }>;
+  /** Recent transfers by id, newest last, at most MAX_APPLIED. */
+  applied: LedgerEntry[];
+  /** How many entries left `applied` for items of their own: while 0, a miss in `applied` needs no lookup. */
+  spilled?: number;
   updatedAt: number;
 }
 
@@ -45,52 +72,103 @@ export const OPENING_ACCOUNTS: Record<AccountType, Account> = {
 
 const MAX_APPLIED = 50;
 const MAX_ATTEMPTS = 40;
+const DEFAULT_TTL_DAYS = 30;
 
 export class AccountStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: () => number = Date.now,
+    /** How long a transfer id is remembered once it left the account item: the session TTL. */
+    private readonly ttlDays: number = DEFAULT_TTL_DAYS,
   ) {}
 
   async accounts(userId: string): Promise<Record<AccountType, Account>> {
     return (await this.read(userId)).accounts;
   }
 
-  async transfer(userId: string, request: { id: string; account: AccountType; amount: number; destination: string }): Promise<TransferOutcome> {
+  /** Applies the transfer once per id; a known id gets its recorded outcome (done, no_money or declined). */
+  async transfer(userId: string, request: TransferRequest): Promise<TransferOutcome> {
     if (!(request.amount > 0) || !Number.isFinite(request.amount)) throw new RangeError("amount must be a positive number");
+    return this.settle(userId, request, (current) => {
+      const enough = current.balance + current.limit - request.amount >= 0;
+      return { status: enough ? "done" : "no_money", balance: enough ? round2(current.balance - request.amount) : current.balance };
+    });
+  }
+
+  /** Records the transfer as declined unless it is settled already (then its outcome): a later "yes" moves nothing. */
+  async decline(userId: string, request: TransferRequest): Promise<TransferOutcome> {
+    return this.settle(userId, request, (current) => ({ status: "declined", balance: current.balance }));
+  }
+
+  private async settle(
+    userId: string,
+    request: TransferRequest,
+    decide: (current: Account) => { status: TransferOutcome["status"]; balance: number },
+  ): Promise<TransferOutcome> {
+    let leaving: LedgerEntry[] = [];
+    let now = 0;
     const { result } = await readModifyWrite<AccountItem, TransferOutcome>({
       key: accountKey(userId),
       maxAttempts: MAX_ATTEMPTS,
       read: () => this.read(userId),
-      change: (item) => {
-        const recorded = item.applied.find((a) => a.id === request.id);
-        if (recorded) return { result: readable(recorded.outcome) };
+      change: async (item) => {
+        const recorded = await this.recorded(userId, item, request.id);
+        if (recorded) return { result: recorded };
         const current = item.accounts[request.account];
-        const enough = current.balance + current.limit - request.amount >= 0;
-        const balance = enough ? round2(current.balance - request.amount) : current.balance;
+        const { status, balance } = decide(current);
         const outcome: TransferOutcome = {
-          status: enough ? "done" : "no_money",
+          status,
           account: request.account,
           amount: request.amount,
           destination: request.destination,
           balance,
           limit: current.limit,
+          ...(request.by ? { by: request.by } : {}),
         };
-        const now = this.clock();
+        now = this.clock();
+        const applied = [...item.applied, { id: request.id, at: now, outcome: storable(outcome) }];
+        leaving = applied.slice(0, Math.max(0, applied.length - MAX_APPLIED));
         return {
           result: outcome,
           next: {
             ...item,
             accounts: { ...item.accounts, [request.account]: { ...current, balance } },
-            applied: [...item.applied, { id: request.id, at: now, outcome: storable(outcome) }].slice(-MAX_APPLIED),
+            applied: applied.slice(-MAX_APPLIED),
+            ...(leaving.length || item.spilled ? { spilled: (item.spilled ?? 0) + leaving.length } : {}),
             updatedAt: now,
           },
         };
       },
-      write: (next, expected) => putIfVersion(this.doc, this.tableName, next, expected, "account"),
+      write: async (next, expected) => {
+        // Before the write that drops them: a later lookup finds every entry the account item no longer lists.
+        for (const entry of leaving) await this.writeRecord(userId, entry, now);
+        return putIfVersion(this.doc, this.tableName, next, expected, "account");
+      },
     });
     return result;
+  }
+
+  /** The recorded outcome of `id`: in the account item's recent list, else (if any left it) its own item. */
+  private async recorded(userId: string, item: AccountItem, id: string): Promise<TransferOutcome | undefined> {
+    const listed = item.applied.find((a) => a.id === id);
+    if (listed) return readable(listed.outcome);
+    if (!item.spilled) return undefined;
+    try {
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: transferKey(userId, id) }, ConsistentRead: true }));
+      return Item && Item.id === id ? readable(Item.outcome as TransferOutcome) : undefined;
+    } catch (err) {
+      throw new StoreUnavailableError("read transfer record", err);
+    }
+  }
+
+  private async writeRecord(userId: string, entry: LedgerEntry, now: number): Promise<void> {
+    const expiresAt = Math.floor(now / 1000) + this.ttlDays * 86_400;
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: transferKey(userId, entry.id), kind: "transfer", ...entry, expiresAt } }));
+    } catch (err) {
+      throw new StoreUnavailableError("write transfer record", err);
+    }
   }
 
   private async read(userId: string): Promise<AccountItem> {
@@ -101,10 +179,12 @@ export class AccountStore {
       throw new StoreUnavailableError("read account", err);
     }
   }
-
 }
 
 export const accountKey = (userId: string) => `account#${userId}`;
+/** A transfer that left the account item's recent list (an id of more than 256 bytes is hashed). */
+export const transferKey = (userId: string, id: string) => `${accountKey(userId)}#transfer#${keyPart(id)}`;
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 // DynamoDB numbers stop at 9.99e125: a refused transfer of 1e300 keeps its amount as text.
 const MAX_STORED_NUMBER = 9.9e125;
@@ -114,4 +194,3 @@ function storable(outcome: TransferOutcome): TransferOutcome {
 function readable(outcome: TransferOutcome): TransferOutcome {
   return typeof outcome.amount === "string" ? { ...outcome, amount: Number(outcome.amount) } : outcome;
 }
-const round2 = (n: number) => Math.round(n * 100) / 100;

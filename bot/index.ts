@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { settings } from "../lib/config";
 import type { BotActions } from "../lib/engine/actions";
 import type { Bot } from "../lib/engine/bot";
 import { AccountStore } from "./accounts";
@@ -9,10 +10,12 @@ export interface BotDeps {
   doc: DynamoDBDocumentClient;
   sessionsTable: string;
   clock: () => number;
+  /** How long the bank remembers a transfer id (SESSION_TTL_DAYS; read from the settings when not given). */
+  sessionTtlDays?: number;
 }
 
 /** The composition point of the user's bot: its dialog states and its named actions. Replace with your own. */
 export function createBot(deps: BotDeps): { bot: Bot; actions: BotActions } {
-  const accounts = new AccountStore(deps.doc, deps.sessionsTable, deps.clock);
+  const accounts = new AccountStore(deps.doc, deps.sessionsTable, deps.clock, deps.sessionTtlDays ?? settings().SESSION_TTL_DAYS);
   return { bot: createBankBot({ accounts }), actions: createEngageActions({ accounts }) };
 }
