@@ -43,22 +43,32 @@ export function preprocess<S extends z.core.$ZodType>(
 export const stringish = preprocess(numberToId, z.string());
 
 /**
- * Ids become DynamoDB keys (at most 2048 bytes) and are remembered in the session: no platform's ids come
- * near this, so a longer one is refused (400) instead of failing in the store on every retry.
+ * Ids become DynamoDB keys, which DynamoDB limits to 2048 bytes of UTF-8 (not characters: 512 emoji are 2048
+ * bytes), and are remembered in the session. No platform's ids come near 512 bytes, so a longer one is refused
+ * (400) instead of failing in the store on every retry. The longest key built from ids,
+ * `delivery#kommunicate#<groupId>#<key>`, stays at 21 + 512 + 1 + 512 bytes.
  */
-export const MAX_ID_CHARS = 512;
-export const idLength = z.maxLength(MAX_ID_CHARS, { error: `must be at most ${MAX_ID_CHARS} characters` });
+export const MAX_ID_BYTES = 512;
+export const ID_TOO_LONG = `must be at most ${MAX_ID_BYTES} bytes (UTF-8)`;
 
-/** A required id: a non-empty string (or a number, stringified) of at most MAX_ID_CHARS. */
+/** True when `value` fits MAX_ID_BYTES in UTF-8 (counted only when 3 bytes a character could exceed it). */
+export const fitsIdBytes = (value: string): boolean => value.length * 3 <= MAX_ID_BYTES || Buffer.byteLength(value, "utf8") <= MAX_ID_BYTES;
+
+export const idLength = z.refine<string>(fitsIdBytes, { error: ID_TOO_LONG });
+
+/** A required id: a non-empty string (or a number, stringified) of at most MAX_ID_BYTES. */
 export const requiredId = z.pipe(stringish, z.string().check(z.minLength(1), idLength));
 
-/** An optional id (null allowed) of at most MAX_ID_CHARS. */
-export const optionalId = z.nullish(z.pipe(stringish, z.string().check(idLength)));
+/** An id that may be "" (a string or a number, stringified) of at most MAX_ID_BYTES. */
+export const boundedId = z.pipe(stringish, z.string().check(idLength));
+
+/** An optional id (null allowed) of at most MAX_ID_BYTES. */
+export const optionalId = z.nullish(boundedId);
 
 /** Display names and the like: kept as text, refused beyond this (they end up in session namespaces). */
 export const boundedText = z.nullish(z.string().check(z.maxLength(1024, { error: "must be at most 1024 characters" })));
 
-/** A string id (or number → string) when it is one; null, "" or anything unusable becomes undefined. */
+/** A string id (or number → string) when it is one; null, "", too long or anything unusable becomes undefined. */
 export const lenientId = z.catch(
   z.optional(
     z.pipe(

@@ -48,7 +48,8 @@ export const BmInboundBody = z.extend(BmFile, {
 export type BmInboundBody = z.infer<typeof BmInboundBody>;
 
 export const BmContact = z.looseObject({
-  uuid: optString,
+  /** The user id when present (the bank bot keys accounts by it). */
+  uuid: optionalId,
   first_name: boundedText,
   last_name: boundedText,
   nick_name: boundedText,
@@ -65,7 +66,8 @@ export const BmContact = z.looseObject({
 export type BmContact = z.infer<typeof BmContact>;
 
 export const BmMessage = z.looseObject({
-  from: z.nullish(stringish),
+  /** The user id when the contact has no uuid. */
+  from: optionalId,
   to: z.nullish(z.array(z.looseObject({ number: z.nullish(stringish), alias: optString }))),
   providerMsgID: optionalId,
   allowedChannels: z.nullish(z.array(z.string())),

@@ -1,6 +1,6 @@
 import { parseJsonBody } from "../../http/body";
 import { badRequest } from "../../http/errors";
-import { MAX_ID_CHARS } from "../../http/lenient";
+import { fitsIdBytes, ID_TOO_LONG } from "../../http/lenient";
 import type { WebhookEvent } from "../../http/middlewares";
 
 /**
@@ -39,11 +39,11 @@ export function engageCallInfo(input: Record<string, unknown>, conversationKeys:
     ["channel", text(input["internal.channel"]) ?? text(input.internalChannel) ?? text(input.channel)],
     ["requestId", text(input.requestId)],
   ];
-  const tooLong = fields.filter(([, value]) => value !== undefined && value.length > MAX_ID_CHARS);
+  const tooLong = fields.filter(([, value]) => value !== undefined && !fitsIdBytes(value));
   if (tooLong.length) {
-    // They become DynamoDB keys and session fields: refused up front, not failing in the store on every retry.
+    // They become DynamoDB keys (in UTF-8 bytes) and session fields: refused up front, not failing in the store on every retry.
     const keyName = conversationKeys.find((k) => text(input[k]) === conversationKey) ?? "sessionId";
-    throw badRequest("parameters too long", tooLong.map(([name]) => ({ path: name === "conversationKey" ? keyName : name, message: `must be at most ${MAX_ID_CHARS} characters` })));
+    throw badRequest("parameters too long", tooLong.map(([name]) => ({ path: name === "conversationKey" ? keyName : name, message: ID_TOO_LONG })));
   }
   for (const [name, value] of fields) if (value !== undefined) info[name] = value;
   return info;

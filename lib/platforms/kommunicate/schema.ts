@@ -4,7 +4,7 @@
  * strings; `metadata` and `KM_CHAT_CONTEXT` may arrive as JSON strings (the web widget does that).
  */
 import * as z from "zod/mini";
-import { isPlainObject, lenientNumber, lenientString, numeric, parseJsonObject, preprocess, idLength, requiredId, stringish } from "../../http/lenient";
+import { isPlainObject, lenientNumber, lenientString, numeric, optionalId, parseJsonObject, preprocess, idLength, requiredId, stringish } from "../../http/lenient";
 
 /** A JSON object, or a string holding one; anything else becomes undefined. */
 const lenientObject = z.catch(
@@ -76,7 +76,8 @@ export const KommunicateWebhookRequest = z.looseObject({
   botId: z.nullish(stringish),
   /** Unique message id: our dedupe key. */
   key: z.string().check(z.minLength(1), idLength),
-  from: z.nullish(stringish),
+  /** The user id (the bank bot keys accounts by it). */
+  from: optionalId,
   /** Absent or "" on events. */
   message: z.nullish(z.string()),
   /** Conversation id: always a string, even when Kommunicate sends a number. */

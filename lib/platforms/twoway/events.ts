@@ -4,7 +4,7 @@
  * `eventType` or `type` (first non-empty string wins), the id from `conversationEvents[0].id`, `id` or
  * `eventId`, the chat id from `chat.id` or `chatId`. Never throws, whatever JSON value it gets.
  */
-import { isPlainObject } from "../../http/lenient";
+import { fitsIdBytes, ID_TOO_LONG, isPlainObject } from "../../http/lenient";
 
 export const ROUTER_SESSION_ENDED = "RouterSessionEnded";
 
@@ -30,24 +30,45 @@ function text(value: unknown): string | undefined {
   return trimmed === "" ? undefined : trimmed;
 }
 
-function firstText(candidates: readonly unknown[], numbersToo: boolean): string | undefined {
-  for (const candidate of candidates) {
+type Candidates = ReadonlyArray<readonly [path: string, value: unknown]>;
+
+/** The first candidate that is text, with the path it came from. */
+function firstText(candidates: Candidates, numbersToo: boolean): { path: string; value: string } | undefined {
+  for (const [path, candidate] of candidates) {
     if (!numbersToo && typeof candidate !== "string") continue;
     const value = text(candidate);
-    if (value !== undefined) return value;
+    if (value !== undefined) return { path, value };
   }
   return undefined;
 }
 
-export function routerEvent(body: unknown): RouterEvent {
+function candidates(body: unknown) {
   const events = field(body, "conversationEvents");
   const first: unknown = Array.isArray(events) ? events[0] : undefined;
-  const type = firstText([field(first, "$type"), field(body, "$type"), field(body, "eventType"), field(body, "type")], false);
-  const id = firstText([field(first, "id"), field(body, "id"), field(body, "eventId")], true);
-  const chatId = firstText([field(field(body, "chat"), "id"), field(body, "chatId")], true);
+  return {
+    type: [["conversationEvents.0.$type", field(first, "$type")], ["$type", field(body, "$type")], ["eventType", field(body, "eventType")], ["type", field(body, "type")]] as const,
+    id: [["conversationEvents.0.id", field(first, "id")], ["id", field(body, "id")], ["eventId", field(body, "eventId")]] as const,
+    chatId: [["chat.id", field(field(body, "chat"), "id")], ["chatId", field(body, "chatId")]] as const,
+  };
+}
+
+export function routerEvent(body: unknown): RouterEvent {
+  const c = candidates(body);
+  const type = firstText(c.type, false)?.value;
+  const id = firstText(c.id, true)?.value;
+  const chatId = firstText(c.chatId, true)?.value;
   const out: RouterEvent = {};
   if (type !== undefined) out.type = type;
   if (id !== undefined) out.id = id;
   if (chatId !== undefined) out.chatId = chatId;
   return out;
+}
+
+/**
+ * The ids routerEvent would use that are longer than an id may be (the chat id becomes a DynamoDB key, the
+ * event id is remembered in the session), each with the path it came from.
+ */
+export function tooLongRouterIds(body: unknown): Array<{ path: string; message: string }> {
+  const c = candidates(body);
+  return [firstText(c.chatId, true), firstText(c.id, true)].flatMap((found) => (found && !fitsIdBytes(found.value) ? [{ path: found.path, message: ID_TOO_LONG }] : []));
 }

@@ -12,7 +12,7 @@
  * otherwise.
  */
 import { createHash } from "node:crypto";
-import { isPlainObject } from "../../http/lenient";
+import { fitsIdBytes, ID_TOO_LONG, isPlainObject } from "../../http/lenient";
 
 export interface HandoverNotification {
   chatId?: string;
@@ -103,6 +103,8 @@ export function parseHandoverBody(raw: string): HandoverParseResult {
   }
   const { chatId } = value;
   if (chatId === undefined) return { ok: false, issues: [{ path: "chatId", message: "chatId is missing or empty" }] };
+  // It becomes a DynamoDB key: refused here rather than failing in the store on every redelivery.
+  if (!fitsIdBytes(chatId)) return { ok: false, issues: [{ path: "chatId", message: ID_TOO_LONG }] };
   return { ok: true, value: { ...value, chatId } };
 }
 

@@ -6,7 +6,7 @@
  * cause a 400 (which would make the router redeliver them).
  */
 import * as z from "zod/mini";
-import { lenientId, lenientString, preprocess, requiredId, stringish } from "../../http/lenient";
+import { boundedId, lenientId, lenientString, preprocess, requiredId, stringish } from "../../http/lenient";
 
 /** `null` or absent → []; anything else must be an array of `item`. */
 function listOf<T extends z.ZodMiniType>(item: T) {
@@ -21,7 +21,8 @@ export const TwoWayChat = z.looseObject({
   accountId: stringish,
   /** e.g. `WhatsApp`, `CXWebConversations`: any string is accepted. */
   channel: stringish,
-  conversationClientId: stringish,
+  /** The user id (the bank bot keys accounts by it). */
+  conversationClientId: boundedId,
   conversationHostId: stringish,
   conversationClientName: lenientString,
 });

@@ -9,7 +9,7 @@ import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { sessionKey } from "../../session/session";
 import { closeLivePersonConversation } from "../liveperson/bridge";
-import { ROUTER_SESSION_ENDED, routerEvent } from "./events";
+import { ROUTER_SESSION_ENDED, routerEvent, tooLongRouterIds } from "./events";
 import { handoverIdempotencyKey, handoverOwner, parseHandoverBody } from "./handover-body";
 import { TWOWAY_PLATFORM, twoWayToTurns } from "./inbound";
 import { TWOWAY_TURN, type TwoWayTurnPayload } from "./reply-job";
@@ -59,7 +59,10 @@ export async function acceptTwoWayMessages(rt: Runtime, event: WebhookEvent): Pr
 /** POST /twoway/handover: the router's handover notification (a template body, repaired when `$context` was empty). */
 export async function recordTwoWayHandover(rt: Runtime, raw: Buffer): Promise<void> {
   const parsed = parseHandoverBody(jsonText(raw));
-  if (!parsed.ok) throw badRequest("handover body is not valid JSON even after repair", parsed.issues);
+  if (!parsed.ok) {
+    const noChatId = parsed.issues.some((issue) => issue.path === "chatId");
+    throw badRequest(noChatId ? "handover body has no usable chatId" : "handover body is not valid JSON even after repair", parsed.issues);
+  }
   const notification = parsed.value;
   assertJsonDepth(notification.context); // its idempotency key walks it recursively
   const chatId = notification.chatId!;
@@ -90,6 +93,8 @@ export async function recordTwoWayHandover(rt: Runtime, raw: Buffer): Promise<vo
 /** POST /twoway/events: router events; RouterSessionEnded closes the dialog and hands the chat back to the bot. */
 export async function recordTwoWayEvent(rt: Runtime, raw: Buffer): Promise<void> {
   const body = parseJsonBody(raw);
+  const tooLong = tooLongRouterIds(body);
+  if (tooLong.length) throw badRequest("router event ids too long", tooLong);
   const { type = "unknown", id, chatId } = routerEvent(body);
   logger.appendKeys({ conversationId: chatId, routerEvent: type });
   const pk = chatId ? sessionKey(TWOWAY_PLATFORM, chatId) : "platform#twoway#events";
