@@ -2,7 +2,8 @@ import { describeInbound, inboundText, type BotReply, type OutboundMessage, type
 import { logger } from "../log";
 import type { EventStore } from "../session/events";
 import { mergeNamespace } from "../session/namespaces";
-import { sessionKey, type HandoverState, type HistoryEntry, type ReplySuggestion, type Session, type AppliedReply } from "../session/session";
+import { hasAnswer } from "../session/bounds";
+import { sessionKey, type HandoverState, type HistoryEntry, type ProcessedEntry, type ReplySuggestion, type Session, type AppliedReply } from "../session/session";
 import type { SessionStore } from "../session/store";
 import type { AiAnswer } from "../ai/responder";
 import type { Bot, DialogContext } from "./bot";
@@ -48,6 +49,12 @@ export interface TurnOptions {
   deadline?: number;
   /** Each user message during a human hold pushes its end this far out (an idle timeout, e.g. LivePerson's). */
   extendHumanHoldMs?: number;
+  /**
+   * The message id is the caller's idempotency key (Engage's requestId): its answer is kept for the session
+   * TTL, not only while the item holds it (the newest 5, DEDUPE_TTL_HOURS, the byte budget). Costs a lookup
+   * (one GetItem) on a miss once an answer left the item, and one PutItem per answer that leaves.
+   */
+  durableAnswer?: boolean;
 }
 
 export type TurnOutcome =
@@ -81,10 +88,16 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
   let reads = 0;
   const { result, session, before } = await updateSession<TurnOutcome | Decision>(deps, turn.platform, turn.conversationId, async (current, now) => {
     reads++;
-    const seen = current.processed.find((p) => p.id === turn.messageId);
+    const seen = await recordedAnswer(turn, current, deps, options);
     if (seen) return { result: { kind: "duplicate", messages: seen.messages ?? [], applied: seen.applied ?? {}, session: current, earlier: reads === 1 } };
     const decided = await decide(turn, current, deps, options, now, memo);
-    const recorded = { id: turn.messageId, at: now, messages: decided.messages, ...(isEmpty(decided.applied) ? {} : { applied: decided.applied }) };
+    const recorded: ProcessedEntry = {
+      id: turn.messageId,
+      at: now,
+      messages: decided.messages,
+      ...(isEmpty(decided.applied) ? {} : { applied: decided.applied }),
+      ...(options.durableAnswer ? { durable: true as const } : {}),
+    };
     return {
       result: decided,
       next: {
@@ -101,6 +114,18 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
   return result.kind === "silent"
     ? { kind: "silent", messages: [], applied: {}, session }
     : { kind: "answered", messages: result.messages, applied: result.applied, session, ...(releasedHold(before.handover, session.handover) ?? {}) };
+}
+
+/**
+ * This message id's recorded answer, if it was processed: from the session item, or for a keyed turn whose
+ * answer left the item, from its own item. Looked up after the session read, so an answer that left with any
+ * version up to the one read is found, and one recorded after it makes the conditional write fail.
+ */
+async function recordedAnswer(turn: Turn, current: Session, deps: EngineDeps, options: TurnOptions): Promise<Pick<ProcessedEntry, "messages" | "applied"> | undefined> {
+  const seen = current.processed.find((p) => p.id === turn.messageId);
+  if (!options.durableAnswer || !current.spilled || (seen && hasAnswer(seen))) return seen;
+  // A processed id (seen) is a duplicate even if its record is gone; an unseen one runs unless recorded.
+  return (await deps.sessions.loadAnswer(turn.platform, turn.conversationId, turn.messageId)) ?? seen;
 }
 
 interface Decision {

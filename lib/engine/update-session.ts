@@ -1,6 +1,7 @@
-import { applyBounds, DEFAULT_BOUNDS } from "../session/bounds";
+import { logger } from "../log";
+import { answersLeaving, applyBounds, DEFAULT_BOUNDS } from "../session/bounds";
 import { readModifyWrite } from "../session/read-modify-write";
-import { newSession, type Session } from "../session/session";
+import { newSession, type ProcessedEntry, type Session } from "../session/session";
 import type { EngineDeps } from "./run-turn";
 
 export interface SessionChange<T> {
@@ -21,6 +22,9 @@ export async function updateSession<T>(
   change: (session: Session, now: number) => Promise<SessionChange<T>> | SessionChange<T>,
 ): Promise<{ result: T; session: Session; before: Session; written: boolean }> {
   let now = deps.clock();
+  // Durable answers the write drops: the stored ones are written out before it, this turn's own after it.
+  let leaving: ProcessedEntry[] = [];
+  let ownLeaving: ProcessedEntry[] = [];
   const { result, item, before, written } = await readModifyWrite<Session, T>({
     key: `${platform}#${conversationId}`,
     maxAttempts: deps.limits.maxAttempts,
@@ -33,9 +37,25 @@ export async function updateSession<T>(
       const { next, result } = await change(session, now);
       if (!next) return { result };
       const stamped = { ...next, updatedAt: now, expiresAt: Math.floor(now / 1000) + deps.limits.sessionTtlDays * 86_400 };
-      return { result, next: applyBounds(stamped, now, { ...DEFAULT_BOUNDS, dedupeMs: deps.limits.dedupeMs }) };
+      const bounded = applyBounds(stamped, now, { ...DEFAULT_BOUNDS, dedupeMs: deps.limits.dedupeMs });
+      const stored = new Set(session.processed.map((p) => p.id));
+      leaving = answersLeaving(session.processed, bounded.processed);
+      ownLeaving = answersLeaving(stamped.processed.filter((p) => !stored.has(p.id)), bounded.processed);
+      const spilled = (session.spilled ?? 0) + leaving.length + ownLeaving.length;
+      return { result, next: spilled ? { ...bounded, spilled } : bounded };
     },
-    write: async (next, expected) => (await deps.sessions.save(next, expected)) === "saved",
+    write: async (next, expected) => {
+      // Before the write that drops them: a keyed retry that misses one in the item finds it as its own item.
+      for (const entry of leaving) await deps.sessions.saveAnswer(platform, conversationId, entry, next.expiresAt);
+      return (await deps.sessions.save(next, expected)) === "saved";
+    },
   });
+  // This turn's own answer, too large to keep (the byte budget): only once committed, so no record ever
+  // holds an answer that was not given. Best effort: the turn is done; a retry then finds its id, with no answer.
+  if (written) {
+    for (const entry of ownLeaving) {
+      await deps.sessions.saveAnswer(platform, conversationId, entry, item.expiresAt).catch((err) => logger.warn("could not write a recorded answer", { error: String(err) }));
+    }
+  }
   return { result, session: item, before, written };
 }

@@ -36,7 +36,7 @@ export function applyBounds(session: Session, now: number, bounds: Bounds): Sess
     processed: session.processed.filter((p) => now - p.at < bounds.dedupeMs).slice(-bounds.maxProcessed),
   };
   const firstAnswered = next.processed.length - bounds.maxAnswers;
-  next.processed = next.processed.map((p, i) => (i < firstAnswered && (p.messages || p.applied) ? idOnly(p) : p));
+  next.processed = next.processed.map((p, i) => (i < firstAnswered && hasAnswer(p) ? idOnly(p) : p));
   if (itemBytes(next) <= bounds.maxItemBytes) return next; // the usual case
   while (itemBytes(next) > bounds.maxItemBytes && next.history.length > 0) next.history = next.history.slice(1);
   for (let i = 0; itemBytes(next) > bounds.maxItemBytes && i < next.processed.length; i++) {
@@ -45,6 +45,14 @@ export function applyBounds(session: Session, now: number, bounds: Bounds): Sess
   return next;
 }
 
-function idOnly({ id, at }: ProcessedEntry): ProcessedEntry {
-  return { id, at };
+function idOnly({ id, at, durable }: ProcessedEntry): ProcessedEntry {
+  return durable ? { id, at, durable } : { id, at };
 }
+
+/** Durable entries of `before` whose answer `after` no longer holds (trimmed to the id, or dropped). */
+export function answersLeaving(before: ProcessedEntry[], after: ProcessedEntry[]): ProcessedEntry[] {
+  const kept = new Set(after.filter(hasAnswer).map((p) => p.id));
+  return before.filter((p) => p.durable && hasAnswer(p) && !kept.has(p.id));
+}
+
+export const hasAnswer = (p: ProcessedEntry) => p.messages !== undefined || p.applied !== undefined;

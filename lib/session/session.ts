@@ -42,6 +42,11 @@ export interface ProcessedEntry {
   messages?: OutboundMessage[];
   /** The session update and next state the answer carried (platforms like Engage answer them too). */
   applied?: AppliedReply;
+  /**
+   * An idempotency-keyed call (Engage's requestId): its answer outlives the item's bounds. When the item drops
+   * it, it is written as its own item first (lib/session/store.ts, saveAnswer), for the session TTL.
+   */
+  durable?: true;
 }
 
 /** The parts of a BotReply besides messages that a platform may need to repeat on a redelivery. */
@@ -75,6 +80,8 @@ export interface Session {
   human?: HumanLink;
   /** Reply suggestions of the last answer, so "2" or a caption typed on a text-only channel maps back. */
   lastSuggestions?: ReplySuggestion[];
+  /** How many durable answers left this item for items of their own; while 0, a keyed miss needs no lookup. */
+  spilled?: number;
   createdAt: number;
   updatedAt: number;
   /** Epoch seconds: DynamoDB's TTL deletes the item after a period of silence. */

@@ -1,9 +1,10 @@
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { StoreUnavailableError } from "./errors";
 import { putIfVersion } from "./versioned-put";
-import { newSession, sessionKey, type Session } from "./session";
+import { keyPart } from "./keys";
+import { newSession, sessionKey, type ProcessedEntry, type Session } from "./session";
 import { fromSessionItem, toSessionItem } from "./session-item";
 
 export type SaveResult = "saved" | "conflict";
@@ -44,4 +45,42 @@ export class SessionStore {
   async save(next: Session, expected: number): Promise<SaveResult> {
     return (await putIfVersion(this.doc, this.tableName, toSessionItem(next), expected, "session")) ? "saved" : "conflict";
   }
+
+  /**
+   * A durable recorded answer that leaves the session item, as an item of its own until `expiresAt` (epoch
+   * seconds): written before the session write that drops it, so a keyed retry that misses it finds it here.
+   */
+  async saveAnswer(platform: string, conversationId: string, entry: ProcessedEntry, expiresAt: number): Promise<void> {
+    const item = {
+      pk: { S: answerKey(platform, conversationId, entry.id) },
+      kind: { S: "answer" },
+      id: { S: entry.id },
+      at: { N: String(entry.at) },
+      // JSON text, like the session item's fields: what was answered, as it was answered.
+      answer: { S: JSON.stringify({ messages: entry.messages, applied: entry.applied }) },
+      expiresAt: { N: String(expiresAt) },
+    };
+    try {
+      await this.doc.send(new PutItemCommand({ TableName: this.tableName, Item: item }));
+    } catch (err) {
+      throw new StoreUnavailableError("write recorded answer", err);
+    }
+  }
+
+  /** The recorded answer of `messageId` that left the session item, if any (a consistent read). */
+  async loadAnswer(platform: string, conversationId: string, messageId: string): Promise<Pick<ProcessedEntry, "messages" | "applied"> | undefined> {
+    try {
+      const { Item } = await this.doc.send(
+        new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: answerKey(platform, conversationId, messageId) } }, ConsistentRead: true }),
+      );
+      if (!Item?.answer?.S || Item.id?.S !== messageId) return undefined;
+      return JSON.parse(Item.answer.S) as Pick<ProcessedEntry, "messages" | "applied">;
+    } catch (err) {
+      throw new StoreUnavailableError("read recorded answer", err);
+    }
+  }
 }
+
+/** Not `conv#…`: tools that list conversations by that prefix do not see these. */
+export const answerKey = (platform: string, conversationId: string, messageId: string) =>
+  `answer#${platform}#${keyPart(conversationId, 512)}#${keyPart(messageId)}`;

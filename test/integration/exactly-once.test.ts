@@ -68,3 +68,36 @@ describe("the bank's transfer ledger", () => {
     expect((await new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE).accounts(who)).savings.balance).toBe(4900 - 60);
   });
 });
+
+describe("recorded answers of Engage calls with a requestId", () => {
+  const url = () => `${h.api.url}/engage/transfer`;
+
+  test("a retry after 10 newer calls of its conversation gets its recorded answer, and moves no money", async () => {
+    const who = unique("answers");
+    const body = transferBody(who, { sessionId: `s-${who}`, requestId: "req-first", amount: 100 });
+    const first = await callEngage(url(), { body });
+    expect(first.json).toEqual({ session: { namespace: "account", data: { limit: 0, amount: 4900 } }, action: { nextDialogstate: "st_ok" } });
+    for (let i = 0; i < 10; i++) await callEngage(url(), { body: transferBody(who, { sessionId: `s-${who}`, requestId: `req-${i}`, amount: 1 }) });
+    const retry = await callEngage(url(), { body });
+    expect(retry.json).toEqual(first.json);
+    expect((await new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE).accounts(who)).savings.balance).toBe(4900 - 10);
+  });
+
+  test("a retry after the dedupe window (DEDUPE_TTL_HOURS) gets its recorded answer", async () => {
+    let now = Date.now();
+    rt = h.store.runtime({ clock: () => now });
+    useRuntime(rt);
+    const who = unique("aged");
+    const body = transferBody(who, { sessionId: `s-${who}`, requestId: "req-aged", amount: 100 });
+    const first = await callEngage(url(), { body });
+    now += rt.settings.DEDUPE_TTL_HOURS * 3_600_000 + 60_000;
+    await callEngage(url(), { body: transferBody(who, { sessionId: `s-${who}`, requestId: "req-later", amount: 1 }) });
+    const before = (await rt.sessions.load("engage", `s-${who}`, now))!;
+    expect(before.processed.map((p) => p.id)).toEqual(["request:req-later"]);
+    const retry = await callEngage(url(), { body });
+    expect(retry.json).toEqual(first.json);
+    // Answered from the record, not run again: the session (its account namespace: 4899) is untouched.
+    expect(await rt.sessions.load("engage", `s-${who}`, now)).toMatchObject({ version: before.version, namespaces: { account: { amount: 4899 } } });
+    expect((await new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE).accounts(who)).savings.balance).toBe(4900 - 1);
+  });
+});

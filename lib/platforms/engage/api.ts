@@ -53,6 +53,8 @@ export async function answerEngage(rt: Runtime, event: WebhookEvent): Promise<En
     };
     const outcome = await runTurn(turn, rt.engine, {
       respond: (ctx) => action.run(parsed, context(ctx.namespaces, ctx.idempotencyKey)),
+      // A requestId is the caller's idempotency key: its answer is kept for the session TTL, whatever comes between.
+      ...(info.requestId ? { durableAnswer: true } : {}),
     });
     ({ messages, applied } = outcome);
     logger.info("action answered", { outcome: outcome.kind, version: outcome.session.version });
