@@ -6,7 +6,7 @@ import type { LocalJobQueue } from "../../lib/jobs/local-queue";
 import { resetLivePersonCaches } from "../../lib/platforms/liveperson/client";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";
-import { conversationNotification, hostedFileEvent, messagingNotification, textEvent, type Role } from "../platforms/liveperson/fixtures";
+import { conversationNotification, hostedFileEvent, mainDialog, messagingNotification, surveyDialog, textEvent, type Role } from "../platforms/liveperson/fixtures";
 import { twDelivery } from "../platforms/twoway/fixtures";
 import { useHarness } from "../support/harness";
 import { startLivePersonStandIn, type LivePersonStandIn } from "../support/liveperson-standin";
@@ -150,6 +150,79 @@ test("an agent's file share (hosted/file, message an object) reaches the user as
   expect(texts().at(-1)).toBe("[file] Terms\nhttps://files.example.com/terms.pdf");
   const session = await rt.sessions.load("twoway", chatId, now);
   expect(session!.human!.lastSequence).toBe(3);
+});
+
+describe("a post-conversation survey after the agent closes", () => {
+  const surveySays = (lpConversationId: string, surveyDialogId: string, sequence: number, event: Record<string, unknown>, role: Role = "AGENT") =>
+    messagingNotification({ dialogId: surveyDialogId, conversationId: lpConversationId, sequence, role, originatorId: "survey-bot", serverTimestamp: now }, event);
+  const rating = {
+    ...textEvent("How would you rate the service?"),
+    quickReplies: { type: "quickReplies", itemsPerRow: 8, replies: ["1", "5"].map((n) => ({ type: "button", title: n, click: { actions: [{ type: "publishText", text: n }] } })) },
+  };
+
+  test("is relayed to the user, the user's answers go to the survey dialog, and the bot takes over only when it is over", async () => {
+    const { chatId, lpConversationId } = await handedOver();
+    expect(await notify(agentSays(lpConversationId, 1, "Done, anything else?"))).toBe(200);
+    const surveyDialogId = lp.closeByAgent(lpConversationId, { survey: true })!;
+    const before = cm.requests.length;
+    // state CLOSE, stage OPEN, an open POST_SURVEY dialog: not over, the bot stays silent.
+    expect(await notify(lp.conversationChange(lpConversationId, now + 10))).toBe(200);
+    expect(cm.requests.length).toBe(before);
+    expect((await rt.sessions.load("twoway", chatId, now))!.handover).toMatchObject({ status: "human", target: "liveperson" });
+
+    // The survey bot writes into its own dialog with role AGENT (its sequences are its dialog's own).
+    expect(await notify(surveySays(lpConversationId, surveyDialogId, 1, rating))).toBe(200);
+    expect(texts().slice(before)).toEqual(["How would you rate the service?\n\n1) 1\n2) 5"]);
+    // Our own answer comes back as a CONSUMER echo in the survey dialog: not relayed.
+    await userSays(chatId, `${chatId}-3`, "5");
+    const answer = lp.messages(lpConversationId).at(-1)!;
+    expect(answer).toMatchObject({ dialogId: surveyDialogId, event: { type: "ContentEvent", message: "5" } });
+    const sent = JSON.parse(lp.calls.filter((c) => c.service === "send").at(-1)!.body);
+    expect(sent.body).toMatchObject({ dialogId: surveyDialogId, conversationId: lpConversationId });
+    expect(await notify(surveySays(lpConversationId, surveyDialogId, 2, textEvent("5"), "CONSUMER"))).toBe(200);
+    expect(await notify(surveySays(lpConversationId, surveyDialogId, 3, textEvent("Thank you for your feedback!")))).toBe(200);
+    expect(await notify(surveySays(lpConversationId, surveyDialogId, 3, textEvent("Thank you for your feedback!")))).toBe(200); // redelivered
+    expect(texts().slice(before)).toEqual(["How would you rate the service?\n\n1) 1\n2) 5", "Thank you for your feedback!"]);
+    expect(texts().slice(before).join("\n")).not.toMatch(/ACME Bank assistant/);
+
+    // The survey ends: stage CLOSE. Now the bot greets the user again, and a late survey message is dropped.
+    lp.endSurvey(lpConversationId);
+    expect(await notify(lp.conversationChange(lpConversationId, now + 20))).toBe(200);
+    expect(texts().at(-1)).toMatch(/^Hi Ana! I'm the ACME Bank assistant/);
+    const session = await rt.sessions.load("twoway", chatId, now);
+    expect(session!.handover).toEqual({ status: "bot" });
+    expect(session!.human!.conversationId).toBeUndefined();
+    const after = cm.requests.length;
+    expect(await notify(surveySays(lpConversationId, surveyDialogId, 4, textEvent("One more question")))).toBe(200);
+    expect(cm.requests.length).toBe(after);
+    await userSays(chatId, `${chatId}-4`, "Balance");
+    expect(texts().at(-1)).toMatch(/^Regular account/);
+  });
+
+  test("a closed survey dialog ends it even while the stage is OPEN; a survey change older than the end is ignored", async () => {
+    const { chatId, lpConversationId } = await handedOver();
+    const surveyDialogId = "fb84c76d-0daa-46c7-b02d-eb6130c022c1";
+    const dialogs = (survey: "OPEN" | "CLOSE") => [mainDialog(lpConversationId, "CLOSE"), surveyDialog(surveyDialogId, survey)];
+    const ended = conversationNotification(lpConversationId, { state: "CLOSE", stage: "OPEN", ts: now + 20, dialogs: dialogs("CLOSE") });
+    expect(await notify(ended)).toBe(200);
+    expect(texts().at(-1)).toMatch(/^Hi Ana! I'm the ACME Bank assistant/);
+    expect((await rt.sessions.load("twoway", chatId, now))!.handover).toEqual({ status: "bot" });
+    const started = conversationNotification(lpConversationId, { state: "CLOSE", stage: "OPEN", ts: now + 10, dialogs: dialogs("OPEN") });
+    expect(await notify(started)).toBe(200);
+    expect((await rt.sessions.load("twoway", chatId, now))!.handover).toEqual({ status: "bot" });
+  });
+
+  test("the idle timeout during a survey hands back to the bot without a CLOSE LP would refuse", async () => {
+    const { chatId, lpConversationId } = await handedOver();
+    lp.closeByAgent(lpConversationId, { survey: true });
+    expect(await notify(lp.conversationChange(lpConversationId, now + 10))).toBe(200);
+    const sends = lp.calls.filter((c) => c.service === "send").length;
+    now += 31 * 60_000;
+    await userSays(chatId, `${chatId}-3`, "Balance");
+    expect(texts().at(-1)).toMatch(/^Regular account/);
+    expect(lp.calls.filter((c) => c.service === "send").length).toBe(sends);
+    expect((await rt.sessions.load("twoway", chatId, now))!.human!.conversationId).toBeUndefined();
+  });
 });
 
 test("an expired AppJWT (401, 40102) is refreshed once and the forward succeeds", async () => {

@@ -1,11 +1,14 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { conversationNotification, type Dialog } from "../platforms/liveperson/fixtures";
 
 /**
  * A local stand-in for LivePerson's cloud (notes §2): one loopback server plays CSDS, sentinel, idp and
  * asyncMessagingEnt. CSDS points every service at this server, so `url` is the `LP_CSDS_URL` to use.
  * It validates like LP (credentials, raw tokens, 401 error codes), keeps conversations and records calls.
+ * A conversation has dialogs: the MAIN one (its id is the conversation's) and, after an agent closes with a
+ * post-conversation survey, a POST_SURVEY dialog that stays open (state CLOSE, stage OPEN) until the survey ends.
  */
 export type LivePersonService = "csds" | "sentinel" | "idp" | "conversation" | "send";
 
@@ -19,6 +22,8 @@ export interface LivePersonCall {
 
 export interface StandInMessage {
   sequence: number;
+  /** The dialog the SEND addressed: the conversation id for the MAIN dialog, else a survey's own id. */
+  dialogId: string;
   event: Record<string, unknown>;
 }
 
@@ -29,6 +34,9 @@ export interface StandInConversation {
   request: Record<string, unknown>;
   profile: unknown;
   state: "OPEN" | "CLOSE";
+  /** Over only when `state` and `stage` are both CLOSE. */
+  stage: "OPEN" | "CLOSE";
+  dialogs: Dialog[];
   chatState?: string;
   messages: StandInMessage[];
 }
@@ -43,6 +51,15 @@ export interface LivePersonStandIn {
   /** Conversations opened through CONVERSATION, oldest first. */
   readonly conversationsOpened: StandInConversation[];
   messages(conversationId: string): StandInMessage[];
+  /**
+   * The agent closes the conversation (its MAIN dialog). With `survey`, LP opens a POST_SURVEY dialog and the
+   * conversation stays at stage OPEN; returns that dialog's id.
+   */
+  closeByAgent(conversationId: string, options?: { survey?: boolean }): string | undefined;
+  /** The survey bot closes its dialog: the conversation is over (stage CLOSE). */
+  endSurvey(conversationId: string): void;
+  /** The cqm.ExConversationChangeNotification LP would send for the conversation as it is now. */
+  conversationChange(conversationId: string, ts: number): ReturnType<typeof conversationNotification>;
   /** Invalidates every AppJWT issued so far: the next call with one gets 401 40102. */
   expireAppJwts(): void;
   /** The next `times` calls to `service` answer `status` (a 401 carries `errorCode`, default 40102). */
@@ -110,7 +127,8 @@ export async function startLivePersonStandIn(options: { accountId?: string; clie
     if ([...conversations.values()].some((c) => c.extConsumerId === extConsumerId && c.state === "OPEN"))
       return [profileAnswer, answer(convReq.id, 400, { msg: "consumer already has an open conversation" })];
     const conversationId = randomUUID();
-    conversations.set(conversationId, { conversationId, consumerJws: jws, extConsumerId, request: convReq.body, profile: profileReq.body, state: "OPEN", messages: [] });
+    const dialogs: Dialog[] = [{ dialogId: conversationId, dialogType: "MAIN", state: "OPEN" }];
+    conversations.set(conversationId, { conversationId, consumerJws: jws, extConsumerId, request: convReq.body, profile: profileReq.body, state: "OPEN", stage: "OPEN", dialogs, messages: [] });
     return [profileAnswer, answer(convReq.id, "OK", { conversationId })];
   };
 
@@ -118,15 +136,19 @@ export async function startLivePersonStandIn(options: { accountId?: string; clie
   const handleSend = (jws: string, req: unknown): unknown => {
     if (!isObject(req) || req.kind !== "req" || typeof req.id !== "string" || !isObject(req.body)) return 400;
     const bad = (msg: string) => answer(req.id, 400, { msg });
-    const conversation = conversations.get(String(req.body.dialogId ?? req.body.conversationId));
-    if (!conversation) return bad("unknown conversation");
+    const { dialogId, conversationId } = req.body;
+    // A PublishEvent names its dialog (a survey's, or the MAIN one, whose id is the conversation's); a conversation
+    // field names the conversation. A conversationId given with a dialog must be that dialog's conversation.
+    const conversation = req.type === "ms.PublishEvent" ? [...conversations.values()].find((c) => c.dialogs.some((d) => d.dialogId === dialogId)) : conversations.get(String(conversationId));
+    if (!conversation) return bad("unknown conversation or dialog");
     if (conversation.extConsumerId !== consumers.get(jws)) return 401; // LP: 401 when consumer A touches B's conversation
-    if (conversation.state !== "OPEN") return bad("conversation is closed");
     if (req.type === "ms.PublishEvent" && isObject(req.body.event)) {
+      if (conversationId !== undefined && conversationId !== conversation.conversationId) return bad("dialog is not in this conversation");
+      if (conversation.dialogs.find((d) => d.dialogId === dialogId)!.state !== "OPEN") return bad("dialog is closed");
       const event = req.body.event;
       if (event.type === "ContentEvent" && typeof event.message === "string" && typeof event.contentType === "string") {
         const sequence = conversation.messages.length;
-        conversation.messages.push({ sequence, event });
+        conversation.messages.push({ sequence, dialogId: String(dialogId), event });
         return answer(req.id, "OK", { sequence });
       }
       if (event.type === "ChatStateEvent" && CHAT_STATES.has(String(event.chatState))) {
@@ -138,11 +160,29 @@ export async function startLivePersonStandIn(options: { accountId?: string; clie
     }
     const field = req.body.conversationField;
     if (req.type === "cm.UpdateConversationField" && isObject(field)) {
-      if (field.field === "ConversationStateField" && field.conversationState === "CLOSE") conversation.state = "CLOSE";
+      if (conversation.state !== "OPEN") return bad("conversation is closed");
+      if (field.field === "ConversationStateField" && field.conversationState === "CLOSE") closeMain(conversation, false);
       else if (field.field !== "CSATRate") return bad("unsupported conversation field");
       return answer(req.id, "OK", {});
     }
     return bad(`unsupported request type ${String(req.type)}`);
+  };
+
+  const closeMain = (conversation: StandInConversation, survey: boolean): string | undefined => {
+    conversation.state = "CLOSE";
+    conversation.dialogs = conversation.dialogs.map((d) => (d.dialogType === "MAIN" ? { ...d, state: "CLOSE" } : d));
+    if (!survey) {
+      conversation.stage = "CLOSE";
+      return undefined;
+    }
+    const surveyId = randomUUID();
+    conversation.dialogs.push({ dialogId: surveyId, dialogType: "POST_SURVEY", state: "OPEN" });
+    return surveyId;
+  };
+  const known = (conversationId: string) => {
+    const conversation = conversations.get(conversationId);
+    if (!conversation) throw new Error(`stand-in: no conversation ${conversationId}`);
+    return conversation;
   };
 
   const route = (method: string, path: string): LivePersonService | undefined => {
@@ -219,6 +259,16 @@ export async function startLivePersonStandIn(options: { accountId?: string; clie
       return [...conversations.values()];
     },
     messages: (conversationId) => conversations.get(conversationId)?.messages ?? [],
+    closeByAgent: (conversationId, { survey = false } = {}) => closeMain(known(conversationId), survey),
+    endSurvey: (conversationId) => {
+      const conversation = known(conversationId);
+      conversation.dialogs = conversation.dialogs.map((d) => ({ ...d, state: "CLOSE" }));
+      conversation.stage = "CLOSE";
+    },
+    conversationChange: (conversationId, ts) => {
+      const { state, stage, dialogs } = known(conversationId);
+      return conversationNotification(conversationId, { state, stage, ts, dialogs, roles: state === "OPEN" ? ["ASSIGNED_AGENT"] : [] });
+    },
     expireAppJwts: () => appJwts.clear(),
     failNext: (service, status, times = 1, errorCode = 40102) => void failures.set(service, { status, times, errorCode }),
     close: () =>

@@ -16,6 +16,14 @@ import { indexLivePersonConversation } from "./conversation-index";
 export const LIVEPERSON = "liveperson";
 const TRANSCRIPT_LINES = 20;
 
+/** The session's human link with what LivePerson's dialogs add (kept in the same stored JSON). */
+export interface LivePersonLink extends HumanLink {
+  /** The open POST_SURVEY dialog after the agent closed: the user's messages go there until the survey ends. */
+  surveyDialogId?: string;
+  /** The last relayed sequence of each dialog other than the MAIN one (whose is `lastSequence`). */
+  dialogSequences?: Record<string, number>;
+}
+
 export function livePersonConfigured(rt: Runtime): boolean {
   const { LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET } = rt.settings;
   return Boolean(LP_ACCOUNT_ID && LP_CLIENT_ID && LP_CLIENT_SECRET);
@@ -57,20 +65,27 @@ export async function openLivePersonHandover(rt: Runtime, turn: Turn, session: S
   logger.info("LivePerson conversation opened", { lpConversationId });
 }
 
-/** While a LivePerson conversation is open: the user's message goes to the agent (the bot stays silent). */
-export async function forwardToLivePerson(rt: Runtime, link: HumanLink, turn: Turn): Promise<void> {
+/**
+ * While a LivePerson conversation is open: the user's message goes to the agent (the bot stays silent), or to
+ * the post-conversation survey once the agent has closed and a survey is open.
+ */
+export async function forwardToLivePerson(rt: Runtime, link: LivePersonLink, turn: Turn): Promise<void> {
   if (!link.conversationId) return;
-  await livePersonClient(rt).sendText(link.consumerJws, link.conversationId, describeInbound(turn.message));
+  await livePersonClient(rt).sendText(link.consumerJws, link.conversationId, describeInbound(turn.message), link.surveyDialogId ?? link.conversationId);
 }
 
-/** Closes the LivePerson conversation (the user's side ended, or the hold timed out) and forgets it. */
-export async function closeLivePersonConversation(rt: Runtime, platform: string, conversationId: string, link: HumanLink, reason: string): Promise<void> {
+/**
+ * Closes the LivePerson conversation (the user's side ended, or the hold timed out) and forgets it. During a
+ * post-conversation survey the agent has already closed it (LP refuses a second CLOSE): it is only forgotten
+ * here, and the unanswered survey is left to expire on LP's side.
+ */
+export async function closeLivePersonConversation(rt: Runtime, platform: string, conversationId: string, link: LivePersonLink, reason: string): Promise<void> {
   if (!link.conversationId) return;
-  await livePersonClient(rt).closeConversation(link.consumerJws, link.conversationId);
+  if (!link.surveyDialogId) await livePersonClient(rt).closeConversation(link.consumerJws, link.conversationId);
   const closed = link.conversationId;
   await updateSession(rt.engine, platform, conversationId, (current) => {
     if (current.human?.conversationId !== closed) return { result: undefined };
-    const { conversationId: _gone, ...rest } = current.human;
+    const { conversationId: _gone, surveyDialogId: _survey, dialogSequences: _sequences, ...rest } = current.human as LivePersonLink;
     return { result: undefined, next: { ...current, human: rest } };
   });
   await rt.events.record({ pk: `conv#${platform}#${conversationId}`, type: "liveperson.closed", platform, conversationId, data: { lpConversationId: closed, reason } }, rt.clock());

@@ -5,7 +5,7 @@ import type { JobHandler } from "../../jobs/worker";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { relayToUser } from "../relay";
-import { livePersonHold } from "./bridge";
+import { livePersonHold, type LivePersonLink } from "./bridge";
 import { findLivePersonConversation, type IndexedSession } from "./conversation-index";
 import type { ConversationChange, MessagingChange } from "./schema";
 
@@ -44,25 +44,45 @@ async function relayAgentMessage(rt: Runtime, change: MessagingChange): Promise<
   if (role === undefined || SILENT_ROLES.has(role)) return logger.debug("LivePerson event not from an agent: ignored", { role, type: change.event.type });
   const messages = agentMessages(change);
   if (!messages.length) return logger.debug("LivePerson agent event without content: ignored", { type: change.event.type });
-  const dialogId = change.dialogId ?? change.conversationId;
-  const to = await target(rt, dialogId);
-  if (!to) return;
+  // A survey writes into a dialog of its own: the conversation finds the session, the dialog orders the messages.
+  const conversation = change.conversationId ?? change.dialogId;
+  const dialogId = change.dialogId ?? conversation;
+  const to = await target(rt, conversation);
+  if (!to || !dialogId) return;
   const session = await rt.sessions.load(to.platform, to.conversationId, rt.clock());
-  const link = session?.human;
-  if (!link || link.conversationId !== dialogId) return logger.info("LivePerson conversation no longer open here: agent message dropped", { dialogId });
+  const link = session?.human as LivePersonLink | undefined;
+  if (!link || link.conversationId !== conversation) return logger.info("LivePerson conversation no longer open here: agent message dropped", { conversation, dialogId });
   const sequence = change.sequence;
-  if (sequence !== undefined && link.lastSequence !== undefined && sequence <= link.lastSequence) {
-    return logger.info("LivePerson agent message already relayed or out of date: dropped", { sequence, lastSequence: link.lastSequence });
+  const lastSequence = lastSequenceOf(link, dialogId);
+  if (sequence !== undefined && lastSequence !== undefined && sequence <= lastSequence) {
+    return logger.info("LivePerson agent message already relayed or out of date: dropped", { dialogId, sequence, lastSequence });
   }
   await relayToUser(rt, link.origin, messages, `lp:${dialogId}:${sequence ?? change.serverTimestamp ?? ""}`);
   await updateSession(rt.engine, to.platform, to.conversationId, (current, now) => {
-    const human = current.human;
-    if (!human || human.conversationId !== dialogId) return { result: undefined };
-    const lastSequence = Math.max(sequence ?? -1, human.lastSequence ?? -1);
+    const human = current.human as LivePersonLink | undefined;
+    if (!human || human.conversationId !== conversation) return { result: undefined };
     const handover = current.handover.status === "human" ? { ...current.handover, until: now + livePersonHold(rt) } : current.handover;
     const line = { role: "bot" as const, text: `[agent] ${messages.map((m) => (m.type === "text" ? m.text : m.type)).join(" ")}`, at: now };
-    return { result: undefined, next: { ...current, handover, human: { ...human, lastSequence }, history: [...current.history, line] } };
+    return { result: undefined, next: { ...current, handover, human: withSequence(human, dialogId, sequence), history: [...current.history, line] } };
   });
+}
+
+/** Dialogs besides the MAIN one whose sequences are kept: a conversation has a survey at most, so a few suffice. */
+const MAX_OTHER_DIALOGS = 4;
+
+/** The last relayed sequence in a dialog: the MAIN one's (its id is the conversation's) or another's (a survey). */
+function lastSequenceOf(link: LivePersonLink, dialogId: string): number | undefined {
+  if (dialogId === link.conversationId) return link.lastSequence;
+  const others = link.dialogSequences;
+  return others && Object.hasOwn(others, dialogId) ? others[dialogId] : undefined;
+}
+
+function withSequence(link: LivePersonLink, dialogId: string, sequence: number | undefined): LivePersonLink {
+  if (sequence === undefined) return link;
+  const last = Math.max(sequence, lastSequenceOf(link, dialogId) ?? -1);
+  if (dialogId === link.conversationId) return { ...link, lastSequence: last };
+  const kept = Object.entries(link.dialogSequences ?? {}).filter(([id]) => id !== dialogId).slice(-(MAX_OTHER_DIALOGS - 1));
+  return { ...link, dialogSequences: Object.fromEntries([...kept, [dialogId, last]]) };
 }
 
 /**
@@ -122,18 +142,29 @@ async function applyConversationChange(rt: Runtime, change: ConversationChange):
   const to = await target(rt, convId);
   if (!to) return;
   const ts = details.metaDataLastUpdateTs ?? 0;
-  const closing = details.state === "CLOSE";
-  const { written, before } = await updateSession(rt.engine, to.platform, to.conversationId, (current) => {
-    const link = current.human;
+  // After the agent closes, a post-conversation survey may keep the conversation at stage OPEN with an open
+  // POST_SURVEY dialog: the user answers it before the bot takes over. It is over at stage CLOSE, or when no
+  // survey dialog is open (a notification without stage or dialogs closes at state CLOSE, as before).
+  const survey = details.dialogs?.find((d) => d.dialogType === "POST_SURVEY" && d.state === "OPEN" && d.dialogId);
+  const closing = details.state === "CLOSE" && (details.stage === "CLOSE" || !survey);
+  const surveyDialogId = details.state === "CLOSE" && !closing ? survey?.dialogId : undefined;
+  const { written, before } = await updateSession(rt.engine, to.platform, to.conversationId, (current, now) => {
+    const link = current.human as LivePersonLink | undefined;
     if (!link || link.conversationId !== convId || (link.lastChangeTs !== undefined && ts <= link.lastChangeTs)) return { result: undefined };
-    if (!closing) return { result: undefined, next: { ...current, human: { ...link, lastChangeTs: ts } } };
-    const { conversationId: _closed, ...rest } = link;
-    return { result: undefined, next: { ...current, handover: { status: "bot" }, human: { ...rest, lastChangeTs: ts } } };
+    if (closing) {
+      const { conversationId: _closed, surveyDialogId: _survey, dialogSequences: _sequences, ...rest } = link;
+      return { result: undefined, next: { ...current, handover: { status: "bot" }, human: { ...rest, lastChangeTs: ts } } };
+    }
+    const { surveyDialogId: _previous, ...open } = link;
+    if (!surveyDialogId) return { result: undefined, next: { ...current, human: { ...open, lastChangeTs: ts } } };
+    const handover = current.handover.status === "human" ? { ...current.handover, until: now + livePersonHold(rt) } : current.handover;
+    return { result: undefined, next: { ...current, handover, human: { ...open, surveyDialogId, lastChangeTs: ts } } };
   });
   if (!written) return logger.info("LivePerson conversation change out of date or already applied: ignored", { convId, ts });
   const agentJoined = details.participants?.some((p) => p.role === "ASSIGNED_AGENT") ?? false;
-  const type = closing ? "liveperson.closed_by_agent" : agentJoined ? "liveperson.agent_assigned" : "liveperson.changed";
-  await rt.events.record({ pk: before.pk, type, platform: to.platform, conversationId: to.conversationId, data: { lpConversationId: convId, state: details.state, ts } }, rt.clock());
+  const type = closing ? "liveperson.closed_by_agent" : surveyDialogId ? "liveperson.survey" : agentJoined ? "liveperson.agent_assigned" : "liveperson.changed";
+  const data = { lpConversationId: convId, state: details.state, ...(details.stage ? { stage: details.stage } : {}), ...(surveyDialogId ? { surveyDialogId } : {}), ts };
+  await rt.events.record({ pk: before.pk, type, platform: to.platform, conversationId: to.conversationId, data }, rt.clock());
   if (!closing || !before.human) return;
 
   // Back with the bot, which greets the user again (a turn of its own, recorded and deduplicated like any other).

@@ -149,9 +149,14 @@ export class LivePersonClient {
     return conversationId;
   }
 
-  /** SEND a text message from the consumer; returns LP's `sequence` for it. */
-  async sendText(consumerJws: string, conversationId: string, text: string): Promise<number> {
-    const body = await this.send(consumerJws, "ms.PublishEvent", { dialogId: conversationId, event: { type: "ContentEvent", contentType: "text/plain", message: text } });
+  /**
+   * SEND a text message from the consumer into a dialog of the conversation: the MAIN one (its id is the
+   * conversation's) unless `dialogId` names another, such as an open post-conversation survey, in which case
+   * the conversation is named too. Returns LP's `sequence` for it.
+   */
+  async sendText(consumerJws: string, conversationId: string, text: string, dialogId = conversationId): Promise<number> {
+    const event = { type: "ContentEvent", contentType: "text/plain", message: text };
+    const body = await this.send(consumerJws, "ms.PublishEvent", dialogId === conversationId ? { dialogId, event } : { dialogId, conversationId, event });
     const sequence = field(body, "sequence");
     if (typeof sequence !== "number") throw new LivePersonRequestError(200, "OK", "SEND answer lacks sequence");
     return sequence;

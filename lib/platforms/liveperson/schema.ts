@@ -26,7 +26,10 @@ export const ConversationChange = z.looseObject({
     convId: z.string(),
     conversationDetails: z.looseObject({
       state: z.optional(z.string()),
+      /** The conversation is over only when `state` and `stage` are CLOSE (a survey may follow the agent's close). */
+      stage: z.optional(z.string()),
       metaDataLastUpdateTs: z.optional(z.number()),
+      dialogs: z.optional(z.array(z.looseObject({ dialogId: z.optional(z.string()), dialogType: z.optional(z.string()), state: z.optional(z.string()) }))),
       participants: z.optional(z.array(z.looseObject({ id: z.optional(z.string()), role: z.optional(z.string()) }))),
     }),
   }),

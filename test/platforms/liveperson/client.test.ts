@@ -65,7 +65,7 @@ test("the whole chain in order: domains, AppJWT, ConsumerJWS, CONVERSATION, SEND
   }
   expect(lp.conversationsOpened.map((conv) => [conv.conversationId, conv.extConsumerId])).toEqual([[conversationId, "twoway:chat-1"]]);
   expect(sequence).toBe(0);
-  expect(lp.messages(conversationId)).toEqual([{ sequence: 0, event: { type: "ContentEvent", contentType: "text/plain", message: "hi" } }]);
+  expect(lp.messages(conversationId)).toEqual([{ sequence: 0, dialogId: conversationId, event: { type: "ContentEvent", contentType: "text/plain", message: "hi" } }]);
 });
 
 test("domains are discovered once per service and AppJWT fetched once, across calls and client instances", async () => {
@@ -222,4 +222,16 @@ test("SEND bodies for text, typing and close are exactly notes §2.5, with incre
   expect(lp.messages(conversationId).map((m) => m.sequence)).toEqual([0, 1]);
   expect(lp.conversationsOpened[0]).toMatchObject({ state: "CLOSE", chatState: "ACTIVE" });
   await expect(c.sendText(jws, conversationId, "too late")).rejects.toMatchObject({ name: "LivePersonRequestError", code: "400" });
+});
+
+test("an answer to a post-conversation survey is SENT into the POST_SURVEY dialog, naming its conversation", async () => {
+  const { c, jws, conversationId } = await openedConversation();
+  const surveyDialogId = lp.closeByAgent(conversationId, { survey: true })!;
+  expect(await c.sendText(jws, conversationId, "5", surveyDialogId)).toBe(0);
+  expect(callsTo("send").map(json)).toEqual([
+    { kind: "req", id: "3", type: "ms.PublishEvent", body: { dialogId: surveyDialogId, conversationId, event: { type: "ContentEvent", contentType: "text/plain", message: "5" } } },
+  ]);
+  expect(lp.messages(conversationId)).toEqual([{ sequence: 0, dialogId: surveyDialogId, event: { type: "ContentEvent", contentType: "text/plain", message: "5" } }]);
+  // The MAIN dialog is closed: LP refuses a message into it.
+  await expect(c.sendText(jws, conversationId, "hello?")).rejects.toMatchObject({ name: "LivePersonRequestError", code: "400" });
 });
