@@ -199,6 +199,26 @@ describe("a post-conversation survey after the agent closes", () => {
     expect(texts().at(-1)).toMatch(/^Regular account/);
   });
 
+  test("the survey's messages are queued in their conversation's group, so they keep their order with its changes", async () => {
+    const queue = rt.jobs as unknown as Record<string, unknown>;
+    const groups = new Set<string>();
+    for (const name of ["enqueue", "enqueueAll"]) {
+      const original = queue[name];
+      if (typeof original !== "function") continue;
+      jest.spyOn(queue as Record<string, (...args: unknown[]) => unknown>, name).mockImplementation(function (this: unknown, ...args: unknown[]) {
+        for (const job of [args[0]].flat() as Array<{ group: string }>) groups.add(job.group);
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      });
+    }
+    try {
+      expect(await notify(surveySays("conv-1", "survey-1", 1, textEvent("How would you rate the service?")))).toBe(200);
+      expect(await notify(conversationNotification("conv-1", { state: "CLOSE", stage: "OPEN", ts: now, dialogs: [mainDialog("conv-1", "CLOSE"), surveyDialog("survey-1", "OPEN")] }))).toBe(200);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect([...groups]).toEqual(["lp#conv-1"]);
+  });
+
   test("a closed survey dialog ends it even while the stage is OPEN; a survey change older than the end is ignored", async () => {
     const { chatId, lpConversationId } = await handedOver();
     const surveyDialogId = "fb84c76d-0daa-46c7-b02d-eb6130c022c1";

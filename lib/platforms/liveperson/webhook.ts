@@ -22,9 +22,10 @@ export async function acceptLivePersonNotification(rt: Runtime, event: WebhookEv
   const jobs: Array<{ group: string; dedupeId: string; payload: LivePersonChangePayload }> =
     notification.type === "ms.MessagingEventNotification"
       ? notification.body.changes.map((change) => {
+          // Grouped by conversation (a survey's dialog included), so its messages stay in order with its changes.
           const dialog = change.dialogId ?? change.conversationId ?? "unknown";
           const position = change.sequence ?? `${change.event.type}:${change.serverTimestamp ?? ""}`;
-          return { group: `lp#${dialog}`, dedupeId: `${dialog}:${position}`, payload: { type: notification.type, change } };
+          return { group: `lp#${change.conversationId ?? dialog}`, dedupeId: `${dialog}:${position}`, payload: { type: notification.type, change } };
         })
       : notification.body.changes.map((change) => {
           const { convId, conversationDetails } = change.result;
