@@ -13,16 +13,17 @@ type Middleware = MiddlewareObj<WebhookEvent, HttpResult, Error, Context>;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Sets the correlation id of the request on every log line (the caller's x-correlation-id, the Lambda
- * request id, the API Gateway request id, or a fresh one) and echoes it in the `x-correlation-id` response header.
+ * Sets the correlation id of the request on every log line (the Lambda request id, the API Gateway request
+ * id, or a fresh one) and echoes it in the `x-correlation-id` response header. A caller's x-correlation-id is
+ * never used: it would let anyone, signed or not, choose what our log lines are found by (or collide them
+ * with another turn's); the caller finds its turn by the id we echo.
  */
 export function correlation(platform: string): Middleware {
   let id = "";
   return {
     before: (request) => {
-      const headers = request.event.headers ?? {};
       // The Lambda request id is unique per invocation everywhere; serverless-offline's API request id is a constant.
-      id = headers["x-correlation-id"] ?? (request.context?.awsRequestId || request.event.requestContext?.requestId || randomUUID());
+      id = request.context?.awsRequestId || request.event.requestContext?.requestId || randomUUID();
       logger.resetKeys();
       logger.appendKeys({ correlationId: id, platform });
     },

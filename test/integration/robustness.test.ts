@@ -3,6 +3,7 @@ import { defineBot } from "../../lib/engine/bot";
 import { say } from "../../lib/conversation";
 import { logger } from "../../lib/log";
 import { localSecrets } from "../../lib/config";
+import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { useRuntime } from "../../lib/runtime";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
 import { postBm } from "../support/bm-client";
@@ -98,4 +99,35 @@ test("logs are JSON lines with one correlation id per turn, and never contain th
   expect(all).not.toContain(localSecrets.BM_SIGNATURE_KEY);
   expect(entries.some((e) => e.message === "turn answered" && e.conversationId === "logs-1")).toBe(true);
   expect(entries.some((e) => e.message === "request refused" && e.status === 401)).toBe(true);
+});
+
+test("the caller cannot choose the correlation id of our log lines: x-correlation-id is ignored, ours is echoed", async () => {
+  useRuntime(h.store.runtime());
+  const lines: string[] = [];
+  const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
+  const spies = [jest.spyOn(process.stdout, "write").mockImplementation(capture), jest.spyOn(process.stderr, "write").mockImplementation(capture)];
+  logger.setLogLevel("DEBUG");
+  const chosen = ["forged-0001", "x".repeat(300)];
+  const answers: Array<{ status: number; id: string | null }> = [];
+  try {
+    for (const id of chosen.slice(0, 2)) {
+      const raw = JSON.stringify(bmTextRequest("hi", { dialogUuid: `corr-${answers.length}` }));
+      // Unauthenticated, then authenticated: neither decides the id.
+      for (const key of ["not-the-key", localSecrets.BM_SIGNATURE_KEY]) {
+        const res = await fetch(webhook(), { method: "POST", headers: { "content-type": "application/json", "x-bm-signature": signBmBody(raw, key), "x-correlation-id": id }, body: raw });
+        answers.push({ status: res.status, id: res.headers.get("x-correlation-id") });
+      }
+    }
+  } finally {
+    logger.setLogLevel("SILENT");
+    spies.forEach((s) => s.mockRestore());
+  }
+  expect(answers.map((a) => a.status)).toEqual([401, 200, 401, 200]);
+  const logged = lines.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l).correlationId as string);
+  for (const id of chosen) {
+    expect(answers.map((a) => a.id)).not.toContain(id);
+    expect(logged).not.toContain(id);
+  }
+  // Each answer echoes the id its log lines carry.
+  expect(answers.every((a) => a.id && logged.includes(a.id))).toBe(true);
 });
