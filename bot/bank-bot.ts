@@ -1,6 +1,6 @@
 import { carousel, choice, link, say, type BotReply } from "../lib/conversation";
 import { defineBot, type Bot, type DialogContext } from "../lib/engine/bot";
-import type { AccountStore } from "./accounts";
+import type { AccountStore, TransferOutcome, TransferRequest } from "./accounts";
 import { amountInCents } from "./amount";
 
 /**
@@ -16,21 +16,36 @@ const parseAmount = (text: string | undefined) => {
   return cleaned ? amountInCents(Number(cleaned)) : undefined;
 };
 
-export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
-  const userOf = (ctx: DialogContext) => ctx.turn.userId;
+type Context = Omit<DialogContext, "goto">;
 
-  return defineBot({
+/** Global intents, checked before the waiting state. */
+function route(ctx: Context) {
+  const { message } = ctx.turn;
+  // A new conversation, or back from a human agent: greet (again).
+  if (message.type === "event" && (message.name === "welcome" || message.name === "handover_ended")) return "greeting";
+  if (["picture", "video", "audio", "file", "fileList", "location"].includes(message.type)) return "attachment";
+  if (/^agent$/i.test(ctx.text ?? "")) return "agent"; // typed, or the AGENT postback
+  if (/^(hi|hello|menu|start)$/i.test(ctx.text ?? "")) return "greeting";
+  return undefined;
+}
+
+export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
+  const userOf = (ctx: Context) => ctx.turn.userId;
+  /** The transfer the conversation asks about: its id was fixed with the question (the asking turn's key). */
+  const pendingTransfer = (ctx: Context): TransferRequest => {
+    const pending = ctx.namespaces.transfer ?? {};
+    return { id: String(pending.id ?? ctx.idempotencyKey), account: "regular", amount: Number(pending.amount), destination: String(pending.destination), by: ctx.idempotencyKey };
+  };
+  /**
+   * Settles the question as declined in the ledger (unless it is settled already): a replay of the asking
+   * message asks about the same id again, and a replayed "yes" then finds it declined and moves nothing.
+   */
+  const decline = (ctx: Context) => accounts.decline(userOf(ctx), pendingTransfer(ctx));
+
+  const bot = defineBot({
     initial: "greeting",
     defaultState: "menu",
-    route: (ctx) => {
-      const { message } = ctx.turn;
-      // A new conversation, or back from a human agent: greet (again).
-      if (message.type === "event" && (message.name === "welcome" || message.name === "handover_ended")) return "greeting";
-      if (["picture", "video", "audio", "file", "fileList", "location"].includes(message.type)) return "attachment";
-      if (/^agent$/i.test(ctx.text ?? "")) return "agent"; // typed, or the AGENT postback
-      if (/^(hi|hello|menu|start)$/i.test(ctx.text ?? "")) return "greeting";
-      return undefined;
-    },
+    route,
     states: {
       greeting: (ctx): BotReply => ({
         session: { namespace: "user", data: { name: ctx.turn.userName ?? ctx.namespaces.user?.name ?? "there" } },
@@ -95,17 +110,18 @@ export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
 
       transferConfirm: async (ctx): Promise<BotReply> => {
         const answer = ctx.text?.toUpperCase();
-        if (answer === "CANCEL" || answer === "NO") return { messages: [say("Cancelled. Anything else?", menu)], nextDialogstate: "menu" };
+        if (answer === "CANCEL" || answer === "NO") {
+          const outcome = await decline(ctx);
+          return { messages: [say(outcome.status === "declined" ? "Cancelled. Anything else?" : settledEarlier(outcome), menu)], nextDialogstate: "menu" };
+        }
         if (answer !== "CONFIRM" && answer !== "YES") {
           return { messages: [say("Please answer Yes or No.", [choice("Yes", "CONFIRM"), choice("No", "CANCEL")])], nextDialogstate: "transferConfirm" };
         }
-        const pending = ctx.namespaces.transfer ?? {};
-        const outcome = await accounts.transfer(userOf(ctx), {
-          id: String(pending.id ?? ctx.idempotencyKey),
-          account: "regular",
-          amount: Number(pending.amount),
-          destination: String(pending.destination),
-        });
+        const outcome = await accounts.transfer(userOf(ctx), pendingTransfer(ctx));
+        // Settled by another turn (declined, or done after a failed turn): say so; nothing moved now.
+        if (outcome.status === "declined" || (outcome.status === "done" && outcome.by !== undefined && outcome.by !== ctx.idempotencyKey)) {
+          return { messages: [say(settledEarlier(outcome), menu)], nextDialogstate: "menu" };
+        }
         if (outcome.status === "no_money") {
           return { messages: [say(`Sorry, that is more than your regular account allows (${eur(outcome.balance)} with an overdraft of ${eur(outcome.limit)}).`, menu)], nextDialogstate: "menu" };
         }
@@ -162,6 +178,20 @@ export function createBankBot({ accounts }: { accounts: AccountStore }): Bot {
           : { messages: [say("Sorry, I didn't get that. You can choose one of these:", menu)], nextDialogstate: "menu" },
     },
   });
+
+  return {
+    async reply(ctx) {
+      // A money question left without a yes or no (a global intent took the message) is declined, like a "no".
+      if (ctx.state === "transferConfirm" && !ctx.firstContact && route(ctx) !== undefined && ctx.namespaces.transfer?.id !== undefined) await decline(ctx);
+      return bot.reply(ctx);
+    },
+  };
+}
+
+function settledEarlier(outcome: TransferOutcome): string {
+  return outcome.status === "declined"
+    ? "That transfer was cancelled earlier, so no money was sent. Anything else?"
+    : `That transfer was already made earlier (${eur(outcome.amount)} to ${outcome.destination}). Nothing was sent again. Anything else?`;
 }
 
 

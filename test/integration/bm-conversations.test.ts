@@ -6,6 +6,8 @@ import { smsLength } from "../../lib/platforms/business-messenger/sms-encoding";
 import { AccountStore } from "../../bot/accounts";
 import { bmRequest, bmTextRequest } from "../platforms/business-messenger/fixtures";
 import { contents, postBm } from "../support/bm-client";
+import { localSecrets } from "../../lib/config";
+import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { useHarness } from "../support/harness";
 
 /** Whole conversations over signed HTTP: transfers, handover, channel limits. */
@@ -66,6 +68,67 @@ test("any finite positive amount is a valid answer: one beyond balance plus over
   expect(huge![0]).toBe("To whom should I send 1e+300 EUR?");
   const accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
   expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1200);
+});
+
+describe("an answered money question can never be confirmed again (an attacker replays signed requests)", () => {
+  // BM signatures carry no timestamp: a captured request stays valid forever, and only the dedupe window
+  // (DEDUPE_TTL_HOURS, at most 100 ids) stops its replay. Past it, the transfer ledger must.
+  type Captured = { raw: string; signature: string };
+  const capture = (dialogUuid: string, customer: string, text: string, id: string): Captured => {
+    const raw = JSON.stringify(bmTextRequest(text, { dialogUuid, providerMsgID: id, contact: { uuid: customer, first_name: "Ana" } }));
+    return { raw, signature: signBmBody(raw, localSecrets.BM_SIGNATURE_KEY) };
+  };
+  const send = async ({ raw, signature }: Captured) => {
+    const res = await postBm(`${h.api.url}/bm/webhook`, raw, { signature });
+    expect(res.status).toBe(200);
+    return contents(res.json);
+  };
+
+  test.each([
+    ["the clock is past DEDUPE_TTL_HOURS", "clock"],
+    ["110 newer messages came in between", "count"],
+  ])("declined, confirmed and abandoned questions stay settled when replayed after %s", async (_what, push) => {
+    const dialogUuid = dialog();
+    const customer = `user-${dialogUuid}`;
+    const m = (text: string, id: string) => capture(dialogUuid, customer, text, `${dialogUuid}-${id}`);
+    const wire = {
+      hi: m("hi", "hi"),
+      // A: asked, then declined.
+      transferA: m("Transfer", "a1"), amountA: m("100", "a2"), askA: m("Bob", "a3"), no: m("No", "a4"),
+      // B: asked, then confirmed.
+      transferB: m("Transfer", "b1"), amountB: m("50", "b2"), askB: m("Carol", "b3"), yes: m("Yes", "b4"),
+      // C: asked, then left without an answer (the user typed "menu").
+      transferC: m("Transfer", "c1"), amountC: m("30", "c2"), askC: m("Dave", "c3"), menu: m("menu", "c4"),
+    };
+    const balance = async () => (await new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE).accounts(customer)).regular.balance;
+    const answered = new Map<Captured, string[]>();
+    for (const request of Object.values(wire)) answered.set(request, await send(request));
+    expect(await balance()).toBe(1150); // B only
+
+    // Out of the dedupe window: the user writes again a day later (that write forgets the old ids), or a lot.
+    let fillers = 0;
+    const pushPastDedupe = async () => {
+      if (push === "clock") now += rt.settings.DEDUPE_TTL_HOURS * 3_600_000 + 60_000;
+      for (let i = 0; i < (push === "clock" ? 1 : 110); i++) await send(m("what?", `filler-${++fillers}`));
+    };
+
+    // Replays: each question asked again (the same signed request, so the same transfer id), then the captured "yes".
+    for (const [transfer, amount, ask, settled] of [
+      [wire.transferA, wire.amountA, wire.askA, "declined"],
+      [wire.transferB, wire.amountB, wire.askB, "done"],
+      [wire.transferC, wire.amountC, wire.askC, "declined"],
+    ] as const) {
+      await pushPastDedupe();
+      await send(transfer);
+      await send(amount);
+      expect((await send(ask))[0]).toMatch(/^Send \d+ EUR from your regular account to/);
+      const answer = await send(wire.yes);
+      // B's own "yes" replayed: the answer it got then, and nothing moves again.
+      if (settled === "done") expect(answer).toEqual(answered.get(wire.yes));
+      else expect(answer[0]).toBe("That transfer was cancelled earlier, so no money was sent. Anything else?");
+      expect(await balance()).toBe(1150);
+    }
+  });
 });
 
 test("'agent' hands over: the bot goes silent, then comes back after the quiet period", async () => {
