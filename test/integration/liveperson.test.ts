@@ -152,6 +152,22 @@ test("an agent's file share (hosted/file, message an object) reaches the user as
   expect(session!.human!.lastSequence).toBe(3);
 });
 
+test("the user's numbered answer to an agent's (or a survey's) quick replies reaches LP as the reply's text", async () => {
+  const { chatId, lpConversationId } = await handedOver();
+  const question = {
+    ...textEvent("Was your issue resolved?"),
+    quickReplies: { type: "quickReplies", itemsPerRow: 8, replies: [["Yes", "yes"], ["No", "no"]].map(([title, text]) => ({ type: "button", title, click: { actions: [{ type: "publishText", text }] } })) },
+  };
+  expect(await notify(messagingNotification({ dialogId: lpConversationId, sequence: 1 }, question))).toBe(200);
+  expect(texts().at(-1)).toBe("Was your issue resolved?\n\n1) Yes\n2) No");
+  await userSays(chatId, `${chatId}-3`, "2");
+  expect(lp.messages(lpConversationId).at(-1)!.event).toMatchObject({ message: "no" });
+  // Once the agent writes without options, a number is just a number again.
+  expect(await notify(agentSays(lpConversationId, 2, "How many cards do you have?"))).toBe(200);
+  await userSays(chatId, `${chatId}-4`, "2");
+  expect(lp.messages(lpConversationId).at(-1)!.event).toMatchObject({ message: "2" });
+});
+
 describe("a post-conversation survey after the agent closes", () => {
   const surveySays = (lpConversationId: string, surveyDialogId: string, sequence: number, event: Record<string, unknown>, role: Role = "AGENT") =>
     messagingNotification({ dialogId: surveyDialogId, conversationId: lpConversationId, sequence, role, originatorId: "survey-bot", serverTimestamp: now }, event);

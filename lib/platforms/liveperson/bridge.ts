@@ -1,9 +1,10 @@
 import type { Turn } from "../../conversation";
 import { describeInbound } from "../../conversation";
+import { resolveSuggestionReply } from "../../engine/suggestion-replies";
 import { updateSession } from "../../engine/update-session";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
-import type { HumanLink, Origin, Session } from "../../session/session";
+import type { HumanLink, Origin, ReplySuggestion, Session } from "../../session/session";
 import { LivePersonClient } from "./client";
 import { indexLivePersonConversation } from "./conversation-index";
 
@@ -22,6 +23,8 @@ export interface LivePersonLink extends HumanLink {
   surveyDialogId?: string;
   /** The last relayed sequence of each dialog other than the MAIN one (whose is `lastSequence`). */
   dialogSequences?: Record<string, number>;
+  /** The quick replies of the last relayed message: a user's "2" or caption is sent as the reply's text. */
+  offered?: ReplySuggestion[];
 }
 
 export function livePersonConfigured(rt: Runtime): boolean {
@@ -71,7 +74,9 @@ export async function openLivePersonHandover(rt: Runtime, turn: Turn, session: S
  */
 export async function forwardToLivePerson(rt: Runtime, link: LivePersonLink, turn: Turn): Promise<void> {
   if (!link.conversationId) return;
-  await livePersonClient(rt).sendText(link.consumerJws, link.conversationId, describeInbound(turn.message), link.surveyDialogId ?? link.conversationId);
+  const answer = resolveSuggestionReply(turn.message, link.offered);
+  const text = answer.type === "postback" ? answer.postback : describeInbound(turn.message);
+  await livePersonClient(rt).sendText(link.consumerJws, link.conversationId, text, link.surveyDialogId ?? link.conversationId);
 }
 
 /**
@@ -85,7 +90,7 @@ export async function closeLivePersonConversation(rt: Runtime, platform: string,
   const closed = link.conversationId;
   await updateSession(rt.engine, platform, conversationId, (current) => {
     if (current.human?.conversationId !== closed) return { result: undefined };
-    const { conversationId: _gone, surveyDialogId: _survey, dialogSequences: _sequences, ...rest } = current.human as LivePersonLink;
+    const { conversationId: _gone, surveyDialogId: _survey, dialogSequences: _sequences, offered: _offered, ...rest } = current.human as LivePersonLink;
     return { result: undefined, next: { ...current, human: rest } };
   });
   await rt.events.record({ pk: `conv#${platform}#${conversationId}`, type: "liveperson.closed", platform, conversationId, data: { lpConversationId: closed, reason } }, rt.clock());

@@ -1,5 +1,6 @@
 import { choice, file, say, type OutboundMessage } from "../../conversation";
 import { runTurn } from "../../engine/run-turn";
+import { offeredSuggestions } from "../../engine/suggestion-replies";
 import { updateSession } from "../../engine/update-session";
 import type { JobHandler } from "../../jobs/worker";
 import { logger } from "../../log";
@@ -63,9 +64,15 @@ async function relayAgentMessage(rt: Runtime, change: MessagingChange): Promise<
     if (!human || human.conversationId !== conversation) return { result: undefined };
     const handover = current.handover.status === "human" ? { ...current.handover, until: now + livePersonHold(rt) } : current.handover;
     const line = { role: "bot" as const, text: `[agent] ${messages.map((m) => (m.type === "text" ? m.text : m.type)).join(" ")}`, at: now };
-    return { result: undefined, next: { ...current, handover, human: withSequence(human, dialogId, sequence), history: [...current.history, line] } };
+    const { offered: _previous, ...rest } = withSequence(human, dialogId, sequence);
+    const offered = offeredSuggestions(messages);
+    // Kept in the session item, so only when small: without it a numbered answer is sent as typed.
+    const keep = offered && JSON.stringify(offered).length <= MAX_OFFERED_CHARS;
+    return { result: undefined, next: { ...current, handover, human: keep ? { ...rest, offered } : rest, history: [...current.history, line] } };
   });
 }
+
+const MAX_OFFERED_CHARS = 4_096;
 
 /** Dialogs besides the MAIN one whose sequences are kept: a conversation has a survey at most, so a few suffice. */
 const MAX_OTHER_DIALOGS = 4;
@@ -152,7 +159,7 @@ async function applyConversationChange(rt: Runtime, change: ConversationChange):
     const link = current.human as LivePersonLink | undefined;
     if (!link || link.conversationId !== convId || (link.lastChangeTs !== undefined && ts <= link.lastChangeTs)) return { result: undefined };
     if (closing) {
-      const { conversationId: _closed, surveyDialogId: _survey, dialogSequences: _sequences, ...rest } = link;
+      const { conversationId: _closed, surveyDialogId: _survey, dialogSequences: _sequences, offered: _offered, ...rest } = link;
       return { result: undefined, next: { ...current, handover: { status: "bot" }, human: { ...rest, lastChangeTs: ts } } };
     }
     const { surveyDialogId: _previous, ...open } = link;
