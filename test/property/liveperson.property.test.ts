@@ -4,7 +4,7 @@ import { indexLivePersonConversation } from "../../lib/platforms/liveperson/conv
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { newSession } from "../../lib/session/session";
-import { hostedFileEvent, messagingNotification } from "../platforms/liveperson/fixtures";
+import { conversationNotification, hostedFileEvent, mainDialog, messagingNotification, surveyDialog, textEvent } from "../platforms/liveperson/fixtures";
 import { useHarness } from "../support/harness";
 import { anyBody, asPayload, brokenBody, contentType, deepJson, forgedSecret, rawPayload, isOversized, nonObjectJson, pollutionPayload, REMOVE, setAt, text, type Json, type Payload } from "./arbitraries";
 import { bytesOf, drain, expectNoPollution, expectNoStateChange, expectStatus, issuePaths, RUNS, send } from "./support";
@@ -64,12 +64,18 @@ const conversationChange = (convId: string, state: string, ts: number): Json => 
   type: "cqm.ExConversationChangeNotification",
   body: { changes: [{ type: "UPSERT", result: { convId, conversationDetails: { brandId: ACCOUNT, state, metaDataLastUpdateTs: ts, participants: [{ id: "c", role: "CONSUMER" }, { id: `${ACCOUNT}.42`, role: "ASSIGNED_AGENT" }] } } }] },
 });
+const surveySays = (convId: string, sequence: number, message: string): Json =>
+  messagingNotification({ dialogId: `survey-${convId}`, conversationId: convId, sequence, role: "AGENT", originatorId: "survey-bot" }, textEvent(message)) as Json;
+const surveyChange = (convId: string, stage: "OPEN" | "CLOSE", survey: "OPEN" | "CLOSE", ts: number): Json =>
+  conversationNotification(convId, { state: "CLOSE", stage, ts, dialogs: [mainDialog(convId, "CLOSE"), surveyDialog(`survey-${convId}`, survey)], roles: [] }) as Json;
 const dialog = fc.uuid().map((id) => `lp-${id}`);
 const fixture: fc.Arbitrary<Json> = fc.oneof(
   fc.tuple(dialog, fc.nat({ max: 50 }), fc.constantFrom("Hi, I'm Dana.", "How can I help?"), fc.constantFrom("ASSIGNED_AGENT", "AGENT", "MANAGER", "CONSUMER", "CONTROLLER")).map(([d, s, m, r]) => agentSays(d, s, m, r)),
   fc.tuple(dialog, fc.nat({ max: 50 })).map(([d, s]) => richContent(d, s)),
   fc.tuple(dialog, fc.nat({ max: 50 }), fc.constantFrom("Your statement", "")).map(([d, s, caption]) => messagingNotification({ dialogId: d, sequence: s }, hostedFileEvent(caption)) as Json),
   fc.tuple(dialog, fc.constantFrom("OPEN", "CLOSE"), fc.nat()).map(([d, st, ts]) => conversationChange(d, st, ts)),
+  fc.tuple(dialog, fc.nat({ max: 50 })).map(([d, s]) => surveySays(d, s, "How would you rate the service?")),
+  fc.tuple(dialog, fc.constantFrom("OPEN" as const, "CLOSE" as const), fc.constantFrom("OPEN" as const, "CLOSE" as const), fc.nat()).map(([d, stage, survey, ts]) => surveyChange(d, stage, survey, ts)),
   fc.constant<Json>({ kind: "notification", type: "ms.SomethingNew", body: { changes: [] } }),
 );
 
@@ -150,6 +156,9 @@ const SCHEMA_BREAKS: Array<{ base: (d: string) => Json; path: Array<string | num
   { base: (d) => conversationChange(d, "CLOSE", 5), path: ["body", "changes", 0, "result", "convId"], values: [REMOVE, 5, null, []], issue: "body.changes.0.result.convId" },
   { base: (d) => conversationChange(d, "CLOSE", 5), path: ["body", "changes", 0, "result", "conversationDetails"], values: [REMOVE, null, "CLOSE"], issue: "body.changes.0.result.conversationDetails" },
   { base: (d) => conversationChange(d, "CLOSE", 5), path: ["body", "changes", 0, "result", "conversationDetails", "metaDataLastUpdateTs"], values: ["5", {}], issue: "body.changes.0.result.conversationDetails.metaDataLastUpdateTs" },
+  { base: (d) => surveyChange(d, "OPEN", "OPEN", 5), path: ["body", "changes", 0, "result", "conversationDetails", "stage"], values: [5, {}, []], issue: "body.changes.0.result.conversationDetails.stage" },
+  { base: (d) => surveyChange(d, "OPEN", "OPEN", 5), path: ["body", "changes", 0, "result", "conversationDetails", "dialogs"], values: ["x", 5, {}], issue: "body.changes.0.result.conversationDetails.dialogs" },
+  { base: (d) => surveyChange(d, "OPEN", "OPEN", 5), path: ["body", "changes", 0, "result", "conversationDetails", "dialogs", 1, "dialogId"], values: [5, {}], issue: "body.changes.0.result.conversationDetails.dialogs.1.dialogId" },
   // The envelope is checked whatever the type: a notification with no type, or no changes array, is not one.
   { base: (d) => agentSays(d, 1, "x"), path: ["type"], values: [REMOVE, null, 5, [], {}], issue: "type" },
   { base: () => unknownType, path: ["type"], values: [REMOVE, null, 5, [], {}], issue: "type" },
@@ -232,6 +241,36 @@ test("a signed agent message reaches the handed-over conversation once, and a si
       expect(closed!.handover).toEqual({ status: "bot" });
       expect(closed!.human!.conversationId).toBeUndefined();
       expect((await rt.events.list(`conv#bm#${conversationId}`)).map((e) => e.type)).toContain("liveperson.closed_by_agent");
+    }),
+    { numRuns: RUNS.valid },
+  );
+});
+
+test("a post-conversation survey keeps the conversation with LivePerson, its messages relayed once, until it is over", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.uuid(), fc.integer({ min: 1, max: 1_000 }), fc.constantFrom<"stage" | "dialog">("stage", "dialog"), async (id, sequence, ending) => {
+      const lp = `lp-survey-${id}`;
+      const conversationId = `bm-survey-${id}`;
+      await seedHandover(lp, conversationId);
+      const load = async () => (await rt.sessions.load("bm", conversationId, Date.now()))!;
+      const deliver = async (body: Json) => {
+        const payload = asPayload(body);
+        expectStatus(await post(payload, signed(payload)), [200]);
+        await drain(rt);
+      };
+
+      await deliver(surveyChange(lp, "OPEN", "OPEN", 1_900_000_000_000));
+      expect((await load()).handover.status).toBe("human");
+      expect((await load()).human).toMatchObject({ conversationId: lp, surveyDialogId: `survey-${lp}` });
+      await deliver(surveySays(lp, sequence, "How would you rate the service?"));
+      await deliver(surveySays(lp, sequence, "How would you rate the service?"));
+      expect((await load()).history.filter((h) => h.text === "[agent] How would you rate the service?")).toHaveLength(1);
+
+      await deliver(ending === "stage" ? surveyChange(lp, "CLOSE", "CLOSE", 1_900_000_000_010) : surveyChange(lp, "OPEN", "CLOSE", 1_900_000_000_010));
+      const over = await load();
+      expect(over.handover).toEqual({ status: "bot" });
+      expect(over.human!.conversationId).toBeUndefined();
+      expect((await rt.events.list(`conv#bm#${conversationId}`)).map((e) => e.type)).toEqual(expect.arrayContaining(["liveperson.survey", "liveperson.closed_by_agent"]));
     }),
     { numRuns: RUNS.valid },
   );
