@@ -2,7 +2,7 @@ import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { randomUUID } from "node:crypto";
 import { logger } from "../log";
-import { StoreUnavailableError, TurnConflictError } from "../session/errors";
+import { StoreUnavailableError, TurnAbortedError, TurnConflictError } from "../session/errors";
 import { HttpError, payloadTooLarge } from "./errors";
 import { json, type HttpResult } from "./responses";
 
@@ -39,8 +39,8 @@ export function correlation(platform: string): Middleware {
 
 /**
  * Every failure becomes a JSON answer with a status: 4xx for what the caller sent, 503 for transient
- * store trouble (the platform retries), 500 only for our own bugs. Never a stack trace in a body;
- * serverless-offline would answer 200 for a thrown error, so nothing is left to throw.
+ * store trouble and for a Lambda about to time out (the platform retries), 500 only for our own bugs.
+ * Never a stack trace in a body; serverless-offline would answer 200 for a thrown error, so nothing is left to throw.
  */
 export function errorResponses(): Middleware {
   return {
@@ -53,6 +53,10 @@ export function errorResponses(): Middleware {
       } else if (err instanceof StoreUnavailableError || err instanceof TurnConflictError) {
         logger.error(err.message, { cause: String((err as Error & { cause?: unknown }).cause ?? "") });
         request.response = json(503, { error: err.message }, { "retry-after": "1" });
+      } else if (err instanceof TurnAbortedError || err?.name === "TimeoutError") {
+        // middy's early timeout (TimeoutError is its default): nothing is committed after this answer.
+        logger.error("about to time out: answered 503", { reason: err.message });
+        request.response = json(503, { error: "the request took too long and was not completed; retry" }, { "retry-after": "1" });
       } else {
         logger.error("unhandled error", err ?? "no error object");
         request.response = json(500, { error: "internal error" });

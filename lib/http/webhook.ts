@@ -1,5 +1,7 @@
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { withCommitGuard } from "../session/commit-guard";
+import { TurnAbortedError } from "../session/errors";
 import { correlation, errorResponses, rawBody, verifyCredential, type WebhookEvent } from "./middlewares";
 import type { HttpResult } from "./responses";
 
@@ -10,12 +12,31 @@ export interface WebhookOptions {
   handle: (event: WebhookEvent) => Promise<HttpResult>;
 }
 
-/** The pipeline every platform endpoint shares: correlation id, error mapping, raw body + size, credential. */
+/** middy answers 503 this long before the Lambda's timeout (time to send it), and aborts the handler's signal. */
+export const TIMEOUT_EARLY_MS = 1_000;
+/** No commit starts in the last this-long before that answer: a write started in time lands before it. */
+export const COMMIT_MARGIN_MS = 1_000;
+
+/**
+ * The pipeline every platform endpoint shares: correlation id, error mapping, raw body + size, credential.
+ * Near the Lambda's timeout the caller gets 503 + Retry-After (errorResponses), and the turn still running
+ * commits nothing afterwards (its writes check the commit guard), so the caller's retry runs it once.
+ */
 export function webhookHandler({ platform, verify, handle }: WebhookOptions) {
-  return middy<WebhookEvent, HttpResult, Error, Context>()
+  return middy<WebhookEvent, HttpResult, Error, Context>({
+    timeoutEarlyInMillis: TIMEOUT_EARLY_MS,
+    timeoutEarlyResponse: () => {
+      throw new TurnAbortedError("answered 503 before the Lambda's timeout");
+    },
+  })
     .use(correlation(platform))
     .use(errorResponses())
     .use(rawBody())
     .use(verifyCredential(verify))
-    .handler(handle);
+    .handler((event, context, { signal }) => {
+      // No remaining time outside Lambda (some tests): then only the signal, which nothing aborts.
+      const remaining = context?.getRemainingTimeInMillis?.();
+      const deadline = remaining === undefined ? undefined : Date.now() + remaining - TIMEOUT_EARLY_MS - COMMIT_MARGIN_MS;
+      return withCommitGuard({ signal, ...(deadline === undefined ? {} : { deadline }) }, () => handle(event));
+    });
 }

@@ -21,3 +21,14 @@ export class InvalidSessionUpdateError extends Error {
     this.name = "InvalidSessionUpdateError";
   }
 }
+
+/**
+ * The function is about to time out (or its answer already left as a 503): nothing more is committed, so
+ * the caller's retry runs the turn once. Answered 503 with Retry-After.
+ */
+export class TurnAbortedError extends Error {
+  constructor(reason: string) {
+    super(`the function is about to time out: ${reason}; retry`);
+    this.name = "TurnAbortedError";
+  }
+}

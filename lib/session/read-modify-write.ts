@@ -1,5 +1,6 @@
 import { logger } from "../log";
 import { backoffMs, sleep as sleepFor } from "./backoff";
+import { assertMayCommit } from "./commit-guard";
 import { TurnConflictError } from "./errors";
 
 export interface Versioned {
@@ -11,7 +12,8 @@ export interface Versioned {
  * Optimistic concurrency for one versioned item: read (consistently), `change`, write conditional on the
  * version read (`write` answers false when another writer got there first). A lost race re-reads and
  * runs `change` again, with jittered backoff, at most `maxAttempts` times, then TurnConflictError (503).
- * `change` must therefore be safe to rerun; it returns no `next` to write nothing.
+ * `change` must therefore be safe to rerun; it returns no `next` to write nothing. No write starts once the
+ * request is about to time out (lib/session/commit-guard.ts): TurnAbortedError instead.
  */
 export async function readModifyWrite<I extends Versioned, T>(options: {
   key: string;
@@ -27,6 +29,8 @@ export async function readModifyWrite<I extends Versioned, T>(options: {
     const { next, result } = await options.change(before);
     if (!next) return { result, item: before, before, written: false };
     const item = { ...next, version: before.version + 1 };
+    // Right before the commit: not once the request's answer left (a 503 on timeout), so a retry runs it once.
+    assertMayCommit(options.key);
     if (await options.write(item, before.version)) return { result, item, before, written: true };
     logger.debug("version conflict, rerunning", { attempt, key: options.key });
     await sleep(backoffMs(attempt));
