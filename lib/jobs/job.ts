@@ -19,4 +19,6 @@ export function isJob(value: unknown): value is Job {
 
 export interface JobQueue {
   enqueue(job: Job): Promise<void>;
+  /** Several jobs at once, in this order (one group's keep it); SQS gets them 10 to a request. */
+  enqueueAll(jobs: readonly Job[]): Promise<void>;
 }

@@ -34,6 +34,10 @@ export class LocalJobQueue implements JobQueue {
     });
   }
 
+  async enqueueAll(jobs: readonly Job[]): Promise<void> {
+    for (const job of jobs) await this.enqueue(job);
+  }
+
   /** Resolves when every job enqueued so far has finished (tests and graceful shutdown). */
   async drain(): Promise<void> {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);

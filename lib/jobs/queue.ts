@@ -18,9 +18,8 @@ function queueFor(rt: Runtime): JobQueue {
   // serverless-offline passes the `{ Ref: … }` of JOBS_QUEUE_URL as "[object Object]": only a real URL counts.
   if (JOBS_QUEUE_URL?.startsWith("https://")) return new SqsJobQueue(JOBS_QUEUE_URL);
   if (isLocal && LOCAL_JOBS_QUEUE_URL) return new SqsJobQueue(LOCAL_JOBS_QUEUE_URL, undefined, new URL(LOCAL_JOBS_QUEUE_URL).origin);
-  return {
-    enqueue: async () => {
-      throw new StoreUnavailableError("enqueue job", new Error(`no job queue on stage "${BOT_STAGE}" (JOBS_QUEUE_URL, or LOCAL_JOBS_QUEUE_URL from npm start)`));
-    },
+  const refuse = async () => {
+    throw new StoreUnavailableError("enqueue job", new Error(`no job queue on stage "${BOT_STAGE}" (JOBS_QUEUE_URL, or LOCAL_JOBS_QUEUE_URL from npm start)`));
   };
+  return { enqueue: refuse, enqueueAll: refuse };
 }

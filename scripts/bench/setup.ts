@@ -68,7 +68,7 @@ export async function startStack(): Promise<Stack> {
   const cm = await startRecordingServer((_req, res) => void res.writeHead(201, { "content-type": "application/json" }).end("{}"));
 
   const jobs: Job[] = [];
-  const capture: JobQueue = { enqueue: async (job) => void jobs.push(job) };
+  const capture: JobQueue = { enqueue: async (job) => void jobs.push(job), enqueueAll: async (all) => void jobs.push(...all) };
   const doc = createDocumentClient(store.endpoint);
   const ours = countCommands(doc);
   const settings = readSettings({

@@ -50,3 +50,12 @@ test("a job that keeps failing is retried, then dead-lettered, and later jobs of
   expect(dead[0]![0].dedupeId).toBe("bad");
   expect(String(dead[0]![1])).toContain("always fails");
 });
+
+test("enqueueAll: in order within a group, deduplicated like enqueue", async () => {
+  const log: string[] = [];
+  const queue = new LocalJobQueue(async (j) => void log.push(`${j.group}/${j.dedupeId}`), async () => {});
+  await queue.enqueueAll([job("a", "1"), job("a", "2"), job("a", "1"), job("b", "9"), job("a", "3")]);
+  await queue.drain();
+  expect(log.filter((l) => l.startsWith("a/"))).toEqual(["a/1", "a/2", "a/3"]);
+  expect(log).toHaveLength(4);
+});

@@ -1,4 +1,4 @@
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { SqsJobQueue } from "../../lib/jobs/sqs-queue";
 import { startLocalSqs, type LocalSqs } from "../../scripts/local-sqs";
 import { startRecordingServer, type RecordingServer } from "../support/recording-server";
@@ -62,7 +62,32 @@ test("a message that never succeeds is given up after maxReceiveCount (5) with a
   expect(warnings.some((w) => w.includes("failed 5 times") && w.includes("404"))).toBe(true);
 });
 
-test("anything but SendMessage is refused with an SQS-style JSON error", async () => {
+test("SendMessageBatch, as the real client sends it: every entry reaches the worker, a group's in order, duplicates once", async () => {
+  const jobs = [...["batch-1", "batch-2", "batch-3"].map((id) => job(id, "batched")), job("batch-2", "batched"), ...Array.from({ length: 8 }, (_, i) => job(`batch-x${i}`, `other-${i}`))];
+  await new SqsJobQueue(sqs.queueUrl, client()).enqueueAll(jobs);
+  await sqs.drain();
+  const order = worker.requests
+    .map((r) => (JSON.parse((JSON.parse(r.body) as { Records: Array<{ body: string }> }).Records[0]!.body) as { dedupeId: string }).dedupeId)
+    .filter((id) => id.startsWith("batch-"));
+  expect(order.filter((id) => !id.startsWith("batch-x"))).toEqual(["batch-1", "batch-2", "batch-3"]);
+  expect(order).toHaveLength(11);
+});
+
+test("a SendMessageBatch SQS would refuse is refused the same way, as errors the client knows by name", async () => {
+  const entry = (id: string) => ({ Id: id, MessageBody: JSON.stringify(job(`refused-${id}`)), MessageGroupId: "g", MessageDeduplicationId: id });
+  const send = (Entries: Array<ReturnType<typeof entry>>) => client().send(new SendMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries }));
+  await expect(send(Array.from({ length: 11 }, (_, i) => entry(`e${i}`)))).rejects.toMatchObject({ name: "TooManyEntriesInBatchRequest" });
+  await expect(send([])).rejects.toMatchObject({ name: "EmptyBatchRequest" });
+  await expect(send([entry("a"), entry("a")])).rejects.toMatchObject({ name: "BatchEntryIdsNotDistinct" });
+  await expect(send([entry("b"), { ...entry("c"), MessageBody: "x".repeat(256 * 1024) }])).rejects.toMatchObject({ name: "BatchRequestTooLong" });
+  // An entry that is not a job fails alone, as SQS reports an entry it refuses.
+  const out = await send([entry("d"), { ...entry("e"), MessageBody: "not a job" }]);
+  expect({ ok: out.Successful?.map((e) => e.Id), failed: out.Failed?.map((e) => [e.Id, e.SenderFault]) }).toEqual({ ok: ["d"], failed: [["e", true]] });
+  await sqs.drain();
+  expect(worker.requests.filter((r) => r.body.includes("refused-")).length).toBe(1);
+});
+
+test("anything but SendMessage and SendMessageBatch is refused with an SQS-style JSON error", async () => {
   const res = await fetch(sqs.queueUrl, { method: "POST", headers: { "x-amz-target": "AmazonSQS.DeleteQueue" }, body: "{}" });
   expect(res.status).toBe(400);
   expect(await res.json()).toMatchObject({ __type: "InvalidAction" });

@@ -31,6 +31,6 @@ export async function acceptLivePersonNotification(rt: Runtime, event: WebhookEv
           const { convId, conversationDetails } = change.result;
           return { group: `lp#${convId}`, dedupeId: `${convId}:change:${conversationDetails.metaDataLastUpdateTs ?? ""}`, payload: { type: notification.type, change } };
         });
-  for (const job of jobs) await jobQueue(rt).enqueue({ kind: LIVEPERSON_CHANGE, ...job, payload: job.payload as unknown as Record<string, unknown> });
+  await jobQueue(rt).enqueueAll(jobs.map((job) => ({ kind: LIVEPERSON_CHANGE, ...job, payload: job.payload as unknown as Record<string, unknown> })));
   logger.info("LivePerson notification queued", { type, changes: jobs.length });
 }

@@ -49,10 +49,10 @@ export async function acceptTwoWayMessages(rt: Runtime, event: WebhookEvent): Pr
 
   const { id, accountId, channel, conversationClientId, conversationHostId } = delivery.chat;
   const chat = { id, accountId, channel, conversationClientId, conversationHostId };
-  for (const turn of turns) {
-    const payload: TwoWayTurnPayload = { turn, chat };
-    await jobQueue(rt).enqueue({ kind: TWOWAY_TURN, group: `twoway#${delivery.chat.id}`, dedupeId: turn.messageId, payload });
-  }
+  // One delivery may carry thousands of messages: queued 10 to a request, in order.
+  await jobQueue(rt).enqueueAll(
+    turns.map((turn) => ({ kind: TWOWAY_TURN, group: `twoway#${delivery.chat.id}`, dedupeId: turn.messageId, payload: { turn, chat } satisfies TwoWayTurnPayload })),
+  );
   logger.info("TwoWay messages queued", { queued: turns.length, skipped: skipped.length });
 }
 
