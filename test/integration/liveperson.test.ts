@@ -189,8 +189,8 @@ describe("a post-conversation survey after the agent closes", () => {
     // The survey bot writes into its own dialog with role AGENT (its sequences are its dialog's own).
     expect(await notify(surveySays(lpConversationId, surveyDialogId, 1, rating))).toBe(200);
     expect(texts().slice(before)).toEqual(["How would you rate the service?\n\n1) 1\n2) 5"]);
-    // Our own answer comes back as a CONSUMER echo in the survey dialog: not relayed.
-    await userSays(chatId, `${chatId}-3`, "5");
+    // The user picks option 2; its text goes to the survey. Our answer comes back as a CONSUMER echo: not relayed.
+    await userSays(chatId, `${chatId}-3`, "2");
     const answer = lp.messages(lpConversationId).at(-1)!;
     expect(answer).toMatchObject({ dialogId: surveyDialogId, event: { type: "ContentEvent", message: "5" } });
     const sent = JSON.parse(lp.calls.filter((c) => c.service === "send").at(-1)!.body);
@@ -233,6 +233,24 @@ describe("a post-conversation survey after the agent closes", () => {
       jest.restoreAllMocks();
     }
     expect([...groups]).toEqual(["lp#conv-1"]);
+  });
+
+  test("the agent's quick replies do not apply to the survey: a number typed as it starts is sent as typed", async () => {
+    const { chatId, lpConversationId } = await handedOver();
+    const question = { ...textEvent("Anything else?"), quickReplies: { type: "quickReplies", replies: [{ type: "button", title: "No, thanks", click: { actions: [{ type: "publishText", text: "no" }] } }] } };
+    expect(await notify(messagingNotification({ dialogId: lpConversationId, sequence: 1 }, question))).toBe(200);
+    const surveyDialogId = lp.closeByAgent(lpConversationId, { survey: true })!;
+    expect(await notify(lp.conversationChange(lpConversationId, now + 10))).toBe(200);
+    await userSays(chatId, `${chatId}-3`, "1");
+    expect(lp.messages(lpConversationId).at(-1)).toMatchObject({ dialogId: surveyDialogId, event: { message: "1" } });
+    // The survey's own options do apply, even when its question arrived before the change that opened it.
+    const rate = { ...textEvent("Rate us"), quickReplies: { type: "quickReplies", replies: ["bad", "good"].map((t) => ({ type: "button", title: t, click: { actions: [{ type: "publishText", text: t.toUpperCase() }] } })) } };
+    const second = await handedOver();
+    const secondSurvey = lp.closeByAgent(second.lpConversationId, { survey: true })!;
+    expect(await notify(surveySays(second.lpConversationId, secondSurvey, 1, rate))).toBe(200);
+    expect(await notify(lp.conversationChange(second.lpConversationId, now + 10))).toBe(200);
+    await userSays(second.chatId, `${second.chatId}-3`, "2");
+    expect(lp.messages(second.lpConversationId).at(-1)).toMatchObject({ dialogId: secondSurvey, event: { message: "GOOD" } });
   });
 
   test("a closed survey dialog ends it even while the stage is OPEN; a survey change older than the end is ignored", async () => {

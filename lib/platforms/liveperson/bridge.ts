@@ -23,8 +23,11 @@ export interface LivePersonLink extends HumanLink {
   surveyDialogId?: string;
   /** The last relayed sequence of each dialog other than the MAIN one (whose is `lastSequence`). */
   dialogSequences?: Record<string, number>;
-  /** The quick replies of the last relayed message: a user's "2" or caption is sent as the reply's text. */
-  offered?: ReplySuggestion[];
+  /**
+   * The quick replies of the last relayed message and its dialog: while the user writes to that dialog, a "2" or
+   * a caption is sent as the reply's text (an agent's options do not answer a survey's question).
+   */
+  offered?: { dialogId: string; replies: ReplySuggestion[] };
 }
 
 export function livePersonConfigured(rt: Runtime): boolean {
@@ -74,9 +77,10 @@ export async function openLivePersonHandover(rt: Runtime, turn: Turn, session: S
  */
 export async function forwardToLivePerson(rt: Runtime, link: LivePersonLink, turn: Turn): Promise<void> {
   if (!link.conversationId) return;
-  const answer = resolveSuggestionReply(turn.message, link.offered);
+  const dialogId = link.surveyDialogId ?? link.conversationId;
+  const answer = resolveSuggestionReply(turn.message, link.offered?.dialogId === dialogId ? link.offered.replies : undefined);
   const text = answer.type === "postback" ? answer.postback : describeInbound(turn.message);
-  await livePersonClient(rt).sendText(link.consumerJws, link.conversationId, text, link.surveyDialogId ?? link.conversationId);
+  await livePersonClient(rt).sendText(link.consumerJws, link.conversationId, text, dialogId);
 }
 
 /**

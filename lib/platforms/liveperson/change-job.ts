@@ -65,10 +65,10 @@ async function relayAgentMessage(rt: Runtime, change: MessagingChange): Promise<
     const handover = current.handover.status === "human" ? { ...current.handover, until: now + livePersonHold(rt) } : current.handover;
     const line = { role: "bot" as const, text: `[agent] ${messages.map((m) => (m.type === "text" ? m.text : m.type)).join(" ")}`, at: now };
     const { offered: _previous, ...rest } = withSequence(human, dialogId, sequence);
-    const offered = offeredSuggestions(messages);
+    const replies = offeredSuggestions(messages);
     // Kept in the session item, so only when small: without it a numbered answer is sent as typed.
-    const keep = offered && JSON.stringify(offered).length <= MAX_OFFERED_CHARS;
-    return { result: undefined, next: { ...current, handover, human: keep ? { ...rest, offered } : rest, history: [...current.history, line] } };
+    const keep = replies && JSON.stringify(replies).length <= MAX_OFFERED_CHARS;
+    return { result: undefined, next: { ...current, handover, human: keep ? { ...rest, offered: { dialogId, replies } } : rest, history: [...current.history, line] } };
   });
 }
 
