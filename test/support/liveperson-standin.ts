@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { conversationNotification, type Dialog } from "../platforms/liveperson/fixtures";
 
 /**
- * A local stand-in for LivePerson's cloud (notes §2): one loopback server plays CSDS, sentinel, idp and
+ * A local stand-in for LivePerson's cloud: one loopback server plays CSDS, sentinel, idp and
  * asyncMessagingEnt. CSDS points every service at this server, so `url` is the `LP_CSDS_URL` to use.
  * It validates like LP (credentials, raw tokens, 401 error codes), keeps conversations and records calls.
  * A conversation has dialogs: the MAIN one (its id is the conversation's) and, after an agent closes with a

@@ -2,7 +2,7 @@ import { sleep } from "../../session/backoff";
 import { csdsLookupUrl, resetDomainCache, serviceOrigin, type LivePersonServiceName } from "./domains";
 import { appJwtExpiresAt, appJwtKey, cachedAppJwt, dropAppJwt, resetAppJwtCache } from "./tokens";
 
-/** LP answered 401 (notes §2): `errorCode` tells an AppJWT problem (40001/40102/40105) from a ConsumerJWS one (40103/40104). */
+/** LP answered 401: `errorCode` tells an AppJWT problem (40001/40102/40105) from a ConsumerJWS one (40103/40104). */
 export class LivePersonAuthError extends Error {
   readonly status = 401;
   constructor(
@@ -83,7 +83,7 @@ const parseJson = (text: string): unknown => {
 const codeOf = (value: unknown): string | undefined => (typeof value === "string" || typeof value === "number" ? String(value) : undefined);
 
 /**
- * The consumer side of LP's Connector API (notes §2): domain discovery, AppJWT, ConsumerJWS, CONVERSATION
+ * The consumer side of LP's Connector API: domain discovery, AppJWT, ConsumerJWS, CONVERSATION
  * and SEND. Tokens go raw in `Authorization` / `X-LP-ON-BEHALF`, never with `Bearer `.
  */
 export class LivePersonClient {

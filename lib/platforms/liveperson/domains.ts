@@ -1,5 +1,5 @@
 /**
- * LivePerson domain discovery (CSDS, notes §2.1): which host serves each LP service for an account.
+ * LivePerson domain discovery (CSDS): which host serves each LP service for an account.
  * The answers are cached in module scope so a warm Lambda asks once every few hours.
  */
 

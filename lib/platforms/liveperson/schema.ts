@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 
-/** LivePerson webhook notifications (notes §3): loose, since LP adds fields; only what we act on is typed. */
+/** LivePerson webhook notifications: loose, since LP adds fields; only what we act on is typed. */
 const MessagingEvent = z.looseObject({
   type: z.string(),
   contentType: z.optional(z.string()),

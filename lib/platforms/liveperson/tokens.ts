@@ -1,5 +1,5 @@
 /**
- * The AppJWT cache (notes §2.2): one token per (CSDS base, account, client id) in module scope, so a warm
+ * The AppJWT cache: one token per (CSDS base, account, client id) in module scope, so a warm
  * Lambda reuses it across invocations and client instances. A token is refreshed when < 60 s remain.
  */
 

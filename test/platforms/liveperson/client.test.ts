@@ -172,7 +172,7 @@ test("another 4xx is a LivePersonRequestError, not retried", async () => {
   expect(callsTo("idp")).toHaveLength(1);
 });
 
-test("the CONVERSATION batch is exactly notes §2.4: profile with names, then the request (skill -1 by default)", async () => {
+test("the CONVERSATION batch is LP's documented shape: profile with names, then the request (skill -1 by default)", async () => {
   const c = client();
   const jws = await c.consumerJws("twoway:chat-1");
   await c.openConversation(jws, { firstName: "Ana", lastName: "Silva" });
@@ -199,7 +199,7 @@ test("a non-OK code in the CONVERSATION answer (consumer already has an open one
   expect((error as LivePersonRequestError).code).toBe("400");
 });
 
-test("SEND bodies for text, typing and close are exactly notes §2.5, with increasing ids and sequences", async () => {
+test("SEND bodies for text, typing and close are LP's documented shapes, with increasing ids and sequences", async () => {
   const { c, jws, conversationId } = await openedConversation();
   expect(await c.sendText(jws, conversationId, "hello")).toBe(0);
   await c.sendChatState(jws, conversationId, "COMPOSING");
