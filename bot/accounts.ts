@@ -11,7 +11,7 @@ import { putIfVersion } from "../lib/session/versioned-put";
  * it exactly once and gets the recorded outcome.
  *
  * The ledger remembers every transfer id for the session TTL, not for a count: the account item keeps the
- * newest 50 (with outcomes); an entry leaving that list is first written as its own item
+ * newest 20 (with outcomes); an entry leaving that list is first written as its own item
  * (`account#<user>#transfer#<id>`, TTL'd), before the account write that drops it. A transfer whose id is
  * not in the list looks that item up (consistently) after reading the account item: an entry dropped by any
  * version up to the one read is there, and one recorded after it makes the conditional write fail.
@@ -70,7 +70,8 @@ export const OPENING_ACCOUNTS: Record<AccountType, Account> = {
   savings: { balance: 5000, limit: 0 },
 };
 
-const MAX_APPLIED = 50;
+// Short: every transfer reads and writes the account item whole; older ids are found as items of their own.
+const MAX_APPLIED = 20;
 const MAX_ATTEMPTS = 40;
 const DEFAULT_TTL_DAYS = 30;
 
