@@ -1,3 +1,4 @@
+import { HttpError } from "../http/errors";
 /**
  * Work finished out of band: a late Kommunicate reply today, TwoWay and LivePerson deliveries next.
  * Jobs of one `group` run in order (an SQS FIFO message group per conversation); `dedupeId` makes a
@@ -15,6 +16,22 @@ export interface Job {
 /** An SQS message body parsed as JSON is a job only with a string kind (anything may arrive there). */
 export function isJob(value: unknown): value is Job {
   return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
+}
+
+/** SQS's largest message (MaximumMessageSize, body and attributes; ours have no attributes). */
+export const MAX_JOB_BYTES = 262_144;
+
+/**
+ * A job SQS cannot take would fail the webhook with 503 on every redelivery: refuse it (413) before anything
+ * of the request is queued, naming the limit. Every queue checks all its jobs first, the in-process one too.
+ */
+export function assertJobsFit(jobs: readonly Job[]): void {
+  for (const job of jobs) {
+    const bytes = Buffer.byteLength(JSON.stringify(job), "utf8");
+    if (bytes > MAX_JOB_BYTES) {
+      throw new HttpError(413, `a message of this request makes a ${bytes}-byte job; the job queue takes at most ${MAX_JOB_BYTES} bytes`);
+    }
+  }
 }
 
 export interface JobQueue {

@@ -1,6 +1,6 @@
 import { logger } from "../log";
 import { backoffMs, sleep } from "../session/backoff";
-import type { Job, JobQueue } from "./job";
+import { assertJobsFit, type Job, type JobQueue } from "./job";
 
 /**
  * An in-process FIFO queue: jobs of one group in order, with the retries SQS would give; a job that keeps
@@ -21,6 +21,7 @@ export class LocalJobQueue implements JobQueue {
   ) {}
 
   async enqueue(job: Job): Promise<void> {
+    assertJobsFit([job]);
     const id = `${job.kind}#${job.dedupeId}`;
     if (this.seen.has(id)) return; // FIFO deduplication
     this.seen.add(id);
@@ -35,6 +36,7 @@ export class LocalJobQueue implements JobQueue {
   }
 
   async enqueueAll(jobs: readonly Job[]): Promise<void> {
+    assertJobsFit(jobs);
     for (const job of jobs) await this.enqueue(job);
   }
 

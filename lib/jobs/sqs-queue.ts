@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import { backoffMs, sleep } from "../session/backoff";
 import { StoreUnavailableError } from "../session/errors";
-import type { Job, JobQueue } from "./job";
+import { assertJobsFit, type Job, type JobQueue } from "./job";
 
 /** SQS FIFO ids allow 128 characters of [A-Za-z0-9!-~]: hash anything a platform sends. */
 const fifoId = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -30,6 +30,7 @@ export class SqsJobQueue implements JobQueue {
   }
 
   async enqueue(job: Job): Promise<void> {
+    assertJobsFit([job]);
     try {
       await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, ...message(job) }));
     } catch (err) {
@@ -43,6 +44,7 @@ export class SqsJobQueue implements JobQueue {
    * (503): the platform delivers again and the deduplication ids make the accepted jobs no-ops.
    */
   async enqueueAll(jobs: readonly Job[]): Promise<void> {
+    assertJobsFit(jobs);
     let batch: SendMessageBatchRequestEntry[] = [];
     let bytes = 0;
     for (const [index, job] of jobs.entries()) {

@@ -80,3 +80,26 @@ test("a LivePerson notification with 25 changes is queued in 3 requests, in the 
   ]);
   expect(sent().flatMap(([, ids]) => ids)).toEqual(changes.map((c) => `dialog-1:${c.sequence}`));
 });
+
+test("a message whose job cannot fit in one SQS message is refused with 413 before anything is queued, not 503 on every redelivery", async () => {
+  const messages = [twTextMessage("short", { id: "fits-1" }), twTextMessage("x".repeat(300_000), { id: "too-big-1" })];
+  const res = await fetch(`${h.api.url}/twoway/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-webhook-secret": localSecrets.TWOWAY_WEBHOOK_SECRET },
+    body: JSON.stringify(twDelivery({ chatId: "too-big", messages })),
+  });
+  expect(res.status).toBe(413);
+  expect(await res.json()).toEqual({ error: expect.stringMatching(/job queue.*262144 bytes/) });
+  expect(sqs.requests).toHaveLength(0);
+});
+
+test("the in-process queue of the tests refuses the same oversized job, as SQS would", async () => {
+  const rt = h.store.runtime();
+  useRuntime(rt);
+  const res = await fetch(`${h.api.url}/twoway/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-webhook-secret": localSecrets.TWOWAY_WEBHOOK_SECRET },
+    body: JSON.stringify(twDelivery({ chatId: "too-big-local", messages: [twTextMessage("y".repeat(300_000), { id: "too-big-2" })] })),
+  });
+  expect(res.status).toBe(413);
+});
