@@ -187,10 +187,10 @@ export const accountKey = (userId: string) => `account#${userId}`;
 export const transferKey = (userId: string, id: string) => `${accountKey(userId)}#transfer#${keyPart(id)}`;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-// DynamoDB numbers stop at 9.99e125: a refused transfer of 1e300 keeps its amount as text.
+// DynamoDB numbers stop at 9.99e125 (and have no NaN): such an amount of a refused or declined transfer is kept as text.
 const MAX_STORED_NUMBER = 9.9e125;
 function storable(outcome: TransferOutcome): TransferOutcome {
-  return outcome.amount < MAX_STORED_NUMBER ? outcome : { ...outcome, amount: String(outcome.amount) as unknown as number };
+  return Number.isFinite(outcome.amount) && outcome.amount < MAX_STORED_NUMBER ? outcome : { ...outcome, amount: String(outcome.amount) as unknown as number };
 }
 function readable(outcome: TransferOutcome): TransferOutcome {
   return typeof outcome.amount === "string" ? { ...outcome, amount: Number(outcome.amount) } : outcome;
