@@ -113,6 +113,23 @@ describe("ids that become part of a key are bounded in UTF-8 bytes", () => {
     await expectRefused("/engage/transfer", { ...transfer, sessionId: "s-long-user", userId: EMOJI_512 }, "userId");
     await expectRefused("/engage/transfer", { ...transfer, sessionId: "s-long-request", requestId: EMOJI_512 }, "requestId");
   });
+
+  test("LivePerson: a message's dialogId and conversationId, a conversation change's convId and dialog ids", async () => {
+    const message = (change: Record<string, unknown>) => ({
+      kind: "notification",
+      type: "ms.MessagingEventNotification",
+      body: { changes: [{ sequence: 1, originatorMetadata: { id: "a1", role: "ASSIGNED_AGENT" }, dialogId: "d1", conversationId: "d1", event: { type: "ContentEvent", contentType: "text/plain", message: "hi" }, ...change }] },
+    });
+    await expectRefused("/liveperson/webhook", message({ dialogId: EMOJI_512 }), "body.changes.0.dialogId");
+    await expectRefused("/liveperson/webhook", message({ conversationId: EMOJI_512 }), "body.changes.0.conversationId");
+    const conversation = (convId: string, dialogId = "d1") => ({
+      kind: "notification",
+      type: "cqm.ExConversationChangeNotification",
+      body: { changes: [{ type: "UPSERT", result: { convId, conversationDetails: { state: "CLOSE", stage: "OPEN", dialogs: [{ dialogId, dialogType: "POST_SURVEY", state: "OPEN" }] } } }] },
+    });
+    await expectRefused("/liveperson/webhook", conversation(EMOJI_512), "body.changes.0.result.convId");
+    await expectRefused("/liveperson/webhook", conversation("c1", EMOJI_512), "body.changes.0.result.conversationDetails.dialogs.0.dialogId");
+  });
 });
 
 const ENDPOINTS = ["/bm/webhook", "/bm/debug", "/engage/transfer", "/kommunicate/webhook", "/twoway/messages", "/twoway/handover", "/twoway/events", "/liveperson/webhook"];

@@ -1,4 +1,8 @@
 import * as z from "zod/mini";
+import { idLength } from "../../http/lenient";
+
+/** LivePerson's ids become keys (`lp#<conversation>`) and session fields: bounded in UTF-8 bytes like every id. */
+const lpId = z.string().check(idLength);
 
 /** LivePerson webhook notifications: loose, since LP adds fields; only what we act on is typed. */
 const MessagingEvent = z.looseObject({
@@ -11,11 +15,11 @@ const MessagingEvent = z.looseObject({
 
 export const MessagingChange = z.looseObject({
   sequence: z.optional(z.number()),
-  originatorId: z.optional(z.string()),
+  originatorId: z.optional(lpId),
   originatorMetadata: z.optional(z.looseObject({ id: z.optional(z.string()), role: z.optional(z.string()) })),
   serverTimestamp: z.optional(z.number()),
-  dialogId: z.optional(z.string()),
-  conversationId: z.optional(z.string()),
+  dialogId: z.optional(lpId),
+  conversationId: z.optional(lpId),
   event: MessagingEvent,
 });
 export type MessagingChange = z.infer<typeof MessagingChange>;
@@ -23,13 +27,13 @@ export type MessagingChange = z.infer<typeof MessagingChange>;
 export const ConversationChange = z.looseObject({
   type: z.optional(z.string()),
   result: z.looseObject({
-    convId: z.string(),
+    convId: lpId,
     conversationDetails: z.looseObject({
       state: z.optional(z.string()),
       /** The conversation is over only when `state` and `stage` are CLOSE (a survey may follow the agent's close). */
       stage: z.optional(z.string()),
       metaDataLastUpdateTs: z.optional(z.number()),
-      dialogs: z.optional(z.array(z.looseObject({ dialogId: z.optional(z.string()), dialogType: z.optional(z.string()), state: z.optional(z.string()) }))),
+      dialogs: z.optional(z.array(z.looseObject({ dialogId: z.optional(lpId), dialogType: z.optional(z.string()), state: z.optional(z.string()) }))),
       participants: z.optional(z.array(z.looseObject({ id: z.optional(z.string()), role: z.optional(z.string()) }))),
     }),
   }),
