@@ -10,6 +10,8 @@ export interface CommitGuard {
   signal?: AbortSignal;
   /** Epoch ms (Date.now(), not the engine's clock). */
   deadline?: number;
+  /** Set by the request's first write: its later writes (the session after the bank's) ignore the deadline. */
+  committed?: boolean;
 }
 
 const guards = new AsyncLocalStorage<CommitGuard>();
@@ -23,5 +25,12 @@ export function assertMayCommit(what: string): void {
   const guard = guards.getStore();
   if (!guard) return;
   if (guard.signal?.aborted) throw new TurnAbortedError(`not writing ${what}, its answer already left`);
-  if (guard.deadline !== undefined && Date.now() >= guard.deadline) throw new TurnAbortedError(`not writing ${what} this late`);
+  // A side effect already landed: finishing the turn beats a retry that would redo it (without a requestId).
+  if (!guard.committed && guard.deadline !== undefined && Date.now() >= guard.deadline) throw new TurnAbortedError(`not writing ${what} this late`);
+}
+
+/** Marks the request as having committed something (see CommitGuard.committed). */
+export function markCommitted(): void {
+  const guard = guards.getStore();
+  if (guard) guard.committed = true;
 }

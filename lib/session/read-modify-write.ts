@@ -1,6 +1,6 @@
 import { logger } from "../log";
 import { backoffMs, sleep as sleepFor } from "./backoff";
-import { assertMayCommit } from "./commit-guard";
+import { assertMayCommit, markCommitted } from "./commit-guard";
 import { TurnConflictError } from "./errors";
 
 export interface Versioned {
@@ -31,7 +31,10 @@ export async function readModifyWrite<I extends Versioned, T>(options: {
     const item = { ...next, version: before.version + 1 };
     // Right before the commit: not once the request's answer left (a 503 on timeout), so a retry runs it once.
     assertMayCommit(options.key);
-    if (await options.write(item, before.version)) return { result, item, before, written: true };
+    if (await options.write(item, before.version)) {
+      markCommitted();
+      return { result, item, before, written: true };
+    }
     logger.debug("version conflict, rerunning", { attempt, key: options.key });
     await sleep(backoffMs(attempt));
   }
