@@ -32,7 +32,7 @@ export function createRuntime(overrides: Partial<Pick<Runtime, "settings" | "clo
   const doc = overrides.doc ?? createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB);
   const sessions = new SessionStore(doc, settings.SESSIONS_TABLE);
   const events = new EventStore(doc, settings.EVENTS_TABLE, settings.EVENTS_TTL_DAYS);
-  const userBot = createBot({ doc, sessionsTable: settings.SESSIONS_TABLE, clock });
+  const userBot = createBot({ doc, sessionsTable: settings.SESSIONS_TABLE, clock, sessionTtlDays: settings.SESSION_TTL_DAYS });
   const bot = overrides.bot ?? userBot.bot;
   const actions = overrides.actions ?? userBot.actions;
   const engine: EngineDeps = {

@@ -33,10 +33,18 @@ export function webhookHandler({ platform, verify, handle }: WebhookOptions) {
     .use(errorResponses())
     .use(rawBody())
     .use(verifyCredential(verify))
-    .handler((event, context, { signal }) => {
-      // No remaining time outside Lambda (some tests): then only the signal, which nothing aborts.
+    .handler(async (event, context) => {
+      // No remaining time outside Lambda (some tests): then nothing to guard against.
       const remaining = context?.getRemainingTimeInMillis?.();
-      const deadline = remaining === undefined ? undefined : Date.now() + remaining - TIMEOUT_EARLY_MS - COMMIT_MARGIN_MS;
-      return withCommitGuard({ signal, ...(deadline === undefined ? {} : { deadline }) }, () => handle(event));
+      if (remaining === undefined) return handle(event);
+      // Our own signal, aborted when middy answers: middy's is one per module, shared by concurrent requests
+      // (serverless-offline runs several in one process), so one request's timeout would abort the others.
+      const answered = new AbortController();
+      const timer = setTimeout(() => answered.abort(), Math.max(0, remaining - TIMEOUT_EARLY_MS));
+      try {
+        return await withCommitGuard({ signal: answered.signal, deadline: Date.now() + remaining - TIMEOUT_EARLY_MS - COMMIT_MARGIN_MS }, () => handle(event));
+      } finally {
+        clearTimeout(timer);
+      }
     });
 }
