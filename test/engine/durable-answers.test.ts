@@ -1,3 +1,4 @@
+import { recordCommands } from "../support/command-log";
 import { say, type Turn } from "../../lib/conversation";
 import { defineBot } from "../../lib/engine/bot";
 import { runTurn, type TurnOptions } from "../../lib/engine/run-turn";
@@ -26,17 +27,7 @@ const turn = (conversationId: string, messageId: string, text: string): Turn => 
   receivedAt: Date.now(),
 });
 
-function counted(rt: Runtime): string[] {
-  const commands: string[] = [];
-  rt.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      commands.push(String(context.commandName));
-      return next(args);
-    },
-    { step: "initialize", name: "countCommands" },
-  );
-  return commands;
-}
+const counted = (rt: Runtime): string[] => recordCommands(rt.doc);
 
 test("an answer the byte budget drops is still the answer of a keyed retry, and its side effect runs once", async () => {
   const rt = store.runtime({ bot: echo });

@@ -1,3 +1,4 @@
+import { recordCommands } from "../support/command-log";
 import { say, type Turn } from "../../lib/conversation";
 import { defineBot } from "../../lib/engine/bot";
 import { runTurn } from "../../lib/engine/run-turn";
@@ -22,14 +23,7 @@ const turn = (messageId: string, text: string): Turn => ({
 
 test("a new turn costs one read and one write; a duplicate costs one read", async () => {
   const rt = store.runtime({ bot: echo });
-  const commands: string[] = [];
-  rt.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      commands.push(String(context.commandName));
-      return next(args);
-    },
-    { step: "initialize", name: "countCommands" },
-  );
+  const commands = recordCommands(rt.doc);
 
   const first = await runTurn(turn("a", "one"), rt.engine);
   expect(first).toMatchObject({ kind: "answered", messages: [say("you said one")] });
