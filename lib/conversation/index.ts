@@ -3,4 +3,5 @@ export * from "./outbound";
 export * from "./bot-reply";
 export * from "./build";
 export * from "./text";
-export * from "./list";
+export * from "./text-fallback";
+export * from "./exhaustive";

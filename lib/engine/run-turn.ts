@@ -1,4 +1,4 @@
-import { describeInbound, inboundText, type BotReply, type OutboundMessage, type Turn } from "../conversation";
+import { describeInbound, historyText, inboundText, type BotReply, type OutboundMessage, type Turn } from "../conversation";
 import { logger } from "../log";
 import type { EventStore } from "../session/events";
 import { mergeNamespace } from "../session/namespaces";
@@ -170,7 +170,7 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
     memo.answer ??= ai({ history: session.history, userText: describeInbound(message), ...(reply.ai.instructions ? { instructions: reply.ai.instructions } : {}), deadline: options.deadline ?? now + 60_000 });
     messages.push({ type: "text", text: (await memo.answer).text });
   }
-  const botLines = messages.map((m): HistoryEntry => ({ role: "bot", text: summarise(m).slice(0, MAX_HISTORY_TEXT), at: now }));
+  const botLines = messages.map((m): HistoryEntry => ({ role: "bot", text: historyText(m).slice(0, MAX_HISTORY_TEXT), at: now }));
   const numbered = options.numberedOptions?.(messages);
   const offered = numbered?.length ? numbered : offeredSuggestions(messages);
   const { state: _previous, lastSuggestions: _last, ...rest } = session;
@@ -206,29 +206,6 @@ async function recordAiUse(deps: EngineDeps, turn: Turn, answer: AiAnswer): Prom
 /** A human hold that the turn ended (it timed out) and that a new handover did not replace. */
 function releasedHold(before: HandoverState, after: HandoverState): { released: HandoverState & { status: "human" } } | undefined {
   return before.status === "human" && (after.status === "bot" || after.since !== before.since) ? { released: before } : undefined;
-}
-
-function summarise(message: OutboundMessage): string {
-  switch (message.type) {
-    case "text":
-      return message.text;
-    case "card":
-      return `[card] ${message.card.title}`;
-    case "carousel":
-      return `[carousel] ${message.cards.map((c) => c.title).join(" | ")}`;
-    case "list":
-      return `[list] ${message.items.map((i) => i.title).join(" | ")}`;
-    case "media":
-      return `[${message.kind}] ${message.caption ?? message.media.url}`;
-    case "file":
-      return `[file] ${message.media.name ?? message.media.url}`;
-    case "fileList":
-      return `[files] ${message.files.length}`;
-    case "location":
-      return `[location] ${message.label ?? `${message.latitude},${message.longitude}`}`;
-    case "contact":
-      return `[contact] ${message.name}`;
-  }
 }
 
 /** Handover changes also go to the events table for inspection; the session item already holds the truth. */
