@@ -47,7 +47,7 @@ export class TwoWayClient {
     return this.post(outboundUrl, body);
   }
 
-  /** Routing control: flip the ruleset so the chat goes to the agent adapter (notes §5). */
+  /** Routing control: flip the ruleset so the chat goes to the agent adapter (docs/platforms/twoway.md §5). */
   requestRouting(controlUrl: string, accountId: string, chatId: string, body: unknown): Promise<void> {
     const url = `${controlUrl.replace(/\/$/, "")}/accounts/${encodeURIComponent(accountId)}/chats/${encodeURIComponent(chatId)}/routing/mutationrequests`;
     return this.post(url, body);

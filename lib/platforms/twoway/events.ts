@@ -1,5 +1,5 @@
 /**
- * Router events (notes §5): metadata about the session, e.g. `RouterSessionEnded`. The shape is read
+ * Router events (docs/platforms/twoway.md §5): metadata about the session, e.g. `RouterSessionEnded`. The shape is read
  * tolerantly because it is not fully documented: the type from `conversationEvents[0].$type`, `$type`,
  * `eventType` or `type` (first non-empty string wins), the id from `conversationEvents[0].id`, `id` or
  * `eventId`, the chat id from `chat.id` or `chatId`. Never throws, whatever JSON value it gets.

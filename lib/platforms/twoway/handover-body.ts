@@ -1,8 +1,8 @@
 /**
- * The handover notification (notes §5): a body rendered from a template the router fills in, e.g.
+ * The handover notification (docs/platforms/twoway.md §5): a body rendered from a template the router fills in, e.g.
  *   {"chatId":"{{$chatId}}",…,"context":{{$context}}}
  * `$context` is inserted unquoted, so an empty context yields `"context":}` (invalid JSON). Any
- * template may be configured, so the body is parsed tolerantly, in the notes' five steps:
+ * template may be configured, so the body is parsed tolerantly, in five steps (twoway.md §5):
  *   1. JSON.parse the raw text;
  *   2. else repair an empty `"context":` (followed by `,` `}` `]` or the end) to `"context":{}`;
  *   3. else turn any other empty value (`"key":` followed by `,` or `}`) into null;
@@ -21,7 +21,7 @@ export interface HandoverNotification {
   channel?: string;
   conversationHostId?: string;
   conversationClientId?: string;
-  /** Always an object after parsing (notes §5 step 5). */
+  /** Always an object after parsing (docs/platforms/twoway.md §5, step 5). */
   context: Record<string, unknown>;
   /** Whatever else a custom template adds. */
   [key: string]: unknown;
@@ -171,7 +171,7 @@ function sortKeys(value: unknown): unknown {
   );
 }
 
-/** Dedupe key (notes §6): sha256 of chatId, sessionId and the canonical context, newline-separated. */
+/** Dedupe key (docs/platforms/twoway.md §6): sha256 of chatId, sessionId and the canonical context, newline-separated. */
 export function handoverIdempotencyKey(n: HandoverNotification): string {
   const material = `${n.chatId ?? ""}\n${n.sessionId ?? ""}\n${canonicalJson(n.context)}`;
   return `sha256:${createHash("sha256").update(material, "utf8").digest("hex")}`;

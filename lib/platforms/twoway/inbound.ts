@@ -1,5 +1,5 @@
 /**
- * TwoWay delivery → neutral Turns (notes §2). Text only: the router documents further message types,
+ * TwoWay delivery → neutral Turns (docs/platforms/twoway.md §2). Text only: the router documents further message types,
  * but this contract covers `{"$type":"text"}`; every other type is skipped with a reason for the
  * caller to log, and the request is still acknowledged. Only `ClientOriginated` messages are turns.
  */

@@ -1,6 +1,6 @@
 /**
  * zod schemas for what the CM.com Conversational Router POSTs to our TwoWay message endpoint
- * (notes §2) and what its events endpoint receives (notes §5). Every object is loose (unknown
+ * (docs/platforms/twoway.md §2) and what its events endpoint receives (§5). Every object is loose (unknown
  * fields kept). Ids may arrive as JSON numbers and are turned into strings. A message only needs a
  * string `$type`: unknown types, directions and shapes pass here and are skipped later, so they never
  * cause a 400 (which would make the router redeliver them).
@@ -13,7 +13,7 @@ function listOf<T extends z.ZodMiniType>(item: T) {
   return preprocess((value) => (value === null ? undefined : value), z._default(z.array(item), []));
 }
 
-/** `chat`: who talks to whom on which channel (notes §2 table). `id` is our conversation key. */
+/** `chat`: who talks to whom on which channel (docs/platforms/twoway.md §2). `id` is our conversation key. */
 export const TwoWayChat = z.looseObject({
   id: requiredId,
   sessionId: lenientId,
