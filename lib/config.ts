@@ -77,7 +77,7 @@ const Settings = z.object({
   /** Upper bound of one AI answer; the platform's own budget may cut it shorter. */
   AI_TIMEOUT_MS: intFrom(15_000),
   AI_FALLBACK_MESSAGE: z._default(z.string().check(z.minLength(1)), "Sorry, I can't answer that right now. You can choose one of the options or ask for an agent."),
-  /** Business Messenger waits for the answer in its HTTP request: reply within this (notes: 5 s, configurable). */
+  /** Business Messenger waits for the answer in its HTTP request: reply within this (docs/platforms/business-messenger.md §6: 5 s, configurable). */
   BM_REPLY_BUDGET_MS: intFrom(5_000),
   /** The deployed job queue (SQS FIFO). */
   JOBS_QUEUE_URL: z.optional(z.string()),

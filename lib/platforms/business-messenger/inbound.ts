@@ -1,6 +1,6 @@
 /**
  * Business Messenger webhook request → neutral Turn.
- * BM publishes no body discriminator, so the kind is detected from the fields present (notes §2).
+ * BM publishes no body discriminator, so the kind is detected from the fields present (docs/platforms/business-messenger.md §2).
  */
 import { createHash } from "node:crypto";
 import type { InboundMessage, MediaRef, Turn } from "../../conversation";
@@ -31,7 +31,7 @@ function looksLike(body: BmInboundBody, kind: "image" | "video"): boolean {
   return kind === "image" ? isImageExtension(ext) : isVideoExtension(ext);
 }
 
-/** Detects the body's kind by its properties, in the order of notes §2; never throws. */
+/** Detects the body's kind by its properties, in the order of docs/platforms/business-messenger.md §2; never throws. */
 export function bmBodyToInbound(body: BmInboundBody): InboundMessage {
   const content = typeof body.content === "string" ? body.content : undefined;
   const text = present(body.text);
@@ -85,7 +85,7 @@ function withCaption<T extends Extract<InboundMessage, { type: "picture" | "vide
   return caption ? { ...message, caption } : message;
 }
 
-/** Fallback dedupe key when BM sends no provider message id (notes §6). */
+/** Fallback dedupe key when BM sends no provider message id (docs/platforms/business-messenger.md §6). */
 function bodyHash(rawBody: Buffer): string {
   return `sha256:${createHash("sha256").update(rawBody).digest("hex")}`;
 }

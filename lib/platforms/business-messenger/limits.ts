@@ -1,7 +1,7 @@
 /**
- * Business Messenger channel capabilities and limits, as data (notes §7, vendor section 6).
+ * Business Messenger channel capabilities and limits, as data (docs/platforms/business-messenger.md §7: the vendor page's section 6).
  *
- * Reading rules (notes §7, §8): '?' and '·' = unsupported; ✓ whether native or emulated by BM
+ * Reading rules (docs/platforms/business-messenger.md §7, §8): '?' and '·' = unsupported; ✓ whether native or emulated by BM
  * (including "URL [4]") = supported; where a limit cell is (l)/(m) or has another reading, the
  * stricter value is used. Values marked [assumed] are not in the vendor tables at all.
  */
@@ -20,7 +20,7 @@ export const BM_CHANNELS = [
 ] as const;
 export type Channel = (typeof BM_CHANNELS)[number];
 
-/** Outbound body kinds of notes §4, as the renderer decides about them. */
+/** Outbound body kinds of docs/platforms/business-messenger.md §4, as the renderer decides about them. */
 export type BmOutboundKind =
   | "text"
   | "picture"
@@ -250,7 +250,7 @@ export interface ResolvedChannel {
   raw: string | undefined;
 }
 
-/** Maps BM's `channel` to a canonical channel; unknown names get the SMS profile (notes §2). */
+/** Maps BM's `channel` to a canonical channel; unknown names get the SMS profile (docs/platforms/business-messenger.md §2). */
 export function resolveBmChannel(raw: string | undefined): ResolvedChannel {
   const key = raw?.toLowerCase().replace(/[^a-z0-9]/g, "") ?? "";
   const channel = CHANNEL_ALIASES[key];

@@ -1,5 +1,5 @@
 /**
- * zod schemas for what Business Messenger POSTs to us (notes §2).
+ * zod schemas for what Business Messenger POSTs to us (docs/platforms/business-messenger.md §2).
  * The vendor publishes no JSON examples, so every object is loose (unknown fields kept),
  * contact fields may be null, and numbers may arrive as strings.
  */
@@ -93,7 +93,7 @@ function isAbsent(value: unknown): boolean {
 }
 
 /**
- * Debug-mode error reports carry only error information (notes §1, §2): a JSON object with `error` /
+ * Debug-mode error reports carry only error information (docs/platforms/business-messenger.md §1, §2): a JSON object with `error` /
  * `errors`, or one with neither `dialogUuid` nor `message`. They get a 200, never a 400.
  * A message request missing only one of the two is a malformed request (400 naming the field), and an
  * empty object or anything that is not a JSON object is not a report either.

@@ -1,5 +1,5 @@
 /**
- * X-BM-Signature check (notes §3). The vendor says "SHA-512, base64" without publishing the
+ * X-BM-Signature check (docs/platforms/business-messenger.md §3). The vendor says "SHA-512, base64" without publishing the
  * function; we adopt base64(HMAC-SHA512(key, raw body)) and offer the PHP-style
  * base64(hex digest) as a configurable alternative.
  */
