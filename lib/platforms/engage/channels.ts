@@ -1,5 +1,5 @@
 /**
- * What each Engage channel can show (notes §8), keyed by Engage's `internal.channel` value,
+ * What each Engage channel can show (docs/platforms/engage.md §8), keyed by Engage's `internal.channel` value,
  * compared case-insensitively. A channel missing from the table, or no channel at all, renders
  * everything natively.
  */

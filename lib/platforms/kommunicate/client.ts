@@ -12,7 +12,7 @@ export class KommunicateApiError extends Error {
 
 /**
  * Kommunicate's Platform API, used only to push an answer that missed the webhook's budget
- * (notes §5, 2019 pages: verify against your tenant). Errors throw, so the job is retried by the queue.
+ * (docs/platforms/kommunicate.md §5: 2019 pages, verify against your tenant). Errors throw, so the job is retried by the queue.
  */
 export class KommunicateClient {
   constructor(

@@ -1,5 +1,5 @@
 /**
- * Kommunicate webhook request → neutral Turn (notes §2).
+ * Kommunicate webhook request → neutral Turn (docs/platforms/kommunicate.md §2).
  * The kind is decided in this order: `eventName` WELCOME, media event, button click, form submit,
  * triggered custom event, any other event name, plain text.
  */

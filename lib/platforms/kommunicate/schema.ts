@@ -1,5 +1,5 @@
 /**
- * zod schemas for what Kommunicate POSTs to our custom-bot webhook (notes §2).
+ * zod schemas for what Kommunicate POSTs to our custom-bot webhook (docs/platforms/kommunicate.md §2).
  * Every object is loose (unknown fields kept). Ids may arrive as JSON numbers and are turned into
  * strings; `metadata` and `KM_CHAT_CONTEXT` may arrive as JSON strings (the web widget does that).
  */

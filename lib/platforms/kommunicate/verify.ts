@@ -1,6 +1,6 @@
 /**
  * Kommunicate's only documented authentication: the request header configured in the dashboard
- * (notes §3). We require `$KOMMUNICATE_WEBHOOK_HEADER` to equal `KOMMUNICATE_WEBHOOK_SECRET`.
+ * (docs/platforms/kommunicate.md §3). We require `$KOMMUNICATE_WEBHOOK_HEADER` to equal `KOMMUNICATE_WEBHOOK_SECRET`.
  */
 import { header } from "../../http/headers";
 import { secureEqual } from "../../http/secure-compare";
