@@ -104,7 +104,7 @@ function mediaLabel(body: Body): string {
   return "file";
 }
 
-/** BM reply bodies (notes §4) → blocks; a body of suggestions only belongs to the text before it. */
+/** BM reply bodies (docs/platforms/business-messenger.md §4) → blocks; a body of suggestions only belongs to the text before it. */
 export function bmBlocks(bodies: readonly Body[]): Block[] {
   const blocks: Block[] = [];
   for (const body of bodies) {

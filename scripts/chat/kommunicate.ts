@@ -78,7 +78,7 @@ function button(b: Json, choices: Choice[], links: string[]): void {
   else choices.push({ label: name, value: { message: str(action.message ?? payload.message ?? name) } satisfies ReplyValue });
 }
 
-/** The webhook answer (notes §4) → blocks. An empty array means the bot stays silent: a human has the chat. */
+/** The webhook answer (docs/platforms/kommunicate.md §4) → blocks. An empty array means the bot stays silent: a human has the chat. */
 export function kommunicateBlocks(bubbles: readonly Json[]): Block[] {
   if (bubbles.length === 0) return [status("(no reply: a human has the conversation)")];
   const blocks: Block[] = [];

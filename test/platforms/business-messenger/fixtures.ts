@@ -1,5 +1,5 @@
 /**
- * Sample Business Messenger requests (notes §2), reusable by unit and integration tests and by
+ * Sample Business Messenger requests (docs/platforms/business-messenger.md §2), reusable by unit and integration tests and by
  * the chat simulator: build a request, serialise it, sign it.
  */
 import type { BmWebhookRequestInput } from "../../../lib/platforms/business-messenger/schema";
@@ -21,7 +21,7 @@ export interface BmRequestOptions {
   contact?: BmWebhookRequestInput["contact"];
 }
 
-/** The notes' sample request with the given body. */
+/** A sample request in the shape of docs/platforms/business-messenger.md §2, with the given body. */
 export function bmRequest(body: Body, options: BmRequestOptions = {}): BmWebhookRequestInput {
   const message: BmWebhookRequestInput["message"] = {
     from: options.from ?? "41791234567",

@@ -1,7 +1,7 @@
 import { BmWebhookRequest, isBmDebugReport } from "../../../lib/platforms/business-messenger/schema";
 import { bmDebugReport, bmLocationRequest, bmTextRequest, bmVideoRequest } from "./fixtures";
 
-// The notes' sample request, verbatim apart from full ids.
+// A sample request in the shape of docs/platforms/business-messenger.md §2, with full ids.
 const notesSample = {
   serviceUuid: "5b0e0000",
   dialogUuid: "a9e20000",

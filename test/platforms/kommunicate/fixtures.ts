@@ -1,5 +1,5 @@
 /**
- * Sample Kommunicate webhook requests (notes §2), reusable by unit and integration tests and by the
+ * Sample Kommunicate webhook requests (docs/platforms/kommunicate.md §2), reusable by unit and integration tests and by the
  * chat simulator: build a request, serialise it, add the configured header.
  */
 import type {
@@ -58,7 +58,7 @@ export function kmRequest(
   return request;
 }
 
-/** The notes' §2 sample request, verbatim apart from a full key. */
+/** A sample request in the shape of docs/platforms/kommunicate.md §2, with a full key. */
 export const kmDocsRequest = (options?: KmRequestOptions) =>
   kmRequest({ message: "hi", metadata: { KM_CHAT_CONTEXT: { kmUserLocale: "en" } } }, options);
 
@@ -78,7 +78,7 @@ export const kmImageRequest = (options?: KmRequestOptions) => kmMediaRequest([KM
 
 export const kmLocationRequest = (options?: KmRequestOptions) => kmMediaRequest([KM_LOCATION_ATTACHMENT], options);
 
-/** The notes' media sample: an image and a location in one event. */
+/** A media event (docs/platforms/kommunicate.md §2): an image and a location in one event. */
 export const kmImageAndLocationRequest = (options?: KmRequestOptions) =>
   kmMediaRequest([KM_IMAGE_ATTACHMENT, KM_LOCATION_ATTACHMENT], options);
 

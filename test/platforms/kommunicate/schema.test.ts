@@ -1,7 +1,7 @@
 import { KmChatContext, KommunicateWebhookRequest, chatContext } from "../../../lib/platforms/kommunicate/schema";
 import { KM_GROUP_ID, kmDocsRequest, kmImageAndLocationRequest, kmStringContextMediaRequest, kmTextRequest } from "./fixtures";
 
-// The notes' §2 sample request, verbatim apart from a full key.
+// A sample request in the shape of docs/platforms/kommunicate.md §2, with a full key.
 const notesSample = {
   botId: "acme-bot",
   key: "5-28f1c0de",

@@ -1,5 +1,5 @@
 /**
- * Sample CM.com Conversational Router requests (notes §2, §5), reusable by unit and integration tests
+ * Sample CM.com Conversational Router requests (docs/platforms/twoway.md §2, §5), reusable by unit and integration tests
  * and by the chat simulator: build a delivery, a handover notification body or an events body,
  * serialise it, add the configured secret header.
  */
@@ -45,8 +45,8 @@ export function twTextMessage(text = "hi", overrides: Partial<TwoWayMessageInput
 }
 
 /**
- * A message type this contract does not cover (notes §2: logged and skipped). The payload fields are
- * illustrative only: the router's media shape is not part of our notes.
+ * A message type this contract does not cover (docs/platforms/twoway.md §2: logged and skipped). The payload fields are
+ * illustrative only: the router's media shape is not part of our contract (see docs/platforms/twoway.md §2).
  */
 export function twUnknownTypeMessage($type = "image", overrides: Partial<TwoWayMessageInput> = {}): TwoWayMessageInput {
   return {
@@ -83,7 +83,7 @@ export interface TwDeliveryOptions {
   targetAdaptersInfo?: unknown;
 }
 
-/** The notes' §2 sample delivery (full ids), with the options applied. */
+/** A sample delivery in the shape of docs/platforms/twoway.md §2 (full ids), with the options applied. */
 export function twDelivery(options: TwDeliveryOptions = {}): TwoWayDeliveryInput {
   const chat = twChat(options.chat);
   if (options.chatId !== undefined) chat.id = options.chatId;
@@ -120,9 +120,9 @@ export const twEchoDelivery = (): TwoWayDeliveryInput => twDelivery({ messages: 
 /** The request body exactly as sent on the wire. */
 export const twRawBody = (delivery: TwoWayDeliveryInput | unknown): Buffer => Buffer.from(JSON.stringify(delivery), "utf8");
 
-// ---- handover notification (notes §5) ----
+// ---- handover notification (docs/platforms/twoway.md §5) ----
 
-/** The default handover template [3p], as in the notes (line break included). */
+/** The default handover template [3p], as described in docs/platforms/twoway.md §5 (line break included). */
 export const TW_HANDOVER_TEMPLATE =
   '{"chatId":"{{$chatId}}","sessionId":"{{$sessionId}}","accountId":"{{$accountId}}","channel":"{{$channel}}",\n' +
   ' "conversationHostId":"{{$conversationHostId}}","conversationClientId":"{{$conversationClientId}}","context":{{$context}}}';
@@ -172,13 +172,13 @@ export const twHandoverEmptyContextBody = (values: Omit<TwHandoverValues, "conte
 export const twHandoverWrappedBody = (context: Record<string, unknown> = TW_HANDOVER_CONTEXT, values: Omit<TwHandoverValues, "context"> = {}) =>
   renderHandoverTemplate(TW_HANDOVER_TEMPLATE_WRAPPED, { ...values, context });
 
-// ---- events (notes §5) ----
+// ---- events (docs/platforms/twoway.md §5) ----
 
 export function twEvent(overrides: Partial<TwoWayEventInput> = {}): TwoWayEventInput {
   return { $type: "RouterSessionEnded", id: TW_EVENT_ID, createdOn: TW_EVENT_CREATED_ON, ...overrides };
 }
 
-/** The notes' events sample: `RouterSessionEnded` in `conversationEvents`. */
+/** A router event in the shape of docs/platforms/twoway.md §5: `RouterSessionEnded` in `conversationEvents`. */
 export function twEventsBody(type = "RouterSessionEnded", overrides: Partial<TwoWayEventInput> = {}): Record<string, unknown> {
   const { sessionId: _sessionId, conversationClientName: _name, ...chat } = twChat();
   return { chat, conversationEvents: [twEvent({ $type: type, ...overrides })] };

@@ -15,7 +15,7 @@ import {
   twMixedDelivery,
 } from "./fixtures";
 
-// The notes' §2 sample, verbatim (ids shortened as in the notes).
+// A sample delivery in the shape of docs/platforms/twoway.md §2 (ids shortened).
 const notesSample = {
   chat: {
     id: "2f0c…",
