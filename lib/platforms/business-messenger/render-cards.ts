@@ -2,7 +2,7 @@
  * Cards and carousels: BM's `{layout, content[]}` body within the channel's card limits, or text
  * blocks (title, description, media URL, numbered options and links) where cards cannot be shown.
  */
-import type { Card } from "../../conversation";
+import { cardText, type Card } from "../../conversation";
 import type { CardLimits } from "./limits";
 import { type BmBody, type RenderContext, compact, degrade, emitBody, emitText } from "./render-context";
 import { renderSuggestions } from "./render-suggestions";
@@ -56,7 +56,7 @@ export function cardsAsText(ctx: RenderContext, cards: readonly Card[]): string 
   return cards
     .map((card) => {
       const { lines } = renderSuggestions(ctx, card.suggestions ?? [], "text", Number.POSITIVE_INFINITY, "");
-      return [card.title, card.description, card.media?.url, ...lines].filter((l): l is string => !!l).join("\n");
+      return cardText(card, lines);
     })
     .join("\n\n");
 }

@@ -2,6 +2,7 @@
  * Shared state of one renderBm call: the channel profile, the bodies emitted so far, what was
  * degraded, the numbered options handed out and whether the one rich body is used up.
  */
+import { numberOption as nextOption, type NumberedOption } from "../../conversation";
 import type { ChannelProfile, ResolvedChannel } from "./limits";
 import { describeTextLimit, splitText } from "./text";
 
@@ -10,12 +11,7 @@ export interface BmOutMessage {
   body: BmBody;
 }
 
-/** A reply suggestion shown as "n) caption": a user answering "n" means `postback`. */
-export interface NumberedOption {
-  number: number;
-  text: string;
-  postback: string;
-}
+export type { NumberedOption } from "../../conversation";
 
 export interface RenderContext {
   readonly profile: ChannelProfile;
@@ -63,7 +59,5 @@ export function emitText(ctx: RenderContext, text: string, beforeButtons = false
 
 /** Hands out the next option number for the whole reply, so "2" is unambiguous. */
 export function numberOption(ctx: RenderContext, text: string, postback: string): string {
-  const number = ctx.numberedOptions.length + 1;
-  ctx.numberedOptions.push({ number, text, postback });
-  return `${number}) ${text}`;
+  return nextOption(ctx.numberedOptions, text, postback);
 }

@@ -3,19 +3,12 @@
  * lines when the channel lacks the kind, the image type is not allowed, a known size is over
  * the limit, or the reply already carries its one media/location/contact body.
  */
-import type { OutboundMedia, OutboundMessage } from "../../conversation";
+import { contactText, locationText, mapsUrl, mediaLine, textLines, type OutboundMedia, type OutboundMessage } from "../../conversation";
 import { type MediaLimitKind, supportsKind } from "./limits";
 import { extensionOf, fileNameFromUrl, isImageExtension, mimeTypeOf, normaliseMimeType } from "./media-types";
 import { type BmBody, type RenderContext, compact, degrade, emitBody, emitText } from "./render-context";
-import { mapsUrl } from "../../conversation/text";
 
 export type MediaKind = "picture" | "video" | "audio" | "file";
-
-/** "Caption: URL", or the URL alone when there is nothing to call it. */
-export function mediaLine(media: OutboundMedia, caption?: string): string {
-  const label = caption ?? media.name;
-  return label ? `${label}: ${media.url}` : media.url;
-}
 
 function mediaBody(kind: MediaKind, media: OutboundMedia): BmBody {
   const base = {
@@ -95,7 +88,7 @@ export function renderFileList(ctx: RenderContext, files: readonly OutboundMedia
     ctx.richBodyUsed = true;
     if (lines.length > 0) emitText(ctx, lines.join("\n"));
   } else {
-    emitText(ctx, [text, ...lines].filter((l): l is string => !!l).join("\n"));
+    emitText(ctx, textLines([text, ...lines]));
   }
 }
 
@@ -111,7 +104,7 @@ export function renderLocation(ctx: RenderContext, m: LocationMessage): void {
       : undefined;
   if (problem) {
     degrade(ctx, `${problem}: location sent as text`);
-    emitText(ctx, `${m.label ?? "Location"}: ${url}`);
+    emitText(ctx, locationText(m));
     return;
   }
   emitBody(ctx, compact({ latitude: m.latitude, longitude: m.longitude, text: m.label, url }));
@@ -126,7 +119,7 @@ export function renderContact(ctx: RenderContext, m: ContactMessage): void {
       : undefined;
   if (problem) {
     degrade(ctx, `${problem}: contact sent as text`);
-    emitText(ctx, [m.name, m.phone, m.email, m.address].filter((l): l is string => !!l).join("\n"));
+    emitText(ctx, contactText(m));
     return;
   }
   emitBody(ctx, compact({ name: m.name, email: m.email, address: m.address, phone: m.phone }));

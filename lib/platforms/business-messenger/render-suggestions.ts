@@ -3,28 +3,10 @@
  * unsupported actions become "Caption: value" lines, reply suggestions on channels without
  * replyWith become numbered options, extras are cut and long captions truncated.
  */
-import type { Suggestion } from "../../conversation";
+import { suggestionLine, type Suggestion } from "../../conversation";
 import { supportsAction } from "./limits";
 import { type BmBody, type RenderContext, compact, degrade, numberOption } from "./render-context";
 import { truncateText } from "./text";
-import { mapsUrl } from "../../conversation/text";
-
-
-/** The suggestion as a line of text, for channels where its action does not exist. */
-export function suggestionLine(s: Exclude<Suggestion, { kind: "reply" }>): string {
-  switch (s.kind) {
-    case "url":
-      return `${s.text}: ${s.url}`;
-    case "dial":
-      return `${s.text}: ${s.phone}`;
-    case "compose":
-      return `${s.text}: send "${s.body}" to ${s.phone}`;
-    case "map":
-      return `${s.text}: ${s.url ?? mapsUrl(s.latitude, s.longitude)}`;
-    case "calendar":
-      return `${s.text}: ${s.title}, ${s.start} – ${s.end}`;
-  }
-}
 
 function actionObject(s: Suggestion, composeTextField: string): BmBody {
   switch (s.kind) {

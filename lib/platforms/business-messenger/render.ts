@@ -2,7 +2,7 @@
  * Neutral outbound messages → Business Messenger reply bodies (notes §4), degraded to what the
  * channel can show (notes §7). Pure and deterministic: the caller logs `degradations`.
  */
-import { listAsText, type OutboundMessage } from "../../conversation";
+import { assertNever, joinBlocks, listAsText, type OutboundMessage } from "../../conversation";
 import { type Channel, BM_CHANNEL_PROFILES, resolveBmChannel, supportsKind } from "./limits";
 import { cardsAsText, renderCardsNative } from "./render-cards";
 import {
@@ -33,10 +33,6 @@ export interface BmRenderResult {
   channel: Channel;
   /** Reply suggestions shown as "n) caption": lets the caller map an answer "n" to its postback. */
   numberedOptions: NumberedOption[];
-}
-
-function joinBlocks(...blocks: string[]): string {
-  return blocks.filter((b) => b.trim() !== "").join("\n\n");
 }
 
 function renderText(ctx: RenderContext, m: Extract<OutboundMessage, { type: "text" }>): void {
@@ -82,6 +78,8 @@ function renderOne(ctx: RenderContext, m: OutboundMessage): void {
     case "list":
       degrade(ctx, `list has no Business Messenger body: sent as text with its options`);
       return renderText(ctx, listAsText(m));
+    default:
+      return assertNever(m);
   }
 }
 
