@@ -10,8 +10,24 @@
  * Pure and deterministic; the caller logs `degradations`. The body is clean JSON (no undefined) and
  * echoes only the five chat fields the router needs (never sessionId or targetAdaptersInfo).
  */
-import { listAsText, type Card, type OutboundMedia, type OutboundMessage, type Suggestion } from "../../conversation";
-import { mapsUrl, splitByChars } from "../../conversation/text";
+import {
+  assertNever,
+  cardText,
+  contactText,
+  fileListText,
+  joinBlocks,
+  listAsText,
+  locationText,
+  nonBlank,
+  splitByChars,
+  suggestionAsText,
+  textLines,
+  type Card,
+  type NumberedOption,
+  type OutboundMedia,
+  type OutboundMessage,
+  type Suggestion,
+} from "../../conversation";
 
 /** [assumed] WhatsApp's text limit (notes §7); TwoWay itself publishes none. */
 export const TWOWAY_MAX_TEXT_CHARS = 4096;
@@ -37,11 +53,7 @@ export interface TwoWayOutbound {
 }
 
 /** A reply suggestion shown as "n) caption": a user answering "n" means `postback`. */
-export interface TwoWayNumberedOption {
-  number: number;
-  text: string;
-  postback: string;
-}
+export type TwoWayNumberedOption = NumberedOption;
 
 export interface TwoWayRenderOptions {
   /** Longest text per message, in UTF-16 code units (default 4096, at least 2). */
@@ -74,39 +86,10 @@ function emitText(ctx: Ctx, text: string, what: string): void {
   for (const piece of pieces) ctx.messages.push({ $type: "text", direction: "ClientTerminated", text: piece });
 }
 
-/** Non-empty blocks joined by a blank line. */
-function joinBlocks(...blocks: readonly string[]): string {
-  return blocks.filter((b) => b.trim() !== "").join("\n\n");
-}
-
-function present(value: string | undefined): value is string {
-  return value !== undefined && value.trim() !== "";
-}
-
-/** The suggestion as a line of text; reply suggestions get the next number of the reply. */
-function suggestionLine(ctx: Ctx, s: Suggestion): string {
-  switch (s.kind) {
-    case "reply": {
-      const number = ctx.numberedOptions.length + 1;
-      ctx.numberedOptions.push({ number, text: s.text, postback: s.postback });
-      return `${number}) ${s.text}`;
-    }
-    case "url":
-      return `${s.text}: ${s.url}`;
-    case "dial":
-      return `${s.text}: ${s.phone}`;
-    case "map":
-      return `${s.text}: ${s.url ?? mapsUrl(s.latitude, s.longitude)}`;
-    case "compose":
-      return `${s.text}: send "${s.body}" to ${s.phone}`;
-    case "calendar":
-      return `${s.text}: ${s.title}, ${s.start} – ${s.end}`;
-  }
-}
 
 /** All suggestions as lines, in order, with one degradation for the numbered ones and one per other. */
 function suggestionLines(ctx: Ctx, suggestions: readonly Suggestion[], where: string): string[] {
-  const lines = suggestions.map((s) => suggestionLine(ctx, s));
+  const lines = suggestions.map((s) => suggestionAsText(ctx.numberedOptions, s));
   const replies = suggestions.filter((s) => s.kind === "reply").length;
   if (replies > 0) ctx.degradations.push(`${replies} reply suggestion(s) ${where} shown as numbered options`);
   for (const s of suggestions) {
@@ -117,16 +100,13 @@ function suggestionLines(ctx: Ctx, suggestions: readonly Suggestion[], where: st
 
 function cardBlock(ctx: Ctx, card: Card): string {
   const lines = suggestionLines(ctx, card.suggestions ?? [], `on card "${card.title}"`);
-  return [card.title, card.description, card.media?.url, ...lines].filter(present).join("\n");
+  // Blank parts are left out here (other renderers keep whitespace-only ones).
+  return cardText(card, lines, nonBlank);
 }
 
 /** "Caption" and the URL on the next line; the file name stands in for a missing caption. */
 function mediaBlock(media: OutboundMedia, caption: string | undefined): string {
-  return [present(caption) ? caption : media.name, media.url].filter(present).join("\n");
-}
-
-function fileLine(media: OutboundMedia): string {
-  return present(media.name) ? `${media.name}: ${media.url}` : media.url;
+  return textLines([nonBlank(caption) ? caption : media.name, media.url], nonBlank);
 }
 
 function renderOne(ctx: Ctx, m: OutboundMessage): void {
@@ -143,13 +123,13 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
       return emitText(ctx, mediaBlock(m.media, m.caption), "file");
     case "fileList":
       ctx.degradations.push(`file list of ${m.files.length} file(s) sent as text links`);
-      return emitText(ctx, [m.text, ...m.files.map(fileLine)].filter(present).join("\n"), "file list");
+      return emitText(ctx, fileListText(m.text, m.files, nonBlank), "file list");
     case "location":
       ctx.degradations.push("location sent as text");
-      return emitText(ctx, `${present(m.label) ? m.label : "Location"}: ${m.url ?? mapsUrl(m.latitude, m.longitude)}`, "location");
+      return emitText(ctx, locationText(m, nonBlank), "location");
     case "contact":
       ctx.degradations.push(`contact "${m.name}" sent as text`);
-      return emitText(ctx, [m.name, m.phone, m.email, m.address].filter(present).join("\n"), "contact");
+      return emitText(ctx, contactText(m, nonBlank), "contact");
     case "card":
       ctx.degradations.push(`card "${m.card.title}" sent as text`);
       return emitText(ctx, cardBlock(ctx, m.card), "card");
@@ -159,6 +139,8 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
     case "list":
       ctx.degradations.push(`list of ${m.items.length} item(s) sent as text`);
       return renderOne(ctx, listAsText(m));
+    default:
+      return assertNever(m);
   }
 }
 
