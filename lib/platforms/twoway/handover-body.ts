@@ -2,7 +2,7 @@
  * The handover notification (docs/platforms/twoway.md §5): a body rendered from a template the router fills in, e.g.
  *   {"chatId":"{{$chatId}}",…,"context":{{$context}}}
  * `$context` is inserted unquoted, so an empty context yields `"context":}` (invalid JSON). Any
- * template may be configured, so the body is parsed tolerantly, in five steps (twoway.md §5):
+ * template may be configured, so the body is parsed tolerantly, in five steps (docs/platforms/twoway.md §5):
  *   1. JSON.parse the raw text;
  *   2. else repair an empty `"context":` (followed by `,` `}` `]` or the end) to `"context":{}`;
  *   3. else turn any other empty value (`"key":` followed by `,` or `}`) into null;
