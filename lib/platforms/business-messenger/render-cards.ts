@@ -42,7 +42,7 @@ function cardItem(ctx: RenderContext, card: Card, limits: CardLimits, lines: str
   });
 }
 
-/** A card or carousel body (both share one shape, notes §4); `layout` fields are unpublished, so `{}`. */
+/** A card or carousel body (both share one shape, docs/platforms/business-messenger.md §4); `layout` fields are unpublished, so `{}`. */
 export function renderCardsNative(ctx: RenderContext, cards: readonly Card[]): void {
   const limits = ctx.profile.card ?? { maxButtons: ctx.profile.maxSuggestions };
   const lines: string[] = [];

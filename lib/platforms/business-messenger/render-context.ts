@@ -21,7 +21,7 @@ export interface RenderContext {
   readonly messages: BmOutMessage[];
   readonly degradations: string[];
   readonly numberedOptions: NumberedOption[];
-  /** Notes §4 [assumed]: at most one media/location/contact body per reply. */
+  /** docs/platforms/business-messenger.md §4 [assumed]: at most one media/location/contact body per reply. */
   richBodyUsed: boolean;
 }
 

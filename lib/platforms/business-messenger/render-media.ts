@@ -1,5 +1,5 @@
 /**
- * Picture, video, audio, file, file list, location and contact bodies (notes §4), or text
+ * Picture, video, audio, file, file list, location and contact bodies (docs/platforms/business-messenger.md §4), or text
  * lines when the channel lacks the kind, the image type is not allowed, a known size is over
  * the limit, or the reply already carries its one media/location/contact body.
  */

@@ -1,6 +1,6 @@
 /**
- * Neutral outbound messages → Business Messenger reply bodies (notes §4), degraded to what the
- * channel can show (notes §7). Pure and deterministic: the caller logs `degradations`.
+ * Neutral outbound messages → Business Messenger reply bodies (docs/platforms/business-messenger.md §4), degraded to what the
+ * channel can show (docs/platforms/business-messenger.md §7). Pure and deterministic: the caller logs `degradations`.
  */
 import { assertNever, joinBlocks, listAsText, type OutboundMessage } from "../../conversation";
 import { type Channel, BM_CHANNEL_PROFILES, resolveBmChannel, supportsKind } from "./limits";
