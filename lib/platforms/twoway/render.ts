@@ -1,5 +1,5 @@
 /**
- * Neutral outbound messages → the TwoWay reply body POSTed to the adapter's outbound URL (notes §4).
+ * Neutral outbound messages → the TwoWay reply body POSTed to the adapter's outbound URL (docs/platforms/twoway.md §4).
  * No rich TwoWay type is adopted yet, so everything becomes `{"$type":"text"}` messages (lowercase:
  * "Text" is rejected with 400) with direction `ClientTerminated`:
  * - reply suggestions become numbered lines "1) Caption" after a blank line, numbered across the
@@ -29,10 +29,10 @@ import {
   type Suggestion,
 } from "../../conversation";
 
-/** [assumed] WhatsApp's text limit (notes §7); TwoWay itself publishes none. */
+/** [assumed] WhatsApp's text limit (docs/platforms/twoway.md §7); TwoWay itself publishes none. */
 export const TWOWAY_MAX_TEXT_CHARS = 4096;
 
-/** The chat fields echoed in a reply (notes §4). A full TwoWayChat may be passed: only these are sent. */
+/** The chat fields echoed in a reply (docs/platforms/twoway.md §4). A full TwoWayChat may be passed: only these are sent. */
 export interface TwoWayChatRef {
   id: string;
   accountId: string;
