@@ -117,9 +117,3 @@ export function videoSource(url: string): KmVideoSource | undefined {
 export function linkButton(url: string, name: string): KmLinkButton {
   return { type: "link", url, name, openLinkInNewTab: true };
 }
-
-/** Appends `lines` after a blank line (or alone when `text` is empty). */
-export function withLines(text: string, lines: readonly string[]): string {
-  if (lines.length === 0) return text;
-  return text === "" ? lines.join("\n") : `${text}\n\n${lines.join("\n")}`;
-}

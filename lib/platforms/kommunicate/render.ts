@@ -10,7 +10,7 @@
  * - Titles are never truncated (no documented limit); only counts are capped.
  * - `options.handover` adds `KM_ASSIGN_TO` to the last bubble (or to a new empty one).
  */
-import type { Card, OutboundMedia, OutboundMessage, Suggestion } from "../../conversation";
+import { assertNever, contactText, suggestionLine, withLines, type Card, type OutboundMedia, type OutboundMessage, type Suggestion } from "../../conversation";
 import { mapsUrl } from "../../conversation/text";
 import {
   FILE_BUTTON_NAME,
@@ -34,7 +34,6 @@ import {
   telUrl,
   template,
   videoSource,
-  withLines,
 } from "./render-templates";
 
 export type { KommunicateMessage } from "./render-templates";
@@ -102,13 +101,12 @@ function resolveSuggestions(ctx: Ctx, suggestions: readonly Suggestion[], where:
         actions.push({ kind: "link", name: s.text, url: mapLink(ctx, s.url, s.latitude, s.longitude, what) });
         break;
       case "compose":
-        ctx.degradations.push(`${what} has no Kommunicate button: sent as a text line`);
-        lines.push(`${s.text}: send "${s.body}" to ${s.phone}`);
-        break;
       case "calendar":
         ctx.degradations.push(`${what} has no Kommunicate button: sent as a text line`);
-        lines.push(`${s.text}: ${s.title}, ${s.start} – ${s.end}`);
+        lines.push(suggestionLine(s));
         break;
+      default:
+        return assertNever(s, "suggestion kind");
     }
   }
   return { actions, lines };
@@ -217,9 +215,16 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
     case "text":
       return renderText(ctx, m.text, m.suggestions ?? []);
     case "media":
-      if (m.kind === "picture") return renderPicture(ctx, m.media, m.caption);
-      if (m.kind === "video") return renderVideo(ctx, m.media, m.caption);
-      return renderFile(ctx, "audio", m.media, m.caption);
+      switch (m.kind) {
+        case "picture":
+          return renderPicture(ctx, m.media, m.caption);
+        case "video":
+          return renderVideo(ctx, m.media, m.caption);
+        case "audio":
+          return renderFile(ctx, "audio", m.media, m.caption);
+        default:
+          return assertNever(m.kind, "media kind");
+      }
     case "file":
       return renderFile(ctx, "file", m.media, m.caption);
     case "fileList":
@@ -231,7 +236,7 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
     }
     case "contact":
       ctx.degradations.push(`contact "${m.name}" has no Kommunicate template: sent as text`);
-      ctx.messages.push({ message: [m.name, m.phone, m.email, m.address].filter((l): l is string => !!l).join("\n") });
+      ctx.messages.push({ message: contactText(m) });
       return;
     case "card":
       return renderCards(ctx, [m.card]);
@@ -240,6 +245,8 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
     case "list":
       ctx.messages.push(renderList(m, ctx.degradations));
       return;
+    default:
+      return assertNever(m);
   }
 }
 
