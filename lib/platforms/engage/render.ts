@@ -1,6 +1,6 @@
 /**
- * Neutral outbound messages → Engage API-step `messages` (2020 `{type, config}` format, notes §4),
- * degraded to what the channel can show (notes §8). Pure and deterministic: the caller logs
+ * Neutral outbound messages → Engage API-step `messages` (2020 `{type, config}` format, docs/platforms/engage.md §4),
+ * degraded to what the channel can show (docs/platforms/engage.md §8). Pure and deterministic: the caller logs
  * `degradations`. Undefined fields are never emitted, so the JSON is clean.
  *
  * Postback convention: a `reply` suggestion's `postback` is the Engage dialog-state id to jump to,
@@ -295,7 +295,7 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
     case "carousel":
       return renderCards(ctx, m.cards, "carousel");
     case "list": {
-      // The docs name a list type but show no API-step example (notes §4): text with its options instead.
+      // The docs name a list type but show no API-step example (docs/platforms/engage.md §4): text with its options instead.
       ctx.degradations.push("list sent as text with its options");
       const text = listAsText(m);
       return renderOne(ctx, text);
