@@ -8,7 +8,7 @@ type ListAction = { type: "link"; url: string } | { type: "quick_reply"; text: s
 export const MAX_LIST_BUTTONS = 3;
 
 /**
- * A list as Kommunicate's list template (templateId "7", notes §4):
+ * A list as Kommunicate's list template (templateId "7", docs/platforms/kommunicate.md §4):
  * `{headerText, elements:[{imgSrc, title, description, action}], buttons:[{name, action}]}`.
  * Reply actions are quick replies (their postback is sent as the user's text), url actions links;
  * anything else, and every URL that is not https, is left out and reported in `degradations`.

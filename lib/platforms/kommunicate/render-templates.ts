@@ -1,5 +1,5 @@
 /**
- * Kommunicate webhook reply shapes (notes §4) and the small, pure helpers that build them.
+ * Kommunicate webhook reply shapes (docs/platforms/kommunicate.md §4) and the small, pure helpers that build them.
  * Rich messages carry `metadata: {contentType: "300", templateId, payload}`, both ids as STRINGS;
  * metadata values are plain objects (not stringified) in webhook replies.
  */
@@ -83,7 +83,7 @@ export function template(message: string, templateId: KommunicateTemplateId, pay
 }
 
 
-/** True for an absolute `https:` URL with a host and no surrounding whitespace (notes §4: https only). */
+/** True for an absolute `https:` URL with a host and no surrounding whitespace (docs/platforms/kommunicate.md §4: https only). */
 export function isHttpsUrl(url: string): boolean {
   if (url.trim() !== url) return false;
   try {

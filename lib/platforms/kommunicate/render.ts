@@ -1,5 +1,5 @@
 /**
- * Neutral outbound messages → Kommunicate webhook reply array (notes §4, §5). Pure and
+ * Neutral outbound messages → Kommunicate webhook reply array (docs/platforms/kommunicate.md §4, §5). Pure and
  * deterministic: the caller logs `degradations`. Undefined fields are never emitted and the input
  * is never mutated.
  *
