@@ -8,7 +8,19 @@
  * a plus) and become `payload.params: [{key, value}]`; `params` is omitted when there are none.
  *   "st_42?card_type=savings_account" → {nextDialogstateId: "st_42", params: [{key: "card_type", value: "savings_account"}]}
  */
-import { listAsText, type Card, type OutboundMedia, type OutboundMessage, type Suggestion } from "../../conversation";
+import {
+  assertNever,
+  cardText,
+  contactText,
+  listAsText,
+  locationText,
+  suggestionLine,
+  withLines,
+  type Card,
+  type OutboundMedia,
+  type OutboundMessage,
+  type Suggestion,
+} from "../../conversation";
 import { type EngageChannelProfile, resolveEngageChannel } from "./channels";
 import { mapsUrl } from "../../conversation/text";
 
@@ -79,9 +91,26 @@ type ReplySuggestion = Extract<Suggestion, { kind: "reply" }>;
 type LinkSuggestion = Extract<Suggestion, { kind: "url" | "dial" | "map" }>;
 type TextOnlySuggestion = Extract<Suggestion, { kind: "compose" | "calendar" }>;
 
-const isReply = (s: Suggestion): s is ReplySuggestion => s.kind === "reply";
-const isLink = (s: Suggestion): s is LinkSuggestion => s.kind === "url" || s.kind === "dial" || s.kind === "map";
-const isTextOnly = (s: Suggestion): s is TextOnlySuggestion => s.kind === "compose" || s.kind === "calendar";
+/** What Engage makes of a suggestion: a postback, a link-like button, or only a text line. */
+function roleOf(s: Suggestion): "reply" | "link" | "textOnly" {
+  switch (s.kind) {
+    case "reply":
+      return "reply";
+    case "url":
+    case "dial":
+    case "map":
+      return "link";
+    case "compose":
+    case "calendar":
+      return "textOnly";
+    default:
+      return assertNever(s, "suggestion kind");
+  }
+}
+
+const isReply = (s: Suggestion): s is ReplySuggestion => roleOf(s) === "reply";
+const isLink = (s: Suggestion): s is LinkSuggestion => roleOf(s) === "link";
+const isTextOnly = (s: Suggestion): s is TextOnlySuggestion => roleOf(s) === "textOnly";
 
 
 /** Cuts to `max` characters (code points), "…" included, at a word boundary when one is near. */
@@ -144,22 +173,6 @@ function button(ctx: Ctx, s: ReplySuggestion | LinkSuggestion): EngageButton {
   }
 }
 
-/** A non-reply suggestion as a "Caption: value" line. */
-function suggestionLine(s: LinkSuggestion | TextOnlySuggestion): string {
-  switch (s.kind) {
-    case "url":
-      return `${s.text}: ${s.url}`;
-    case "map":
-      return `${s.text}: ${s.url ?? mapsUrl(s.latitude, s.longitude)}`;
-    case "dial":
-      return `${s.text}: ${s.phone}`;
-    case "compose":
-      return `${s.text}: send "${s.body}" to ${s.phone}`;
-    case "calendar":
-      return `${s.text}: ${s.title}, ${s.start} – ${s.end}`;
-  }
-}
-
 /** compose/calendar have no Engage button: they always become lines. */
 function textOnlyLines(ctx: Ctx, suggestions: readonly Suggestion[], where: string): string[] {
   return suggestions.filter(isTextOnly).map((s) => {
@@ -189,10 +202,6 @@ function buttonsFor(ctx: Ctx, suggestions: readonly Suggestion[], where: string)
   const kept = new Set<Suggestion>([...keptReplies, ...keptLinks]);
   const buttons = suggestions.filter((s): s is ReplySuggestion | LinkSuggestion => kept.has(s)).map((s) => button(ctx, s));
   return { buttons, lines };
-}
-
-function withLines(text: string, lines: readonly string[]): string {
-  return lines.length > 0 ? (text === "" ? lines.join("\n") : `${text}\n\n${lines.join("\n")}`) : text;
 }
 
 function emitText(ctx: Ctx, ...texts: string[]): void {
@@ -250,16 +259,15 @@ function element(ctx: Ctx, card: Card, lines: string[], titled: boolean): Engage
 }
 
 /** A card as a text block: title, description, image URL, then one line per suggestion. */
-function cardText(card: Card): string {
-  const lines = (card.suggestions ?? []).map((s) => (isReply(s) ? `• ${s.text}` : suggestionLine(s)));
-  return [card.title, card.description, card.media?.url, ...lines].filter((l): l is string => !!l).join("\n");
+function cardAsText(card: Card): string {
+  return cardText(card, (card.suggestions ?? []).map((s) => (isReply(s) ? `• ${s.text}` : suggestionLine(s))));
 }
 
 function renderCards(ctx: Ctx, cards: readonly Card[], what: "card" | "carousel"): void {
   if (!ctx.profile.carousel) {
     // Reply suggestions are listed without numbers: Engage's own NLP handles what the user types.
     ctx.degradations.push(`${what} not supported on ${ctx.label}: ${cards.length} card(s) sent as text`);
-    emitText(ctx, ...cards.map(cardText));
+    emitText(ctx, ...cards.map(cardAsText));
     return;
   }
   if (cards.length > MAX_CAROUSEL_ELEMENTS) {
@@ -286,10 +294,10 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
       return;
     case "location":
       ctx.degradations.push("location has no Engage message type: sent as text");
-      return emitText(ctx, `${m.label ?? "Location"}: ${m.url ?? mapsUrl(m.latitude, m.longitude)}`);
+      return emitText(ctx, locationText(m));
     case "contact":
       ctx.degradations.push("contact has no Engage message type: sent as text");
-      return emitText(ctx, [m.name, m.phone, m.email, m.address].filter((l): l is string => !!l).join("\n"));
+      return emitText(ctx, contactText(m));
     case "card":
       return renderCards(ctx, [m.card], "card");
     case "carousel":
@@ -300,6 +308,8 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
       const text = listAsText(m);
       return renderOne(ctx, text);
     }
+    default:
+      return assertNever(m);
   }
 }
 
