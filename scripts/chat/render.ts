@@ -3,6 +3,7 @@
  * lines are indented to match; choices are numbered across the whole reply (`[1] Balance  [2] Transfer`), so the
  * user's "2" is unambiguous; cards are boxes; status lines read `— … —`.
  */
+import { assertNever } from "../../lib/conversation/exhaustive";
 import type { Block, CardView, Choice } from "./types";
 
 export const BOT = "bot> ";
@@ -52,6 +53,8 @@ export function renderBlocks(blocks: readonly Block[]): Rendered {
       case "status":
         lines.push(`— ${block.text} —`);
         break;
+      default:
+        assertNever(block, "block kind");
     }
   }
   return { lines, choices };
