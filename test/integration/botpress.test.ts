@@ -112,7 +112,8 @@ describe("converse: POST /api/v1/bots/{botId}/converse/{userId}[/secured]", () =
     const jwt = await token();
     const [h64, p64] = jwt.split(".");
     const forged = `${h64}.${p64}.${"A".repeat(43)}`;
-    for (const headers of [{}, { authorization: `Bearer ${forged}` }, { authorization: "Bearer" }, { authorization: `Basic ${jwt}` }, { authorization: "Bearer not-a-jwt" }]) {
+    const variants: Array<Record<string, string>> = [{}, { authorization: `Bearer ${forged}` }, { authorization: "Bearer" }, { authorization: `Basic ${jwt}` }, { authorization: "Bearer not-a-jwt" }];
+    for (const headers of variants) {
       const res = await post(`/api/v1/bots/onebot/converse/${userId}${secured ? "/secured" : ""}`, { text: "hi" }, headers);
       expect(res.status).toBe(401);
       expect(res.json.error).toMatch(/^Unauthorized: /);
