@@ -2,7 +2,7 @@ import { botpressHandlers } from "../../lib/platforms/botpress/handlers";
 import { TOKEN_LIFETIME_MS } from "../../lib/platforms/botpress/jwt";
 import { readBotpressSettings, type BotpressSettings } from "../../lib/platforms/botpress/settings";
 import { useRuntime, type Runtime } from "../../lib/runtime";
-import { seedBodies } from "../platforms/botpress/fixtures";
+import { bmInboundBodies } from "../platforms/botpress/fixtures";
 import { useHarness } from "../support/harness";
 
 /**
@@ -143,10 +143,10 @@ describe("converse: POST /api/v1/bots/{botId}/converse/{userId}[/secured]", () =
     expect(await session(userId)).toBeUndefined();
   });
 
-  test("every inbound type of the seed's table is answered by the bot", async () => {
+  test("every inbound type of Business Messenger's Botpress table is answered by the bot", async () => {
     const jwt = await token();
     const answers: Record<string, any> = {};
-    for (const [type, body] of Object.entries(seedBodies)) {
+    for (const [type, body] of Object.entries(bmInboundBodies)) {
       const res = await converse(newUser(), body, jwt);
       expect(res.status).toBe(200);
       answers[type] = res.json.responses;

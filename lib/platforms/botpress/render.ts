@@ -1,6 +1,6 @@
 /**
  * Neutral outbound messages → Botpress v12 content types, the `responses[]` of a converse answer
- * (docs/platforms/botpress.md §3, §4). Pure: the caller logs `degradations`, the list of everything cut or
+ * (docs/platforms/botpress.md §6). Pure: the caller logs `degradations`, the list of everything cut or
  * turned into text. Switches are exhaustive, so a new outbound kind fails to compile here until handled.
  */
 import { listAsText, type Card, type OutboundMedia, type OutboundMessage, type Suggestion } from "../../conversation";

@@ -1,6 +1,6 @@
 /**
  * zod schemas for what Business Messenger sends to Botpress v12 (docs/platforms/botpress.md §2, §3): the
- * login body and the converse body. v12 puts the converse body as-is into the event's payload, so the seed's
+ * login body and the converse body. v12 puts the converse body as-is into the event's payload, so Business Messenger's
  * `event.payload.<field>` fields sit at the top level of the body. Unknown keys (`includedContexts`,
  * `metadata`, …) are accepted and ignored.
  */
@@ -16,7 +16,7 @@ export type BotpressLoginRequest = z.infer<typeof BotpressLoginRequest>;
 /** `{userId}` names the conversation: a DynamoDB key part, bounded like every platform's ids. */
 export const BotpressUserId = z.string().check(z.minLength(1), z.refine(fitsIdBytes, { error: ID_TOO_LONG }));
 
-/** The seed's inbound types, plus v12 webchat's button answers (quick_reply, postback), which carry `payload`. */
+/** Business Messenger's inbound types (docs/platforms/botpress.md §3), plus v12 webchat's button answers (quick_reply, postback), which carry `payload`. */
 export const BOTPRESS_INBOUND_TYPES = ["text", "image", "audio", "video", "file", "location", "response", "quick_reply", "postback"] as const;
 export type BotpressInboundType = (typeof BOTPRESS_INBOUND_TYPES)[number];
 

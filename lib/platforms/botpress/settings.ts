@@ -1,6 +1,6 @@
 /**
  * Botpress' own settings slice, read from the environment here rather than in lib/config.ts, so the platform
- * stays one folder (docs/platforms/botpress.md §6). Like every other secret: documented local defaults on
+ * stays one folder (docs/platforms/botpress.md §7). Like every other secret: documented local defaults on
  * BOT_STAGE=local only; a deployed stage with one missing answers 503 and logs which, never lets a request in.
  */
 import * as z from "zod/mini";

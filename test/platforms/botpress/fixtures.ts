@@ -10,8 +10,8 @@ export const testConfig: BotpressConfig = {
   replyBudgetMs: 5_000,
 };
 
-/** One converse body per inbound type of the seed's Botpress table (docs/platforms/botpress.md §3). */
-export const seedBodies = {
+/** One converse body per inbound type Business Messenger sends to Botpress (docs/platforms/botpress.md §3). */
+export const bmInboundBodies = {
   text: { type: "text", text: "hi" },
   image: { type: "image", image: "https://cdn.example.com/in/receipt.png" },
   audio: { type: "audio", audio: "https://cdn.example.com/in/voice%20note.ogg" },

@@ -1,7 +1,7 @@
 import { HttpError } from "../../../lib/http/errors";
 import { botpressToInbound, botpressToTurn, parseBotpressConverse } from "../../../lib/platforms/botpress/inbound";
 import { BotpressLoginRequest, BotpressUserId } from "../../../lib/platforms/botpress/schema";
-import { seedBodies } from "./fixtures";
+import { bmInboundBodies } from "./fixtures";
 
 const inbound = (body: unknown) => botpressToInbound(parseBotpressConverse(body));
 
@@ -17,17 +17,17 @@ function issuePaths(body: unknown): string[] {
   }
 }
 
-describe("converse body → neutral inbound message (every type of the seed's Botpress table)", () => {
+describe("converse body → neutral inbound message (every type of Business Messenger's Botpress table)", () => {
   it("text, and a body without type (v12's default is text)", () => {
-    expect(inbound(seedBodies.text)).toEqual({ type: "text", text: "hi" });
+    expect(inbound(bmInboundBodies.text)).toEqual({ type: "text", text: "hi" });
     expect(inbound({ text: "hello", includedContexts: ["global"], metadata: {} })).toEqual({ type: "text", text: "hello" });
   });
 
   it("image, audio, video, file: the URL, with the file name from its path", () => {
-    expect(inbound(seedBodies.image)).toEqual({ type: "picture", media: { url: seedBodies.image.image, name: "receipt.png" } });
-    expect(inbound(seedBodies.audio)).toEqual({ type: "audio", media: { url: seedBodies.audio.audio, name: "voice note.ogg" } });
-    expect(inbound(seedBodies.video)).toEqual({ type: "video", media: { url: seedBodies.video.video, name: "clip.mp4" } });
-    expect(inbound(seedBodies.file)).toEqual({ type: "file", media: { url: seedBodies.file.file, name: "statement.pdf" } });
+    expect(inbound(bmInboundBodies.image)).toEqual({ type: "picture", media: { url: bmInboundBodies.image.image, name: "receipt.png" } });
+    expect(inbound(bmInboundBodies.audio)).toEqual({ type: "audio", media: { url: bmInboundBodies.audio.audio, name: "voice note.ogg" } });
+    expect(inbound(bmInboundBodies.video)).toEqual({ type: "video", media: { url: bmInboundBodies.video.video, name: "clip.mp4" } });
+    expect(inbound(bmInboundBodies.file)).toEqual({ type: "file", media: { url: bmInboundBodies.file.file, name: "statement.pdf" } });
     expect(inbound({ type: "image", image: "https://cdn.example.com/", title: "My receipt" })).toEqual({
       type: "picture",
       media: { url: "https://cdn.example.com/" },
@@ -36,7 +36,7 @@ describe("converse body → neutral inbound message (every type of the seed's Bo
   });
 
   it("location: numbers (or numeric strings), with a title or address as label", () => {
-    expect(inbound(seedBodies.location)).toEqual({ type: "location", latitude: 52.37, longitude: 4.89 });
+    expect(inbound(bmInboundBodies.location)).toEqual({ type: "location", latitude: 52.37, longitude: 4.89 });
     expect(inbound({ type: "location", latitude: "-33.9", longitude: "18.42", address: "Cape Town" })).toEqual({
       type: "location",
       latitude: -33.9,
@@ -46,7 +46,7 @@ describe("converse body → neutral inbound message (every type of the seed's Bo
   });
 
   it("response: an event carrying the kind and its data", () => {
-    expect(inbound(seedBodies.response)).toEqual({ type: "event", name: "response", data: { response: "form", responseData: { name: "Ana", amount: 100 } } });
+    expect(inbound(bmInboundBodies.response)).toEqual({ type: "event", name: "response", data: { response: "form", responseData: { name: "Ana", amount: 100 } } });
     expect(inbound({ type: "response", response: "question" })).toEqual({ type: "event", name: "response", data: { response: "question", responseData: {} } });
   });
 
@@ -56,7 +56,7 @@ describe("converse body → neutral inbound message (every type of the seed's Bo
   });
 
   it("the turn: platform botpress, {userId} as conversation and user, a fresh message id per call", () => {
-    const request = parseBotpressConverse(seedBodies.text);
+    const request = parseBotpressConverse(bmInboundBodies.text);
     const a = botpressToTurn("u-1", request, 1_000);
     const b = botpressToTurn("u-1", request, 1_000);
     expect(a).toMatchObject({ platform: "botpress", conversationId: "u-1", userId: "u-1", receivedAt: 1_000, message: { type: "text", text: "hi" } });
