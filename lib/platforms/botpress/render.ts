@@ -3,7 +3,18 @@
  * (docs/platforms/botpress.md §6). Pure: the caller logs `degradations`, the list of everything cut or
  * turned into text. Switches are exhaustive, so a new outbound kind fails to compile here until handled.
  */
-import { listAsText, type Card, type OutboundMedia, type OutboundMessage, type Suggestion } from "../../conversation";
+import {
+  assertNever,
+  contactText,
+  listAsText,
+  suggestionLine as lineOf,
+  withLines,
+  type ActionSuggestion,
+  type Card,
+  type OutboundMedia,
+  type OutboundMessage,
+  type Suggestion,
+} from "../../conversation";
 import { mapsUrl } from "../../conversation/text";
 
 export type BotpressAction =
@@ -41,27 +52,11 @@ export function isHttpUrl(url: string): boolean {
   }
 }
 
-/**
- * A suggestion Botpress has no element for, as a text line (and the cut recorded). Reply suggestions never
- * get here: they become choices or Postback buttons.
- */
-function suggestionLine(ctx: Ctx, s: Exclude<Suggestion, { kind: "reply" }>, where: string): string {
+/** A suggestion Botpress has no element for, as the kit's text line, and the cut recorded. */
+function suggestionLine(ctx: Ctx, s: ActionSuggestion, where: string): string {
   ctx.degradations.push(`${s.kind} suggestion "${s.text}" ${where}: sent as a text line`);
-  switch (s.kind) {
-    case "url":
-      return `${s.text}: ${s.url}`;
-    case "dial":
-      return `${s.text}: ${s.phone}`;
-    case "map":
-      return `${s.text}: ${s.url && isHttpUrl(s.url) ? s.url : mapsUrl(s.latitude, s.longitude)}`;
-    case "compose":
-      return `${s.text}: send "${s.body}" to ${s.phone}`;
-    case "calendar":
-      return `${s.text}: ${s.title}, ${s.start} – ${s.end}`;
-  }
+  return lineOf(s);
 }
-
-const joinLines = (text: string, lines: readonly string[]) => [text, ...lines].filter((l) => l !== "").join("\n");
 
 /** Reply suggestions → a single-choice; the others → text lines under the text. */
 function renderText(ctx: Ctx, text: string, suggestions: readonly Suggestion[]): void {
@@ -71,7 +66,7 @@ function renderText(ctx: Ctx, text: string, suggestions: readonly Suggestion[]):
     if (s.kind === "reply") choices.push({ title: s.text, value: s.postback });
     else lines.push(suggestionLine(ctx, s, "after a text"));
   }
-  const full = joinLines(text, lines);
+  const full = withLines(text, lines);
   if (choices.length) ctx.out.push({ type: "single-choice", text: full, choices });
   else if (full.trim() !== "") ctx.out.push({ type: "text", text: full });
 }
@@ -100,6 +95,8 @@ function renderMedia(ctx: Ctx, kind: "picture" | "video" | "audio" | "file", med
     case "file":
       ctx.out.push({ type: "file", file: media.url, ...titled });
       return;
+    default:
+      return assertNever(kind, "media kind");
   }
 }
 
@@ -149,7 +146,7 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
       return;
     case "contact":
       ctx.degradations.push(`contact "${m.name}" has no Botpress v12 content type: sent as text`);
-      ctx.out.push({ type: "text", text: [m.name, m.phone, m.email, m.address].filter((l): l is string => !!l).join("\n") });
+      ctx.out.push({ type: "text", text: contactText(m) });
       return;
     case "card":
       return renderCards(ctx, [m.card], false);
@@ -160,10 +157,8 @@ function renderOne(ctx: Ctx, m: OutboundMessage): void {
       const asText = listAsText(m);
       return renderText(ctx, asText.text, asText.suggestions ?? []);
     }
-    default: {
-      const unhandled: never = m;
-      throw new Error(`unhandled outbound message ${JSON.stringify(unhandled)}`);
-    }
+    default:
+      return assertNever(m);
   }
 }
 

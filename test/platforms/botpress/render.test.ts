@@ -18,7 +18,7 @@ describe("Botpress v12 renderer", () => {
     expect(r.responses).toEqual([
       {
         type: "single-choice",
-        text: "Need help?\nHelp: https://help.example.com\nCall us: +41791234567\nBranch: https://maps.google.com/?q=47.37,8.54",
+        text: "Need help?\n\nHelp: https://help.example.com\nCall us: +41791234567\nBranch: https://maps.google.com/?q=47.37,8.54",
         choices: [{ title: "Yes", value: "YES" }],
       },
     ]);
@@ -27,7 +27,7 @@ describe("Botpress v12 renderer", () => {
       'dial suggestion "Call us" after a text: sent as a text line',
       'map suggestion "Branch" after a text: sent as a text line',
     ]);
-    expect(renderBotpress([say("Visit", [link("Site", "https://example.com")])]).responses).toEqual([{ type: "text", text: "Visit\nSite: https://example.com" }]);
+    expect(renderBotpress([say("Visit", [link("Site", "https://example.com")])]).responses).toEqual([{ type: "text", text: "Visit\n\nSite: https://example.com" }]);
   });
 
   it("card → card (Postback and Open URL actions); carousel → carousel of cards", () => {
