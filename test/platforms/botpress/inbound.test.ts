@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { HttpError } from "../../../lib/http/errors";
 import { botpressToInbound, botpressToTurn, parseBotpressConverse } from "../../../lib/platforms/botpress/inbound";
-import { BotpressLoginRequest, BotpressUserId } from "../../../lib/platforms/botpress/schema";
+import { BOTPRESS_INBOUND_TYPES, BotpressLoginRequest, BotpressUserId } from "../../../lib/platforms/botpress/schema";
 import { bmInboundBodies } from "./fixtures";
 
 const inbound = (body: unknown) => botpressToInbound(parseBotpressConverse(body));
@@ -97,5 +98,28 @@ describe("converse body validation: a 400 naming the field", () => {
     expect(BotpressUserId.safeParse("u".repeat(512)).success).toBe(true);
     expect(BotpressUserId.safeParse("é".repeat(257)).success).toBe(false);
     expect(BotpressUserId.safeParse("").success).toBe(false);
+  });
+});
+
+describe("any JSON object as converse body", () => {
+  it("is parsed and mapped, or refused with a 400: never another error", () => {
+    const typed = fc.record({ type: fc.constantFrom(...BOTPRESS_INBOUND_TYPES, "sticker") }, { requiredKeys: [] });
+    const fields = fc.dictionary(
+      fc.constantFrom("text", "image", "audio", "video", "file", "latitude", "longitude", "title", "address", "response", "responseData", "payload", "__proto__"),
+      fc.jsonValue(),
+    );
+    fc.assert(
+      fc.property(typed, fields, (t, f) => {
+        const body = JSON.parse(JSON.stringify({ ...f, ...t }));
+        try {
+          const message = botpressToInbound(parseBotpressConverse(body));
+          expect(typeof message.type).toBe("string");
+        } catch (err) {
+          expect(err).toBeInstanceOf(HttpError);
+          expect((err as HttpError).status).toBe(400);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
