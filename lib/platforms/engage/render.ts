@@ -236,6 +236,8 @@ function renderText(ctx: Ctx, text: string, suggestions: readonly Suggestion[]):
 function emitMedia(ctx: Ctx, type: EngageMediaType, media: OutboundMedia, caption: string | undefined): void {
   // Engage media objects have no caption: it goes first, as a text message.
   if (caption) emitText(ctx, caption);
+  // Nor a name: without a caption, the name that labels a file is cut.
+  else if (type === "attachment" && media.name) ctx.degradations.push(`file name "${media.name}" left out (Engage attachments have no name)`);
   ctx.messages.push({ type: "media", config: { media: { type, url: media.url } } });
 }
 
@@ -250,6 +252,7 @@ function element(ctx: Ctx, card: Card, lines: string[], titled: boolean): Engage
   const only = suggestions.length === 1 ? suggestions[0] : undefined;
   if (only?.kind === "url") {
     out.webUrl = only.url;
+    ctx.degradations.push(`url suggestion "${only.text}" on card "${card.title}": the card links to it, its caption left out`);
     return out;
   }
   const rendered = buttonsFor(ctx, suggestions, `on card "${card.title}"`);
