@@ -1,12 +1,4 @@
-import { json } from "../lib/http/responses";
-import { webhookHandler } from "../lib/http/webhook";
-import { answerEngage } from "../lib/platforms/engage/api";
-import { verifyEngageRequest } from "../lib/platforms/engage/verify";
-import { runtime } from "../lib/runtime";
+import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { engage } from "../lib/platforms/engage/platform";
 
-/** GET/POST/PUT/PATCH/DELETE /engage/{action}: Sinch Engage (Chatlayer) bot builder API steps. */
-export const handler = webhookHandler({
-  platform: "engage",
-  verify: (event) => verifyEngageRequest(runtime().settings.ENGAGE_API_TOKEN, runtime().settings.BOT_STAGE, event),
-  handle: async (event) => json(200, await answerEngage(runtime(), event)),
-});
+export const handler = endpointHandler(engage, "api");

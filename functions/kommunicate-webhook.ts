@@ -1,12 +1,4 @@
-import { parseJsonBody } from "../lib/http/body";
-import { json } from "../lib/http/responses";
-import { webhookHandler } from "../lib/http/webhook";
-import { answerKommunicate, verifyKommunicateRequest } from "../lib/platforms/kommunicate/webhook";
-import { runtime } from "../lib/runtime";
+import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { kommunicate } from "../lib/platforms/kommunicate/platform";
 
-/** POST /kommunicate/webhook: Kommunicate's custom bot integration ("Other bot platforms"). */
-export const handler = webhookHandler({
-  platform: "kommunicate",
-  verify: (event) => verifyKommunicateRequest(runtime(), event),
-  handle: async (event) => json(200, await answerKommunicate(runtime(), parseJsonBody(event.rawBody))),
-});
+export const handler = endpointHandler(kommunicate, "webhook");

@@ -1,15 +1,4 @@
-import { empty } from "../lib/http/responses";
-import { webhookHandler } from "../lib/http/webhook";
-import { verifyLivePersonRequest } from "../lib/platforms/liveperson/verify";
-import { acceptLivePersonNotification } from "../lib/platforms/liveperson/webhook";
-import { runtime } from "../lib/runtime";
+import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { liveperson } from "../lib/platforms/liveperson/platform";
 
-/** POST /liveperson/webhook: LivePerson Connector API notifications (agent messages, conversation changes). */
-export const handler = webhookHandler({
-  platform: "liveperson",
-  verify: (event) => verifyLivePersonRequest(runtime().settings, event),
-  handle: async (event) => {
-    await acceptLivePersonNotification(runtime(), event);
-    return empty(200);
-  },
-});
+export const handler = endpointHandler(liveperson, "webhook");

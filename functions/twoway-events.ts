@@ -1,14 +1,4 @@
-import { empty } from "../lib/http/responses";
-import { webhookHandler } from "../lib/http/webhook";
-import { recordTwoWayEvent, verifyTwoWayRequest } from "../lib/platforms/twoway/webhook";
-import { runtime } from "../lib/runtime";
+import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { twoway } from "../lib/platforms/twoway/platform";
 
-/** POST /twoway/events: router events (session metadata), recorded; RouterSessionEnded resets the dialog. */
-export const handler = webhookHandler({
-  platform: "twoway",
-  verify: (event) => verifyTwoWayRequest(runtime(), event, false),
-  handle: async (event) => {
-    await recordTwoWayEvent(runtime(), event.rawBody);
-    return empty(200);
-  },
-});
+export const handler = endpointHandler(twoway, "events");

@@ -8,11 +8,13 @@
  * `--stage s` reads the deployed tables onebot-<s>-sessions / -events (SESSIONS_TABLE / EVENTS_TABLE override).
  */
 import { parseArgs } from "node:util";
+import { platforms } from "../lib/platforms/registry";
 import type { EventRecord } from "../lib/session/events";
 import type { Session } from "../lib/session/session";
 import { describeTarget, ReadStore, resolveStoreTarget, ToolError } from "./sessions/store";
 
-export const PLATFORMS = ["bm", "kommunicate", "twoway", "engage"] as const;
+/** The registered platforms that hold conversations of their own (a desk such as LivePerson holds none). */
+export const PLATFORMS: readonly string[] = platforms.filter((p) => p.role === "channel").map((p) => p.id);
 const STREAMS: Record<string, string> = { debug: "platform#bm#debug", "dead-letter": "jobs#dead-letter" };
 
 const USAGE = `usage: npm run sessions -- list [--platform p] [--limit n] | show <conversation> [--history n] | events <conversation|debug|dead-letter> [--limit n]

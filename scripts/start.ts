@@ -9,6 +9,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { load } from "js-yaml";
 import { ConfigError, localSecrets, readSettings } from "../lib/config";
+import { platforms } from "../lib/platforms/registry";
 import { ensureTables, openStore, type LocalStore } from "./local-store";
 import { startLocalSqs, type LocalSqs } from "./local-sqs";
 import { removeStackFile, stackFilePath, writeStackFile } from "./stack-file";
@@ -18,15 +19,6 @@ const ROOT = join(__dirname, "..");
 const READY_TIMEOUT_MS = 120_000;
 /** serverless.yml's provider.region default, used when the shell sets no AWS_REGION. */
 const DEFAULT_REGION = "eu-central-1";
-const PLATFORMS: [prefix: string, name: string][] = [
-  ["/bm/debug", "HORISEN Business Messenger (debug reports)"],
-  ["/bm/", "HORISEN Business Messenger"],
-  ["/twoway/", "CM.com TwoWay"],
-  ["/engage/", "Sinch Engage"],
-  ["/kommunicate/", "Kommunicate"],
-  ["/liveperson/", "LivePerson"],
-  ["/health", "(health check)"],
-];
 
 /** A startup failure the user can fix: reported as one line, exit code 1. */
 class StartError extends Error {}
@@ -172,10 +164,7 @@ async function main(): Promise<void> {
 const STACK_SETTINGS = [...(Object.keys(localSecrets) as (keyof typeof localSecrets)[]), "BM_SIGNATURE_ENCODING", "KOMMUNICATE_WEBHOOK_HEADER"] as const;
 
 function printSummary(base: string, ownSecrets: Set<string>, notes: string[]): void {
-  const rows = routes().map(({ method, path }) => {
-    const platform = PLATFORMS.find(([prefix]) => path.startsWith(prefix))?.[1] ?? "";
-    return [method, `${base}${path}`, platform];
-  });
+  const rows = routes().map(({ method, path, what }) => [method, `${base}${path}`, what]);
   const width = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log("\nEndpoints:");
   for (const [m, url, p] of rows) console.log(`  ${m!.padEnd(width[0]!)}  ${url!.padEnd(width[1]!)}  ${p}`);
@@ -186,17 +175,19 @@ function printSummary(base: string, ownSecrets: Set<string>, notes: string[]): v
   console.log(`\n${notes.join("\n")}\n\nReady. Ctrl-C stops the stack.\n`);
 }
 
-/** The HTTP routes of serverless.yml (the source of truth for the functions). */
-function routes(): { method: string; path: string }[] {
-  type Fn = { events?: { httpApi?: string | { method: string; path: string } }[] };
-  const doc = load(readFileSync(join(ROOT, "serverless.yml"), "utf8")) as { functions?: Record<string, Fn> };
-  return Object.values(doc.functions ?? {}).flatMap((fn) =>
-    (fn.events ?? []).flatMap((e) => {
-      if (!e.httpApi) return [];
-      const [method = "ANY", path = "/"] = typeof e.httpApi === "string" ? e.httpApi.split(" ") : [e.httpApi.method, e.httpApi.path];
-      return [{ method: method.toUpperCase(), path }];
-    }),
-  );
+/** Every route the stack serves: the registered platforms' endpoints (serverless.yml's functions come from them) and /health. */
+function routes(): { method: string; path: string; what: string }[] {
+  return [
+    ...platforms.flatMap((platform) =>
+      Object.values(platform.endpoints).flatMap((endpoint) =>
+        endpoint.routes.map((route) => {
+          const [method = "POST", path = "/"] = route.split(" ");
+          return { method, path, what: `${platform.name}: ${endpoint.description.split(" (")[0]}` };
+        }),
+      ),
+    ),
+    { method: "GET", path: "/health", what: "(health check)" },
+  ];
 }
 
 function say(what: string): void {

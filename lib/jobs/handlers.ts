@@ -1,11 +1,14 @@
-import { deliverKommunicateLateReply, KOMMUNICATE_LATE_REPLY } from "../platforms/kommunicate/late-reply";
-import { applyLivePersonChange, LIVEPERSON_CHANGE } from "../platforms/liveperson/change-job";
-import { runTwoWayTurn, TWOWAY_TURN } from "../platforms/twoway/reply-job";
+import { kommunicateJobs } from "../platforms/kommunicate/jobs";
+import { livepersonJobs } from "../platforms/liveperson/jobs";
+import type { PlatformJobs } from "../platforms/platform";
+import { twowayJobs } from "../platforms/twoway/jobs";
 import type { JobHandler } from "./worker";
 
-/** Every kind of out-of-band work, by job kind. A platform with async work adds its handler here. */
-export const jobHandlers: Readonly<Record<string, JobHandler>> = {
-  [KOMMUNICATE_LATE_REPLY]: deliverKommunicateLateReply,
-  [TWOWAY_TURN]: runTwoWayTurn,
-  [LIVEPERSON_CHANGE]: applyLivePersonChange,
-};
+/**
+ * Every kind of out-of-band work, by job kind: the `jobs.ts` of each platform that has some, one line each. Only
+ * the job worker imports this. A platform's descriptor names its kinds (`jobKinds`); test/platforms/registry.test.ts
+ * fails when one has no handler here.
+ */
+const ALL: readonly PlatformJobs[] = [kommunicateJobs, twowayJobs, livepersonJobs];
+
+export const jobHandlers: Readonly<Record<string, JobHandler>> = Object.freeze(Object.assign({}, ...ALL) as Record<string, JobHandler>);

@@ -43,7 +43,7 @@ const PLUGIN_KEYS = [
 interface ServerlessYml {
   provider?: { runtime?: string };
   custom?: { esbuild?: Record<string, unknown> };
-  functions?: Record<string, { handler: string }>;
+  functions?: string | Record<string, { handler: string }>;
 }
 
 export interface BundleConfig {
@@ -79,7 +79,10 @@ export function readBundleConfig(file = join(root, "serverless.yml")): BundleCon
     ...esbuildOptions,
     external: [...((esbuildOptions.external as string[] | undefined) ?? []), ...(exclude.includes("*") ? [] : exclude)],
   };
-  const functions = Object.entries(yml.functions ?? {}).map(([name, fn]) => {
+  // serverless.yml takes its functions from infra/functions.js (the platform registry): ask it the same way.
+  const declared: Record<string, { handler: string }> =
+    typeof yml.functions === "string" ? (require(join(root, "infra", "functions.js")) as { functions(): Record<string, { handler: string }> }).functions() : (yml.functions ?? {});
+  const functions = Object.entries(declared).map(([name, fn]) => {
     const base = fn.handler.slice(0, fn.handler.lastIndexOf("."));
     const ext = [".ts", ".js", ".mts", ".mjs"].find((e) => existsSync(join(root, base + e)));
     if (!ext) throw new Error(`serverless.yml functions.${name}: no source for ${fn.handler}`);

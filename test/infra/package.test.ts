@@ -3,6 +3,8 @@ import { readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { buildSync } from "esbuild";
 import { readBundleConfig } from "../../scripts/bench/bundles";
+import { functionFile, functionName } from "../../lib/platforms/platform";
+import { platforms } from "../../lib/platforms/registry";
 
 /**
  * `serverless package --stage prod` runs offline (no AWS credentials) and yields the deployment we intend:
@@ -38,8 +40,17 @@ beforeAll(() => {
   outputs = template.Outputs;
 }, 240_000);
 
-const ENGAGE_ROUTES = ["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => `${m} /engage/{action}`);
-test.each(["POST /bm/webhook", "POST /bm/debug", "GET /health", "POST /kommunicate/webhook", "POST /twoway/messages", "POST /twoway/handover", "POST /twoway/events", "POST /liveperson/webhook", ...ENGAGE_ROUTES])("route %s exists", (routeKey) => {
+/** Every endpoint of every registered platform, as [platform, endpoint name, spec]. */
+const endpoints = platforms.flatMap((platform) => Object.entries(platform.endpoints).map(([name, spec]) => [platform, name, spec] as const));
+const CORE_HANDLERS = ["functions/health.handler", "functions/job-worker.handler"];
+
+test("the registry names the routes INTERFACE.md fixes", () => {
+  const routes = endpoints.flatMap(([, , spec]) => spec.routes);
+  const fixed = ["POST /bm/webhook", "POST /bm/debug", "POST /kommunicate/webhook", "POST /twoway/messages", "POST /twoway/handover", "POST /twoway/events", "POST /liveperson/webhook"];
+  expect(routes).toEqual(expect.arrayContaining([...fixed, ...["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => `${m} /engage/{action}`)]));
+});
+
+test.each(["GET /health", ...endpoints.flatMap(([, , spec]) => spec.routes)])("route %s exists", (routeKey) => {
   const keys = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey);
   expect(keys).toContain(routeKey);
 });
@@ -56,18 +67,8 @@ test("both tables exist with TTL on expiresAt", () => {
 
 test("every function runs nodejs22.x on arm64 with the table names as literal strings", () => {
   const fns = ofType("AWS::Lambda::Function");
-  expect(fns.map(([, f]) => f.Properties.Handler).sort()).toEqual([
-    "functions/bm-debug.handler",
-    "functions/bm-webhook.handler",
-    "functions/engage-api.handler",
-    "functions/health.handler",
-    "functions/job-worker.handler",
-    "functions/kommunicate-webhook.handler",
-    "functions/liveperson-webhook.handler",
-    "functions/twoway-events.handler",
-    "functions/twoway-handover.handler",
-    "functions/twoway-messages.handler",
-  ]);
+  const registered = endpoints.map(([platform, name]) => functionFile(platform, name).replace(/\.ts$/, ".handler"));
+  expect(fns.map(([, f]) => f.Properties.Handler).sort()).toEqual([...registered, ...CORE_HANDLERS].sort());
   for (const [, fn] of fns) {
     expect(fn.Properties.Runtime).toBe("nodejs22.x");
     expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -130,7 +131,9 @@ test("no secret is baked into the template", () => {
 });
 
 test("outputs give the API base URL and the webhook URLs on the HttpApi", () => {
-  expect(Object.keys(outputs)).toEqual(expect.arrayContaining(["HttpApiUrl", "BmWebhookUrl", "BmDebugUrl", "EngageApiUrl", "KommunicateWebhookUrl", "TwoWayMessagesUrl", "TwoWayHandoverUrl", "TwoWayEventsUrl", "LivePersonWebhookUrl", "JobsDeadLetterQueueUrl"]));
+  const registered = endpoints.flatMap(([, , spec]) => (spec.output ? [spec.output] : []));
+  expect(registered).toEqual(expect.arrayContaining(["BmWebhookUrl", "BmDebugUrl", "EngageApiUrl", "KommunicateWebhookUrl", "TwoWayMessagesUrl", "TwoWayHandoverUrl", "TwoWayEventsUrl", "LivePersonWebhookUrl"]));
+  expect(Object.keys(outputs)).toEqual(expect.arrayContaining(["HttpApiUrl", "JobsDeadLetterQueueUrl", ...registered]));
   expect(JSON.stringify(outputs.BmWebhookUrl!.Value)).toMatch(/"Ref":"HttpApi".*\/bm\/webhook/);
   expect(resources.HttpApi?.Type).toBe("AWS::ApiGatewayV2::Api");
 });
@@ -166,5 +169,18 @@ test("each function's bundle is at most 500 KB and 1.5 times the DynamoDB-client
     expect({ name, files: js.length }).toEqual({ name, files: 1 });
     const bytes = Number(js[0]![1]);
     expect({ name, bytes, overBudget: bytes > 500_000 || bytes > 1.5 * floor }).toEqual({ name, bytes, overBudget: false });
+  }
+});
+
+// Only the job worker sees the registry: an endpoint's bundle holds its own platform, not the others'.
+test("each platform function's bundle holds its own platform only", () => {
+  const bundle = (fnName: string) => {
+    const [, fn] = ofType("AWS::Lambda::Function").find(([logicalId]) => logicalId.toLowerCase() === `${fnName.toLowerCase()}lambdafunction`)!;
+    return execFileSync("unzip", ["-p", join(OUT, basename(fn.Properties.Code.S3Key as string))], { encoding: "utf8", maxBuffer: 8 * 1024 * 1024 });
+  };
+  for (const [platform, name] of endpoints) {
+    const code = bundle(functionName(platform, name));
+    const others = endpoints.filter(([p]) => p.id !== platform.id).map(([, , spec]) => spec.description);
+    expect({ fn: functionName(platform, name), foreign: others.filter((text) => code.includes(text)) }).toEqual({ fn: functionName(platform, name), foreign: [] });
   }
 });

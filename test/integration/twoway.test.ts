@@ -168,7 +168,7 @@ describe("POST /twoway/messages", () => {
     rt = runtimeWith({ env: { BOT_STAGE: "prod", TWOWAY_WEBHOOK_SECRET: SECRET, TWOWAY_OUTBOUND_URL: "", CM_PRODUCT_TOKEN: "" } });
     const res = await post("/twoway/messages", twDelivery({ chatId: chatId() }));
     expect(res.status).toBe(503);
-    expect(JSON.parse(res.text)).toEqual({ error: "TwoWay outbound is not configured on this stage" });
+    expect(JSON.parse(res.text)).toEqual({ error: "TwoWay is not configured on this stage" });
   });
 
   test("a body that breaks the schema gets 400 naming the fields", async () => {

@@ -54,5 +54,6 @@ test("Engage: `action key=value` lines keep JSON types and quoted values; sugges
 test("sessions: conv#p#id and p#id name one item; a bare id is looked up on every platform", () => {
   expect(sessionKeys("conv#bm#x")).toEqual(["conv#bm#x"]);
   expect(sessionKeys("twoway#a#b")).toEqual(["conv#twoway#a#b"]);
-  expect(sessionKeys("x")).toEqual(["conv#bm#x", "conv#kommunicate#x", "conv#twoway#x", "conv#engage#x"]);
+  // Every registered platform with conversations of its own, in registry order.
+  expect(sessionKeys("x")).toEqual(["conv#bm#x", "conv#engage#x", "conv#kommunicate#x", "conv#twoway#x"]);
 });

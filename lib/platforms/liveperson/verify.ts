@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { serviceUnavailable, unauthorized } from "../../http/errors";
+import { unauthorized } from "../../http/errors";
 import { header } from "../../http/headers";
 import type { WebhookEvent } from "../../http/middlewares";
 import { secureEqual } from "../../http/secure-compare";
-import { logger } from "../../log";
 import type { Settings } from "../../config";
 
 /**
@@ -17,10 +16,8 @@ export function signLivePersonBody(raw: Buffer | string, secret: string, algorit
 
 export function verifyLivePersonRequest(settings: Settings, event: WebhookEvent): void {
   const { LP_CLIENT_SECRET: secret, LP_CLIENT_ID: clientId, LP_ACCOUNT_ID: accountId } = settings;
-  if (!secret || !clientId) {
-    logger.error(`LP_CLIENT_ID / LP_CLIENT_SECRET are not set on stage "${settings.BOT_STAGE}": refusing LivePerson webhooks`);
-    throw serviceUnavailable("LivePerson is not configured on this stage");
-  }
+  // Unset credentials were refused before, by the secrets guard; they never verify here either.
+  if (!secret || !clientId) throw unauthorized("missing or invalid LivePerson signature or client id");
   const expected = Buffer.from(signLivePersonBody(event.rawBody, secret, settings.LP_SIGNATURE_ALGORITHM, settings.LP_SIGNATURE_ENCODING));
   const presented = Buffer.from(header(event, "x-liveperson-signature") ?? "");
   const signed = presented.length === expected.length && timingSafeEqual(presented, expected);

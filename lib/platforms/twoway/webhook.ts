@@ -1,6 +1,6 @@
 import { updateSession } from "../../engine/update-session";
 import { assertJsonDepth, jsonText, parseJsonBody, parseWith } from "../../http/body";
-import { badRequest, serviceUnavailable, unauthorized } from "../../http/errors";
+import { badRequest, unauthorized } from "../../http/errors";
 import { header } from "../../http/headers";
 import type { WebhookEvent } from "../../http/middlewares";
 import { secureEqual } from "../../http/secure-compare";
@@ -17,23 +17,12 @@ import { TwoWayDelivery } from "./schema";
 
 /**
  * The router's three callbacks. Secret: header `x-webhook-secret` or query `?secret=` (the events endpoint's
- * UI has no header section). A deployed stage without the secret, or without the outbound settings the
- * replies need, refuses (503), so the router offers its messages again later instead of losing them.
+ * UI has no header section). A missing secret or outbound setting was refused before, by the secrets guard.
  */
-export function verifyTwoWayRequest(rt: Runtime, event: WebhookEvent, needsOutbound: boolean): void {
-  const { TWOWAY_WEBHOOK_SECRET: secret, isLocal, BOT_STAGE, TWOWAY_OUTBOUND_URL, CM_PRODUCT_TOKEN } = rt.settings;
-  if (!secret) {
-    logger.error(`TWOWAY_WEBHOOK_SECRET is not set on stage "${BOT_STAGE}": refusing TwoWay requests`);
-    throw serviceUnavailable("TwoWay is not configured on this stage");
-  }
+export function verifyTwoWayRequest(rt: Runtime, event: WebhookEvent): void {
+  const secret = rt.settings.TWOWAY_WEBHOOK_SECRET;
   const presented = header(event, "x-webhook-secret") ?? event.queryStringParameters?.secret;
-  if (!secureEqual(presented, secret)) throw unauthorized("missing or invalid webhook secret");
-  // Locally the outbound URL may be unset: replies are then recorded in the events table instead.
-  const missing = needsOutbound ? [!isLocal && !TWOWAY_OUTBOUND_URL && "TWOWAY_OUTBOUND_URL", !CM_PRODUCT_TOKEN && "CM_PRODUCT_TOKEN"].filter(Boolean) : [];
-  if (missing.length) {
-    logger.error(`${missing.join(", ")} not set on stage "${BOT_STAGE}": TwoWay replies cannot be sent`);
-    throw serviceUnavailable("TwoWay outbound is not configured on this stage");
-  }
+  if (!secret || !secureEqual(presented, secret)) throw unauthorized("missing or invalid webhook secret");
 }
 
 /**

@@ -1,0 +1,26 @@
+import { webhookHandler } from "../http/webhook";
+import { runtime } from "../runtime";
+import type { Platform } from "./platform";
+import { requireSettings } from "./secrets-guard";
+
+/**
+ * The Lambda handler of one endpoint of one platform: the shared webhook pipeline (correlation id, error
+ * mapping, raw body and size, early timeout) with the secrets guard, the platform's credential check, then its
+ * handling. A function file is one line: `export const handler = endpointHandler(businessMessenger, "webhook")`.
+ */
+export function endpointHandler<P extends Platform>(platform: P, name: keyof P["endpoints"] & string) {
+  const endpoint = platform.endpoints[name];
+  if (!endpoint) throw new Error(`platform ${platform.id} has no endpoint "${name}"`);
+  return webhookHandler({
+    platform: platform.id,
+    verify: (event) => {
+      const rt = runtime();
+      requireSettings(rt, platform.name, platform.secrets);
+      endpoint.verify(rt, event);
+      // Only an authenticated caller learns what else the stage lacks. Locally these may stay unset (e.g. TwoWay's
+      // outbound URL: replies are then recorded in the events table).
+      if (!rt.settings.isLocal && endpoint.requires) requireSettings(rt, platform.name, endpoint.requires);
+    },
+    handle: (event) => endpoint.handle(runtime(), event),
+  });
+}

@@ -1,0 +1,5 @@
+import type { PlatformJobs } from "../platform";
+import { deliverKommunicateLateReply, KOMMUNICATE_LATE_REPLY } from "./late-reply";
+
+/** kommunicate's out-of-band work, by job kind (run by the job worker only). */
+export const kommunicateJobs: PlatformJobs = { [KOMMUNICATE_LATE_REPLY]: deliverKommunicateLateReply };
