@@ -15,11 +15,12 @@ export function endpointHandler<P extends Platform>(platform: P, name: keyof P["
     platform: platform.id,
     verify: (event) => {
       const rt = runtime();
-      requireSettings(rt, platform.name, platform.secrets);
+      const stage = rt.settings.BOT_STAGE;
+      requireSettings(platform.settings?.() ?? rt.settings, stage, platform.name, platform.secrets);
       endpoint.verify(rt, event);
       // Only an authenticated caller learns what else the stage lacks. Locally these may stay unset (e.g. TwoWay's
       // outbound URL: replies are then recorded in the events table).
-      if (!rt.settings.isLocal && endpoint.requires) requireSettings(rt, platform.name, endpoint.requires);
+      if (!rt.settings.isLocal && endpoint.requires) requireSettings(rt.settings, stage, platform.name, endpoint.requires);
     },
     handle: (event) => endpoint.handle(runtime(), event),
   });

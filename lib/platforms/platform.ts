@@ -35,7 +35,14 @@ export interface Platform {
   /** A channel has conversations of its own (sessions, `npm run chat`); a desk serves humans behind a handover. */
   role: "channel" | "desk";
   /** Settings without which no request is let in on a deployed stage (503 and a log line naming them). */
-  secrets: readonly SettingName[];
+  secrets: readonly string[];
+  /**
+   * The platform's own settings slice, when it reads one itself (its own zod schema, with its local defaults):
+   * the secrets above are looked up there. Without it they are lib/config.ts's settings.
+   */
+  settings?: () => Readonly<Record<string, unknown>>;
+  /** Local-stage defaults of its own secrets, which `npm start` prints beside lib/config.ts's. */
+  localSecrets?: Readonly<Record<string, string>>;
   endpoints: Readonly<Record<string, Endpoint>>;
   /**
    * The job kinds it enqueues. Their handlers live in `<platform>/jobs.ts` and are listed in lib/jobs/handlers.ts,
