@@ -1,3 +1,4 @@
+import { botpress } from "./botpress/platform";
 import { businessMessenger } from "./business-messenger/platform";
 import { engage } from "./engage/platform";
 import { kommunicate } from "./kommunicate/platform";
@@ -10,4 +11,4 @@ import { twoway } from "./twoway/platform";
  * the tests read this; each function's bundle imports its own platform alone, and the job worker only the jobs
  * (lib/jobs/handlers.ts).
  */
-export const platforms: readonly Platform[] = [businessMessenger, engage, kommunicate, twoway, liveperson];
+export const platforms: readonly Platform[] = [businessMessenger, engage, kommunicate, twoway, liveperson, botpress];

@@ -1,0 +1,4 @@
+import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { botpress } from "../lib/platforms/botpress/platform";
+
+export const handler = endpointHandler(botpress, "converse");
