@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   });
 
   const env = process.env;
-  const ownSecrets = new Set(Object.keys(localSecrets).filter((name) => env[name])); // printed as "(from environment)"
+  const secretNames = [...Object.keys(localSecrets), ...platforms.flatMap((p) => Object.keys(p.localSecrets ?? {}))];
+  const ownSecrets = new Set(secretNames.filter((name) => env[name])); // printed as "(from environment)"
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartError(`PORT must be 1-65535, got "${env.PORT}"`);
   const host = env.HOST || "127.0.0.1";
@@ -169,7 +170,9 @@ function printSummary(base: string, ownSecrets: Set<string>, notes: string[]): v
   console.log("\nEndpoints:");
   for (const [m, url, p] of rows) console.log(`  ${m!.padEnd(width[0]!)}  ${url!.padEnd(width[1]!)}  ${p}`);
   console.log("\nLocal secrets (defaults for BOT_STAGE=local only; a deployed stage never uses them):");
-  for (const [name, value] of Object.entries(localSecrets)) {
+  // lib/config.ts's, then those the platforms that read their own settings name (e.g. Botpress).
+  const platformSecrets = platforms.flatMap((platform) => Object.entries(platform.localSecrets ?? {}));
+  for (const [name, value] of [...Object.entries(localSecrets), ...platformSecrets]) {
     console.log(`  ${name}=${ownSecrets.has(name) ? "(from environment)" : value}`);
   }
   console.log(`\n${notes.join("\n")}\n\nReady. Ctrl-C stops the stack.\n`);

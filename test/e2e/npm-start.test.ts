@@ -126,6 +126,27 @@ test("a TwoWay message gets 201 at once and its reply reaches the outbound URL t
   expect(JSON.parse(cm.requests[0]!.body).conversationMessages[0]).toMatchObject({ $type: "text", direction: "ClientTerminated", text: expect.stringMatching(/^Hi Ana!/) });
 });
 
+test("Botpress: Business Messenger's Botpress integration logs in and converses through the local stack (routes from the registry)", async () => {
+  expect(output).toContain("BOTPRESS_PASSWORD=local-botpress-password");
+  const login = await fetch(`${base}/api/v1/auth/login/basic/default`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "local@example.com", password: "local-botpress-password" }),
+  });
+  expect(login.status).toBe(200);
+  const { payload } = (await login.json()) as { payload: { jwt: string } };
+  const converse = await fetch(`${base}/api/v1/bots/onebot/converse/e2e-${Date.now()}/secured`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${payload.jwt}` },
+    body: JSON.stringify({ type: "text", text: "hi" }),
+  });
+  expect(converse.status).toBe(200);
+  const { responses } = (await converse.json()) as { responses: Array<{ type: string; text?: string }> };
+  expect(responses.some((r) => r.type === "single-choice" || /ACME Bank assistant/.test(r.text ?? ""))).toBe(true);
+  const unsigned = await fetch(`${base}/api/v1/bots/onebot/converse/e2e-x`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"type":"text","text":"hi"}' });
+  expect(unsigned.status).toBe(401);
+});
+
 test("npm run sessions -- list shows the conversations the stack stored (BM and Engage)", async () => {
   const list = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const tool = spawn("npm", ["run", "--silent", "sessions", "--", "list", "--json"], {
