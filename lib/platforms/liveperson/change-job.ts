@@ -1,4 +1,4 @@
-import { choice, file, say, type OutboundMessage } from "../../conversation";
+import { choice, file, historyText, say, type OutboundMessage } from "../../conversation";
 import { runTurn } from "../../engine/run-turn";
 import { offeredSuggestions } from "../../engine/suggestion-replies";
 import { updateSession } from "../../engine/update-session";
@@ -63,7 +63,8 @@ async function relayAgentMessage(rt: Runtime, change: MessagingChange): Promise<
     const human = current.human as LivePersonLink | undefined;
     if (!human || human.conversationId !== conversation) return { result: undefined };
     const handover = current.handover.status === "human" ? { ...current.handover, until: now + livePersonHold(rt) } : current.handover;
-    const line = { role: "bot" as const, text: `[agent] ${messages.map((m) => (m.type === "text" ? m.text : m.type)).join(" ")}`, at: now };
+    // Cut like the engine's history lines: context for the bot and the next agent, not an archive.
+    const line = { role: "bot" as const, text: `[agent] ${messages.map(historyText).join(" ")}`.slice(0, MAX_HISTORY_TEXT), at: now };
     const { offered: _previous, ...rest } = withSequence(human, dialogId, sequence);
     const replies = offeredSuggestions(messages);
     // Kept in the session item, so only when small: without it a numbered answer is sent as typed.
@@ -73,6 +74,7 @@ async function relayAgentMessage(rt: Runtime, change: MessagingChange): Promise<
 }
 
 const MAX_OFFERED_CHARS = 4_096;
+const MAX_HISTORY_TEXT = 1_000;
 
 /** Dialogs besides the MAIN one whose sequences are kept: a conversation has a survey at most, so a few suffice. */
 const MAX_OTHER_DIALOGS = 4;

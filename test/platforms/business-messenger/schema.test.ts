@@ -18,7 +18,7 @@ const notesSample = {
 };
 
 describe("BmWebhookRequest", () => {
-  it("accepts the notes' sample request", () => {
+  it("accepts the documented sample request", () => {
     const parsed = BmWebhookRequest.parse(notesSample);
     expect(parsed.dialogUuid).toBe("a9e20000");
     expect(parsed.message.body.content).toBe("hi");

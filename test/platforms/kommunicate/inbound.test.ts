@@ -32,7 +32,7 @@ const messageOf = (input: KommunicateWebhookRequestInput): InboundMessage => tur
 const RECEIPT = { url: "https://cdn.example.com/receipt.png", name: "receipt.png", mimeType: "image/png", size: 20480 };
 
 describe("kommunicateToTurn envelope", () => {
-  it("maps the notes' sample request", () => {
+  it("maps the documented sample request", () => {
     expect(turnOf(kmDocsRequest())).toEqual({
       platform: "kommunicate",
       conversationId: KM_GROUP_ID,
@@ -115,7 +115,7 @@ describe("kommunicateToTurn message kinds", () => {
     });
   });
 
-  it("the notes' sample (an image and a location) → fileList of the image", () => {
+  it("the documented sample (an image and a location) → fileList of the image", () => {
     expect(messageOf(kmImageAndLocationRequest())).toEqual({ type: "fileList", files: [RECEIPT] });
   });
 

@@ -23,7 +23,7 @@ describe("text", () => {
     expect(renderKommunicate([say("Hello")])).toEqual({ messages: [{ message: "Hello" }], degradations: [] });
   });
 
-  it("renders reply-only suggestions as template 6 with the postback as message (notes §4 example)", () => {
+  it("renders reply-only suggestions as template 6 with the postback as message (docs/platforms/kommunicate.md §4)", () => {
     const r = renderKommunicate([say("Hi! How can I help?"), say("Pick one:", [choice("Opening hours", "opening hours"), choice("Talk to an agent", "agent")])]);
     expect(r.messages).toEqual([
       { message: "Hi! How can I help?" },
@@ -392,7 +392,7 @@ describe("handover", () => {
     ]);
   });
 
-  it("uses an empty target by default (notes §5 example)", () => {
+  it("uses an empty target by default (docs/platforms/kommunicate.md §5)", () => {
     const r = renderKommunicate([say("Connecting you to an agent…")], { handover: {} });
     expect(r.messages).toEqual([{ message: "Connecting you to an agent…", metadata: { KM_ASSIGN_TO: "" } }]);
   });

@@ -23,7 +23,7 @@ function issuePaths(input: unknown): string[] {
 }
 
 describe("KommunicateWebhookRequest", () => {
-  it("accepts the notes' sample request", () => {
+  it("accepts the documented sample request", () => {
     const parsed = KommunicateWebhookRequest.parse(notesSample);
     expect(parsed).toMatchObject({
       botId: "acme-bot",

@@ -2,7 +2,7 @@ import { ROUTER_SESSION_ENDED, routerEvent } from "../../../lib/platforms/twoway
 import { TW_CHAT_ID, TW_EVENT_ID, twEventTypeBody, twEventsBody, twTypeBody } from "./fixtures";
 
 describe("routerEvent", () => {
-  it("reads the notes' sample: conversationEvents[0] and chat.id", () => {
+  it("reads the documented sample: conversationEvents[0] and chat.id", () => {
     expect(routerEvent(twEventsBody())).toEqual({ type: ROUTER_SESSION_ENDED, id: TW_EVENT_ID, chatId: TW_CHAT_ID });
     expect(ROUTER_SESSION_ENDED).toBe("RouterSessionEnded");
   });

@@ -157,7 +157,7 @@ describe("parseHandoverBody: context normalisation (step 5)", () => {
     expect(normaliseContext(JSON.stringify(JSON.stringify(once)))).toEqual({});
   });
 
-  it("renders the default template the way the notes show it", () => {
+  it("renders the default template the way docs/platforms/twoway.md shows it", () => {
     expect(renderHandoverTemplate(TW_HANDOVER_TEMPLATE, { context: { owner: "bot" } })).toBe(
       `{"chatId":"${TW_CHAT_ID}","sessionId":"${TW_SESSION_ID}","accountId":"${TW_ACCOUNT_ID}","channel":"WhatsApp",\n` +
         ` "conversationHostId":"${TW_HOST_ID}","conversationClientId":"${TW_CLIENT_ID}","context":{"owner":"bot"}}`,

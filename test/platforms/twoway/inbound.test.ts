@@ -25,7 +25,7 @@ function turnsOf(input: TwoWayDeliveryInput, raw: Buffer = twRawBody(input)) {
 const sha256 = (text: string) => `sha256:${createHash("sha256").update(text, "utf8").digest("hex")}`;
 
 describe("twoWayToTurns", () => {
-  it("maps the notes' sample delivery to one text turn", () => {
+  it("maps the documented sample delivery to one text turn", () => {
     expect(turnsOf(twDelivery())).toEqual({
       turns: [
         {

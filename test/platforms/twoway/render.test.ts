@@ -44,7 +44,7 @@ const planCard = (name: string, suggestions?: Card["suggestions"]): Card => ({
 });
 
 describe("renderTwoWay body", () => {
-  it("renders the notes' §4 reply: lowercase text, ClientTerminated, the five chat fields", () => {
+  it("renders the reply of docs/platforms/twoway.md §4: lowercase text, ClientTerminated, the five chat fields", () => {
     const r = renderTwoWay([say("Hi! How can I help?", [choice("Opening hours", "hours"), choice("Talk to an agent", "agent")])], CHAT);
     expect(r).toEqual({
       body: {

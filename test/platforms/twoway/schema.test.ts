@@ -38,7 +38,7 @@ function issuePaths(input: unknown): string[] {
 }
 
 describe("TwoWayDelivery", () => {
-  it("accepts the notes' sample and defaults conversationEvents to []", () => {
+  it("accepts the documented sample and defaults conversationEvents to []", () => {
     expect(TwoWayDelivery.parse(notesSample)).toEqual({ ...notesSample, conversationEvents: [] });
   });
 
