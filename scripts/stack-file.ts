@@ -17,7 +17,8 @@ export interface StackFile {
   tables: { sessions: string; events: string };
   /**
    * The webhook settings in use: BM_SIGNATURE_KEY, BM_SIGNATURE_ENCODING, ENGAGE_API_TOKEN,
-   * KOMMUNICATE_WEBHOOK_HEADER, KOMMUNICATE_WEBHOOK_SECRET, TWOWAY_WEBHOOK_SECRET, CM_PRODUCT_TOKEN.
+   * KOMMUNICATE_WEBHOOK_HEADER, KOMMUNICATE_WEBHOOK_SECRET, TWOWAY_WEBHOOK_SECRET, CM_PRODUCT_TOKEN, and the
+   * secrets of platforms that read their own settings (BOTPRESS_BOT_ID, BOTPRESS_EMAIL, BOTPRESS_PASSWORD).
    */
   secrets: Record<string, string>;
   /** Where the stack POSTs TwoWay replies (by default the chat simulator's local endpoint). */

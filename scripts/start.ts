@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       dynamoEmbedded: store.embedded,
       region,
       tables,
-      secrets: Object.fromEntries(STACK_SETTINGS.map((name) => [name, String(settings[name] ?? "")])),
+      secrets: { ...Object.fromEntries(STACK_SETTINGS.map((name) => [name, String(settings[name] ?? "")])), ...platformStackSettings() },
       twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL,
       pid: process.pid,
     },
@@ -163,6 +163,19 @@ async function main(): Promise<void> {
 
 /** The webhook settings the developer tools need to sign and authenticate their requests. */
 const STACK_SETTINGS = [...(Object.keys(localSecrets) as (keyof typeof localSecrets)[]), "BM_SIGNATURE_ENCODING", "KOMMUNICATE_WEBHOOK_HEADER"] as const;
+
+/**
+ * The secrets of platforms that read their own settings slice (Botpress' bot id, email and password), as the
+ * handlers see them: the environment's value, else the local default. `npm run chat -- botpress` logs in with them.
+ */
+function platformStackSettings(): Record<string, string> {
+  return Object.fromEntries(
+    platforms.flatMap((platform) => {
+      const own = platform.settings?.() ?? {};
+      return Object.entries(platform.localSecrets ?? {}).map(([name, fallback]) => [name, String(own[name] ?? fallback)]);
+    }),
+  );
+}
 
 function printSummary(base: string, ownSecrets: Set<string>, notes: string[]): void {
   const rows = routes().map(({ method, path, what }) => [method, `${base}${path}`, what]);
