@@ -2,7 +2,8 @@
  * `npm run chat -- <platform> [--replay <file>] [--conversation <id>] [--url <base>] [--channel <bm channel>] [--wait <ms>]`
  *
  * A terminal chat with the running local stack (`npm start`): real platform-shaped, correctly signed requests to
- * its webhooks, the bot's replies laid out readably. Platforms: bm, kommunicate, twoway, engage.
+ * its webhooks, the bot's replies laid out readably. Platforms: the registry's channels (bm, engage, kommunicate,
+ * twoway, botpress; aliases business-messenger, km, cm), each with its adapter here.
  * - Interactive: prompt `you> `; a number picks one of the last reply's choices; `/new` starts a new
  *   conversation, `/quit` (or Ctrl-D) leaves.
  * - `--replay <file>`: one user turn per line (blank lines and `# comments` skipped), printed as a transcript of
@@ -18,9 +19,11 @@ import { basename, extname } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { localSecrets } from "../../lib/config";
+import { platforms } from "../../lib/platforms/registry";
 import { ReadStore, resolveStoreTarget } from "../sessions/store";
 import { readStackFile } from "../stack-file";
 import { bmAdapter } from "./bm";
+import { botpressAdapter } from "./botpress";
 import { engageAdapter } from "./engage";
 import { peekSession, reachable, StackUnreachable } from "./http";
 import { kommunicateAdapter } from "./kommunicate";
@@ -28,22 +31,50 @@ import { renderBlocks, USER } from "./render";
 import { OutboundPortError, twowayAdapter } from "./twoway";
 import { runNonce, type Adapter, type Block, type ChatTarget, type Choice, type UserInput } from "./types";
 
-const PLATFORMS: Record<string, "bm" | "kommunicate" | "twoway" | "engage"> = {
-  bm: "bm",
-  "business-messenger": "bm",
-  kommunicate: "kommunicate",
-  km: "kommunicate",
-  twoway: "twoway",
-  cm: "twoway",
-  engage: "engage",
-};
-
-const USAGE = "usage: npm run chat -- <bm|kommunicate|twoway|engage> [--replay <file>] [--conversation <id>] [--url <base>] [--channel <bm channel>] [--wait <ms>]";
-
 /** A failure shown as one line (exit code 1). */
 class ChatError extends Error {}
 
-const DEFAULTS: Record<string, string> = { ...localSecrets, BM_SIGNATURE_ENCODING: "base64", KOMMUNICATE_WEBHOOK_HEADER: "x-webhook-secret" };
+type AdapterFactory = (target: ChatTarget, channel: string | undefined) => Adapter;
+
+/** One adapter per registered platform that has conversations of its own (role "channel"), keyed by its id. */
+const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
+  bm: (target, channel) => bmAdapter(target, channel),
+  kommunicate: (target) => kommunicateAdapter(target),
+  twoway: (target) => {
+    const host = target.outbound.host;
+    if (target.stack && !["127.0.0.1", "localhost", "::1"].includes(host)) {
+      throw new ChatError(`this stack POSTs TwoWay replies to ${target.outbound.url}, not to the chat: restart \`npm start\` without TWOWAY_OUTBOUND_URL`);
+    }
+    return twowayAdapter(target);
+  },
+  engage: (target) => engageAdapter(target),
+  botpress: (target) => botpressAdapter(target),
+};
+
+/** Other names people use for a platform. */
+const ALIASES: Readonly<Record<string, string>> = { "business-messenger": "bm", km: "kommunicate", cm: "twoway" };
+
+/** The platforms the chat offers: the registry's channels, in registry order (a desk such as LivePerson has no chat of its own). */
+export const CHAT_PLATFORMS: readonly string[] = platforms.filter((p) => p.role === "channel").map((p) => p.id);
+
+/** The registered channels without an adapter here (a new platform not yet simulated): a test keeps this empty. */
+export const missingAdapters = (): string[] => CHAT_PLATFORMS.filter((id) => !ADAPTERS[id]);
+
+/** The platform id a command-line name stands for, if the chat can talk to it. */
+export function chatPlatform(name: string): string | undefined {
+  const id = ALIASES[name] ?? name;
+  return CHAT_PLATFORMS.includes(id) && ADAPTERS[id] ? id : undefined;
+}
+
+const USAGE = `usage: npm run chat -- <${CHAT_PLATFORMS.filter((id) => ADAPTERS[id]).join("|")}> [--replay <file>] [--conversation <id>] [--url <base>] [--channel <bm channel>] [--wait <ms>]`;
+
+const DEFAULTS: Record<string, string> = {
+  ...localSecrets,
+  // The local defaults of platforms that read their own settings (Botpress' email, password and bot id).
+  ...Object.assign({}, ...platforms.map((p) => p.localSecrets ?? {})),
+  BM_SIGNATURE_ENCODING: "base64",
+  KOMMUNICATE_WEBHOOK_HEADER: "x-webhook-secret",
+};
 
 function resolveTarget(url: string | undefined, waitMs: number, env = process.env): ChatTarget {
   const found = readStackFile();
@@ -65,24 +96,6 @@ function resolveTarget(url: string | undefined, waitMs: number, env = process.en
     outbound: { url: outboundUrl, host: parsed.hostname.replace(/^\[|\]$/g, ""), port: Number(parsed.port || 80), path: parsed.pathname },
     waitMs,
   };
-}
-
-function createAdapter(platform: string, target: ChatTarget, channel: string | undefined): Adapter {
-  switch (platform) {
-    case "bm":
-      return bmAdapter(target, channel);
-    case "kommunicate":
-      return kommunicateAdapter(target);
-    case "engage":
-      return engageAdapter(target);
-    default: {
-      const host = target.outbound.host;
-      if (target.stack && !["127.0.0.1", "localhost", "::1"].includes(host)) {
-        throw new ChatError(`this stack POSTs TwoWay replies to ${target.outbound.url}, not to the chat: restart \`npm start\` without TWOWAY_OUTBOUND_URL`);
-      }
-      return twowayAdapter(target);
-    }
-  }
 }
 
 /** A typed number picks one of the last reply's choices; anything else is text. */
@@ -220,13 +233,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const platform = PLATFORMS[positionals[0] ?? ""];
+  const platform = chatPlatform(positionals[0] ?? "");
   if (!platform || positionals.length > 1) throw new ChatError(positionals[0] ? `unknown platform "${positionals[0]}"\n${USAGE}` : USAGE);
   const waitMs = Number(values.wait ?? 10_000);
   if (!Number.isFinite(waitMs) || waitMs <= 0) throw new ChatError(`--wait must be milliseconds, got "${values.wait}"`);
 
   const target = resolveTarget(values.url, waitMs);
-  const adapter = createAdapter(platform, target, values.channel);
+  const adapter = ADAPTERS[platform]!(target, values.channel);
   try {
     if (!(await reachable(target.baseUrl))) throw new StackUnreachable(target.baseUrl);
     await adapter.open?.();

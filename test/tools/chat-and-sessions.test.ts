@@ -39,7 +39,7 @@ const freePort = () =>
 /** The environment of a developer's shell: none of the test setup's settings. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of ["AWS_ENDPOINT_URL_DYNAMODB", "BOT_STAGE", "SESSIONS_TABLE", "EVENTS_TABLE", "TWOWAY_OUTBOUND_URL", "BM_SIGNATURE_KEY", "ENGAGE_API_TOKEN", "KOMMUNICATE_WEBHOOK_SECRET", "TWOWAY_WEBHOOK_SECRET"]) {
+  for (const name of ["AWS_ENDPOINT_URL_DYNAMODB", "BOT_STAGE", "SESSIONS_TABLE", "EVENTS_TABLE", "TWOWAY_OUTBOUND_URL", "BM_SIGNATURE_KEY", "ENGAGE_API_TOKEN", "KOMMUNICATE_WEBHOOK_SECRET", "TWOWAY_WEBHOOK_SECRET", "BOTPRESS_BOT_ID", "BOTPRESS_EMAIL", "BOTPRESS_PASSWORD"]) {
     delete env[name];
   }
   return env;
@@ -75,8 +75,8 @@ beforeAll(async () => {
     if (stack.exitCode !== null || waited > 140_000) throw new Error(`npm start did not write ${stackFile}:\n${stackOutput}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  // The four platforms' replays are independent conversations: run them side by side.
-  for (const platform of ["kommunicate", "bm", "twoway", "engage"]) replays[platform] = replay(platform);
+  // The five platforms' replays are independent conversations: run them side by side.
+  for (const platform of ["kommunicate", "bm", "twoway", "engage", "botpress"]) replays[platform] = replay(platform);
 });
 
 afterAll(async () => {
@@ -98,6 +98,8 @@ test("npm start writes the stack file the tools read: URL, store, tables, creden
   expect(file.dynamoEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(file.tables).toEqual({ sessions: "onebot-local-sessions", events: "onebot-local-events" });
   expect(file.secrets).toMatchObject({ BM_SIGNATURE_KEY: "local-bm-signature-key", KOMMUNICATE_WEBHOOK_HEADER: "x-webhook-secret" });
+  // A platform's own settings slice (Botpress' login) is there too, for `npm run chat -- botpress`.
+  expect(file.secrets).toMatchObject({ BOTPRESS_BOT_ID: "onebot", BOTPRESS_EMAIL: "local@example.com", BOTPRESS_PASSWORD: "local-botpress-password" });
   expect(file.twowayOutboundUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/twoway\/outbound$/);
   expect(stackOutput).toContain(`TwoWay replies go to ${file.twowayOutboundUrl}`);
 });
@@ -222,6 +224,51 @@ test("chat -- engage --replay: one API-step call per line; session, next dialog 
   );
 });
 
+test("chat -- botpress --replay: logs in, converses on the secured route; single-choice, carousel Postback, location and image in, handover", async () => {
+  const run = await replays.botpress!;
+  expect(run.code).toBe(0);
+  expect(withoutBanner(run.stdout)).toBe(
+    [
+      "— Botpress (v12 Converse API), conversation replay-botpress —",
+      "you> hi",
+      "bot> Hi there! I'm the ACME Bank assistant. What can I do for you?",
+      MENU,
+      "you> 4 → Products",
+      "bot> carousel of 2 cards:",
+      "     ┌─ Regular account",
+      "     │ Everyday banking with an overdraft of up to 500 EUR.",
+      "     │ [picture] https://example.com/img/regular.png",
+      "     │ [1] Balance",
+      "     │ ↗ Open online: https://example.com/regular",
+      "     └─",
+      "     ┌─ Savings account",
+      "     │ 2.1% interest, withdraw at any time.",
+      "     │ [picture] https://example.com/img/savings.png",
+      "     │ [2] Transfer",
+      "     │ ↗ Open online: https://example.com/savings",
+      "     └─",
+      "bot> Anything else?",
+      "     [3] Balance  [4] Transfer  [5] Agent  [6] Products",
+      "you> 1 → Balance",
+      "bot> Regular account: 1200.00 EUR (overdraft up to 500.00 EUR)",
+      "     Savings account: 5000.00 EUR",
+      MENU,
+      "you> /location 52.37 4.89 Dam Square",
+      "bot> Thanks, I received your location (52.37, 4.89). An agent will look at it if needed.",
+      MENU,
+      "you> /image https://cdn.example.com/in/receipt.png my receipt",
+      'bot> Thanks, I received your picture "receipt.png". An agent will look at it if needed.',
+      MENU,
+      "you> agent",
+      "bot> I'm handing you over to a colleague. A human agent will answer here shortly.",
+      "— handed over to a human agent —",
+      "you> hello?",
+      "— (no reply: a human has the conversation) —",
+      "",
+    ].join("\n"),
+  );
+});
+
 test("sessions -- show --json returns the BM conversation's session; the readable show has its history", async () => {
   await replays.bm;
   const [json, human] = await Promise.all([npmRun(["sessions", "--", "show", "bm#replay-bm", "--json"]), npmRun(["sessions", "--", "show", "replay-bm"])]);
@@ -281,7 +328,13 @@ test("sessions -- events: a conversation's handover, an empty debug stream, and 
   expect(withoutBanner(debug.stdout)).toBe("no events for platform#bm#debug in onebot-local-events\n");
   expect(list.code).toBe(0);
   const rows = JSON.parse(withoutBanner(list.stdout)) as Array<{ pk: string; handover: string }>;
-  expect(rows.map((r) => r.pk).sort()).toEqual(["conv#bm#replay-bm", "conv#engage#replay-engage", "conv#kommunicate#replay-kommunicate", "conv#twoway#replay-twoway"]);
+  expect(rows.map((r) => r.pk).sort()).toEqual([
+    "conv#bm#replay-bm",
+    "conv#botpress#replay-botpress",
+    "conv#engage#replay-engage",
+    "conv#kommunicate#replay-kommunicate",
+    "conv#twoway#replay-twoway",
+  ]);
   expect(rows.find((r) => r.pk === "conv#twoway#replay-twoway")?.handover).toBe("human");
 });
 

@@ -55,5 +55,5 @@ test("sessions: conv#p#id and p#id name one item; a bare id is looked up on ever
   expect(sessionKeys("conv#bm#x")).toEqual(["conv#bm#x"]);
   expect(sessionKeys("twoway#a#b")).toEqual(["conv#twoway#a#b"]);
   // Every registered platform with conversations of its own, in registry order.
-  expect(sessionKeys("x")).toEqual(["conv#bm#x", "conv#engage#x", "conv#kommunicate#x", "conv#twoway#x"]);
+  expect(sessionKeys("x")).toEqual(["conv#bm#x", "conv#engage#x", "conv#kommunicate#x", "conv#twoway#x", "conv#botpress#x"]);
 });
