@@ -1,0 +1,265 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { endpointHandler } from "../../lib/platforms/endpoint-handler";
+import { MAX_BODY_BYTES } from "../../lib/http/middlewares";
+import type { Platform } from "../../lib/platforms/platform";
+import { platforms } from "../../lib/platforms/registry";
+import { useRuntime, type Runtime } from "../../lib/runtime";
+import { drain, send, snapshotTables, type Answer } from "../property/support";
+import { useHarness } from "../support/harness";
+import type { ConformanceContext, EndpointConformance, PlatformConformance, RawOrJson, ValidRequest } from "./contract";
+
+/**
+ * The conformance suite: every endpoint of every registered platform (lib/platforms/registry.ts), built as its
+ * function file builds it (endpointHandler) and served on the loopback API Gateway stand-in with the embedded
+ * store. Per endpoint: a missing or forged credential is refused (401, JSON `error`) and changes neither table;
+ * malformed bodies get a JSON 4xx, never a 5xx, and change nothing (a BOM before a valid body is fine); a
+ * redelivery gets the same answer and changes nothing more, also through a fresh job queue (after SQS's
+ * deduplication window); a body over 1 MB gets 413. What each platform must supply is in ./contract.ts, one file
+ * per platform in ./platforms/<id>.ts, and a registered platform without one fails here.
+ */
+jest.setTimeout(60_000);
+
+const FILES = join(__dirname, "platforms");
+const fileOf = (platform: Platform) => join(FILES, `${platform.id}.ts`);
+
+/** The platform's conformance file, or why it cannot be used (reported by the platform's first test). */
+function load(platform: Platform): { conformance?: PlatformConformance; problem?: string } {
+  const file = fileOf(platform);
+  const add = `add test/conformance/platforms/${platform.id}.ts exporting \`conformance = defineConformance(${platform.id}, { env?, endpoints: { ${Object.keys(platform.endpoints).join(", ")} } })\` (see test/conformance/contract.ts)`;
+  if (!existsSync(file)) return { problem: `${platform.name} (${platform.id}) is registered but has no conformance file: ${add}` };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const conformance = (require(file) as { conformance?: PlatformConformance }).conformance;
+  if (!conformance) return { problem: `${file} does not export \`conformance\`: ${add}` };
+  const declared = Object.keys(platform.endpoints);
+  const described = Object.keys(conformance.endpoints);
+  const missing = declared.filter((name) => !described.includes(name));
+  const extra = described.filter((name) => !declared.includes(name));
+  const unexplained = described.filter((name) => {
+    const e = conformance.endpoints[name]!;
+    const exceptional = (e.credential ?? "header") !== "header" || (e.redelivery ?? "deduplicated") !== "deduplicated" || (e.fields ?? "typed") !== "typed";
+    return exceptional && !e.why?.trim();
+  });
+  const problems = [
+    ...(missing.length ? [`endpoints not described: ${missing.join(", ")}`] : []),
+    ...(extra.length ? [`endpoints the descriptor does not have: ${extra.join(", ")}`] : []),
+    ...(unexplained.length ? [`an exception is declared without \`why\`: ${unexplained.join(", ")}`] : []),
+  ];
+  return problems.length ? { problem: `${file}: ${problems.join("; ")}` } : { conformance };
+}
+
+// Every route of every registered platform, each to the handler its function file exports.
+const routes = Object.fromEntries(
+  platforms.flatMap((platform) =>
+    Object.entries(platform.endpoints).flatMap(([name, endpoint]) => {
+      const handler = endpointHandler(platform, name);
+      return endpoint.routes.map((route) => [route, handler as never]);
+    }),
+  ),
+);
+const h = useHarness(routes);
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const bytes = (body: RawOrJson): Buffer => Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
+
+/** `POST /bots/{botId}` + {botId: "b"} → POST and /bots/b. */
+function resolve(route: string, params: Readonly<Record<string, string>> = {}): { method: string; path: string } {
+  const [method, pattern] = route.split(" ") as [string, string];
+  const path = pattern.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`route ${route}: the valid request gives no value for {${name}} (ValidRequest.params)`);
+    return encodeURIComponent(value);
+  });
+  return { method, path };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The answer is a JSON error of one of these statuses (and carries its correlation id). */
+function expectJsonError(res: Answer, statuses: readonly number[], request: string): void {
+  const where = `${request} → ${res.status} ${res.contentType} ${res.text.slice(0, 300)}`;
+  if (!statuses.includes(res.status)) throw new Error(`expected ${statuses.join(" or ")}: ${where}`);
+  if (!/^application\/json\b/.test(res.contentType)) throw new Error(`error answer is not JSON: ${where}`);
+  if (!isObject(res.json) || typeof res.json.error !== "string" || !res.json.error.trim()) throw new Error(`error answer has no \`error\` string: ${where}`);
+  if (!res.correlationId) throw new Error(`no x-correlation-id: ${where}`);
+}
+
+type Item = Record<string, unknown>;
+type Tables = Record<string, Item[]>;
+const keyOf = (item: Item) => `${String(item.pk)}\u0000${String(item.sk ?? "")}`;
+/** The items of `next` that `previous` does not have, per table. */
+function added(previous: string, next: string): Tables {
+  const [a, b] = [JSON.parse(previous) as Tables, JSON.parse(next) as Tables];
+  return Object.fromEntries(Object.entries(b).map(([table, items]) => [table, items.filter((item) => !(a[table] ?? []).some((old) => keyOf(old) === keyOf(item)))]));
+}
+/** An event record without what differs between two records of the same thing (its time and random sort key). */
+const logged = ({ sk: _sk, at: _at, expiresAt: _expires, ...rest }: Item) => JSON.stringify(rest);
+
+/**
+ * `redelivery: "logged-again"`: from `previous` to `now` nothing changed but new records in the events table, each
+ * a copy of one that the first delivery (from `before` to `once`) logged; the sessions table is as it was.
+ */
+function expectOnlyLoggedAgain(before: string, once: string, previous: string, now: string): void {
+  const [prev, next] = [JSON.parse(previous) as Tables, JSON.parse(now) as Tables];
+  const firstLogged = Object.values(added(before, once)).flat().map(logged);
+  for (const [table, items] of Object.entries(added(previous, now))) {
+    const removedOrChanged = (prev[table] ?? []).filter((item) => !(next[table] ?? []).some((n) => JSON.stringify(n) === JSON.stringify(item)));
+    expect({ table, removedOrChanged }).toEqual({ table, removedOrChanged: [] });
+    for (const item of items) {
+      if (!("type" in item && "at" in item) || !firstLogged.includes(logged(item))) throw new Error(`a redelivery stored something new in ${table}: ${JSON.stringify(item).slice(0, 600)}`);
+    }
+  }
+}
+
+const FOUR_XX = Array.from({ length: 100 }, (_, i) => 400 + i);
+
+test("every conformance file names a registered platform", () => {
+  const stale = readdirSync(FILES)
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => file.slice(0, -".ts".length))
+    .filter((id) => !platforms.some((p) => p.id === id));
+  expect(stale).toEqual([]);
+});
+
+for (const platform of platforms) {
+  describe(`${platform.name} (${platform.id})`, () => {
+    const { conformance, problem } = load(platform);
+
+    test("has a conformance file describing every endpoint", () => {
+      if (problem) throw new Error(problem);
+    });
+    if (!conformance) return;
+
+    let rt: Runtime;
+    const ctx = (): ConformanceContext => ({ rt, url: h.api.url, unique });
+    beforeAll(() => {
+      rt = h.store.runtime({ env: conformance.env ?? {} });
+      useRuntime(rt);
+    });
+    afterAll(async () => {
+      await drain(rt);
+      useRuntime(undefined);
+    });
+
+    for (const [name, endpoint] of Object.entries(platform.endpoints)) {
+      const spec: EndpointConformance = conformance.endpoints[name]!;
+      const credential = spec.credential ?? "header";
+      const redelivery = spec.redelivery ?? "deduplicated";
+      const because = spec.why ? ` (${spec.why})` : "";
+      /** The route the body tests use: the first POST one. */
+      const mainRoute: string = endpoint.routes.find((r) => r.startsWith("POST ")) ?? endpoint.routes[0]!;
+
+      /** Sends `body` (signed unless headers are given) to a route of the endpoint. */
+      async function call(route: string, valid: ValidRequest, body: RawOrJson | Buffer, headers?: Record<string, string>): Promise<Answer> {
+        const { method, path } = resolve(route, valid.params);
+        const raw = Buffer.isBuffer(body) ? body : bytes(body);
+        const sent = method === "GET" || method === "HEAD" ? Buffer.alloc(0) : raw;
+        const auth = headers ?? (await spec.sign(sent, ctx()));
+        return send(`${h.api.url}${path}`, { method, headers: { "content-type": "application/json", ...auth }, body: sent });
+      }
+
+      /** Runs `requests` and throws when either table changed (the job queue drained). */
+      async function expectUnchanged(requests: () => Promise<void>): Promise<void> {
+        await drain(rt);
+        const before = await snapshotTables(h.store, rt);
+        await requests();
+        await drain(rt);
+        const after = await snapshotTables(h.store, rt);
+        if (after !== before) throw new Error(`stored state changed:\n  before ${before.slice(0, 600)}\n  after  ${after.slice(0, 600)}`);
+      }
+
+      describe(`${name}`, () => {
+        const refused = credential === "none-login" ? 400 : 401;
+        test(`a missing or forged credential gets ${refused} with a JSON error and stores nothing, on every route${credential === "none-login" ? because : ""}`, async () => {
+          const valid = await spec.valid(ctx());
+          await expectUnchanged(async () => {
+            for (const route of endpoint.routes) {
+              const { method } = resolve(route, valid.params);
+              const raw = method === "GET" ? Buffer.alloc(0) : bytes(valid.body);
+              const forged = await spec.forge(raw, ctx());
+              const variants = credential === "header" ? { "no credential": { headers: {} }, ...forged } : forged;
+              expect(Object.keys(forged).length).toBeGreaterThan(0);
+              for (const [what, forgery] of Object.entries(variants)) {
+                const res = await call(route, valid, forgery.body === undefined ? raw : forgery.body, forgery.headers ?? {});
+                expectJsonError(res, [refused], `${route} with ${what}`);
+              }
+            }
+          });
+        });
+
+        test("malformed bodies get a JSON 4xx, never a 5xx, and store nothing; a BOM before a valid body is accepted", async () => {
+          const valid = await spec.valid(ctx());
+          const text = bytes(valid.body).toString("utf8");
+          const bodies: Record<string, RawOrJson> = {
+            "not JSON": "hello, bot",
+            "broken JSON": "{nope",
+            truncated: text.slice(0, Math.floor(text.length / 2)),
+            "a number": "42",
+            "a string": '"hi"',
+            null: "null",
+            "an empty array": "[]",
+            "the valid body in an array": `[${text}]`,
+            ...Object.fromEntries(Object.entries(spec.wrongTypes(valid.body)).map(([k, v]) => [`wrong type: ${k}`, v])),
+          };
+          if ((spec.fields ?? "typed") === "typed" && !Object.keys(spec.wrongTypes(valid.body)).length) throw new Error(`${platform.id}.${name}: wrongTypes gives no variant (declare fields: "free-form" if none can exist)`);
+          await expectUnchanged(async () => {
+            for (const [what, body] of Object.entries(bodies)) expectJsonError(await call(mainRoute, valid, body), FOUR_XX, `${mainRoute} with ${what}`);
+          });
+          const fresh = await spec.valid(ctx());
+          const bom = await call(mainRoute, fresh, Buffer.concat([BOM, bytes(fresh.body)]));
+          await drain(rt);
+          expect({ status: bom.status, text: bom.text.slice(0, 300) }).toEqual({ status: spec.status, text: expect.anything() });
+        });
+
+        const redeliveryName = {
+          deduplicated: "a redelivery gets the same answer and changes nothing more (also through a fresh job queue)",
+          "logged-again": `a redelivery gets the same answer and changes nothing but another copy of its log record${because}`,
+          stateless: `a valid request stores nothing; a redelivery gets the same status${because}`,
+          "not-deduplicated": `a redelivery is a new request: same status${because}`,
+        }[redelivery];
+        test(redeliveryName, async () => {
+          const valid = await spec.valid(ctx());
+          const raw = bytes(valid.body);
+          await drain(rt);
+          const before = await snapshotTables(h.store, rt);
+          const first = await call(mainRoute, valid, raw);
+          await drain(rt);
+          const once = await snapshotTables(h.store, rt);
+          expect({ status: first.status, text: first.text.slice(0, 300) }).toEqual({ status: spec.status, text: expect.anything() });
+          if (redelivery === "stateless") expect(once).toBe(before);
+          else expect(once).not.toBe(before);
+
+          const again = await call(mainRoute, valid, raw);
+          await drain(rt);
+          expect(again.status).toBe(first.status);
+          if (redelivery === "not-deduplicated") return;
+          expect(again.json).toEqual(first.json);
+          const expectNoMoreChange = (previous: string, now: string) =>
+            redelivery === "logged-again" ? expectOnlyLoggedAgain(before, once, previous, now) : expect(now).toBe(previous);
+          const twice = await snapshotTables(h.store, rt);
+          expectNoMoreChange(once, twice);
+
+          // Later, on another instance: SQS no longer deduplicates, the handlers must.
+          const later = h.store.runtime({ env: conformance.env ?? {} });
+          useRuntime(later);
+          try {
+            const late = await call(mainRoute, valid, raw);
+            await drain(later);
+            expect({ status: late.status, json: late.json }).toEqual({ status: first.status, json: first.json });
+            expectNoMoreChange(twice, await snapshotTables(h.store, later));
+          } finally {
+            useRuntime(rt);
+          }
+        });
+
+        test("a body over 1 MB gets 413 with a JSON error", async () => {
+          const valid = await spec.valid(ctx());
+          const oversized = Buffer.from(JSON.stringify({ pad: "x".repeat(MAX_BODY_BYTES) }), "utf8");
+          await expectUnchanged(async () => expectJsonError(await call(mainRoute, valid, oversized), [413], `${mainRoute} with ${oversized.length} bytes`));
+        });
+      });
+    }
+  });
+}
