@@ -1,5 +1,6 @@
 import { logger } from "../log";
 import { answersLeaving, applyBounds, DEFAULT_BOUNDS } from "../session/bounds";
+import { expiresAt } from "../session/keys";
 import { readModifyWrite } from "../session/read-modify-write";
 import { newSession, type ProcessedEntry, type Session } from "../session/session";
 import type { EngineDeps } from "./run-turn";
@@ -36,7 +37,7 @@ export async function updateSession<T>(
     change: async (session) => {
       const { next, result } = await change(session, now);
       if (!next) return { result };
-      const stamped = { ...next, updatedAt: now, expiresAt: Math.floor(now / 1000) + deps.limits.sessionTtlDays * 86_400 };
+      const stamped = { ...next, updatedAt: now, expiresAt: expiresAt(now, deps.limits.sessionTtlDays) };
       const bounded = applyBounds(stamped, now, { ...DEFAULT_BOUNDS, dedupeMs: deps.limits.dedupeMs });
       const stored = new Set(session.processed.map((p) => p.id));
       leaving = answersLeaving(session.processed, bounded.processed);

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { StoreUnavailableError } from "./errors";
+import { expiresAt } from "./keys";
 
 /** Something worth inspecting later: a debug report, a handover, a platform event. */
 export interface EventRecord {
-  /** Partition: a conversation (`conv#bm#<id>`) or a platform-wide stream (`platform#bm#debug`). */
+  /** Partition: a conversation (`conv#bm#<id>`) or a platform-wide stream (`platform#bm#debug`): see ./keys.ts. */
   pk: string;
   /** Sort key: ISO time + random suffix, so a conversation's events list in order. */
   sk: string;
@@ -48,7 +49,7 @@ export class EventStore {
       ...event,
       sk: `${new Date(now).toISOString()}#${randomUUID().slice(0, 8)}`,
       at: now,
-      expiresAt: Math.floor(now / 1000) + this.ttlDays * 86_400,
+      expiresAt: expiresAt(now, this.ttlDays),
     };
     try {
       await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...(record.data ? { data: encodeData(record.data) } : {}) } }));
@@ -74,7 +75,7 @@ export class EventStore {
   async markDelivered(key: string, parts: number, now: number): Promise<void> {
     try {
       await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: { pk: key, sk: "delivered", parts, at: now, expiresAt: Math.floor(now / 1000) + this.ttlDays * 86_400 } }),
+        new PutCommand({ TableName: this.tableName, Item: { pk: key, sk: "delivered", parts, at: now, expiresAt: expiresAt(now, this.ttlDays) } }),
       );
     } catch (err) {
       throw new StoreUnavailableError("write delivery progress", err);

@@ -1,4 +1,5 @@
 import type { HandoverRequest, OutboundMessage, SessionUpdate } from "../conversation";
+import { sessionKey } from "./keys";
 
 /** Who holds the conversation. `until` ends a human's hold by itself on platforms with no hand-back signal. */
 export type HandoverState =
@@ -88,7 +89,8 @@ export interface Session {
   expiresAt: number;
 }
 
-export const sessionKey = (platform: string, conversationId: string) => `conv#${platform}#${conversationId}`;
+/** Re-exported for importers of this module; the key shapes live in ./keys.ts. */
+export { sessionKey };
 
 export function newSession(platform: string, conversationId: string, now: number): Session {
   return {

@@ -3,8 +3,8 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { StoreUnavailableError } from "./errors";
 import { putIfVersion } from "./versioned-put";
-import { keyPart } from "./keys";
-import { newSession, sessionKey, type ProcessedEntry, type Session } from "./session";
+import { answerKey, hasExpired, sessionKey } from "./keys";
+import { newSession, type ProcessedEntry, type Session } from "./session";
 import { fromSessionItem, toSessionItem } from "./session-item";
 
 export type SaveResult = "saved" | "conflict";
@@ -37,7 +37,7 @@ export class SessionStore {
     if (!item) return undefined;
     const session = fromSessionItem(item);
     // TTL deletion lags by up to days: an expired item starts over, keeping its version for the conditional write.
-    if (session.expiresAt * 1000 <= now) return { ...newSession(platform, conversationId, now), version: session.version };
+    if (hasExpired(session.expiresAt, now)) return { ...newSession(platform, conversationId, now), version: session.version };
     return session;
   }
 
@@ -80,7 +80,3 @@ export class SessionStore {
     }
   }
 }
-
-/** Not `conv#…`: tools that list conversations by that prefix do not see these. */
-export const answerKey = (platform: string, conversationId: string, messageId: string) =>
-  `answer#${platform}#${keyPart(conversationId, 512)}#${keyPart(messageId)}`;
