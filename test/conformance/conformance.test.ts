@@ -86,6 +86,34 @@ function expectJsonError(res: Answer, statuses: readonly number[], request: stri
   if (!res.correlationId) throw new Error(`no x-correlation-id: ${where}`);
 }
 
+/** Replacements for a field: each of another JSON type, or an edge of its own. */
+const REPLACEMENTS: unknown[] = [null, 0, -1.5, "", "x".repeat(3000), true, [], {}, ["a"], { $: 1 }, 1e308, "__proto__"];
+const SCALE = Number(process.env.CONFORMANCE_MUTATIONS ?? 1);
+
+/** Every path to a value inside `value` (objects and arrays included, the root excluded). */
+function paths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => [[...prefix, i], ...paths(v, [...prefix, i])]);
+  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => [[...prefix, k], ...paths(v, [...prefix, k])]);
+  return [];
+}
+function replaced(value: unknown, path: ReadonlyArray<string | number>, by: unknown): unknown {
+  if (!path.length) return by;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) return value.map((v, i) => (i === head ? replaced(v, rest, by) : v));
+  return { ...(value as Record<string, unknown>), [head!]: replaced((value as Record<string, unknown>)[head!], rest, by) };
+}
+/** Each field of a valid body replaced by one value of another type (rotating through REPLACEMENTS; CONFORMANCE_MUTATIONS=n tries n each). */
+function mutations(body: unknown): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  paths(body).forEach((path, i) => {
+    for (let k = 0; k < Math.min(SCALE, REPLACEMENTS.length); k++) {
+      const by = REPLACEMENTS[(i + k) % REPLACEMENTS.length];
+      out.push([`${path.join(".")} = ${JSON.stringify(by)?.slice(0, 20)}`, replaced(body, path, by)]);
+    }
+  });
+  return out;
+}
+
 type Item = Record<string, unknown>;
 type Tables = Record<string, Item[]>;
 const keyOf = (item: Item) => `${String(item.pk)}\u0000${String(item.sk ?? "")}`;
@@ -152,12 +180,12 @@ for (const platform of platforms) {
       const mainRoute: string = endpoint.routes.find((r) => r.startsWith("POST ")) ?? endpoint.routes[0]!;
 
       /** Sends `body` (signed unless headers are given) to a route of the endpoint. */
-      async function call(route: string, valid: ValidRequest, body: RawOrJson | Buffer, headers?: Record<string, string>): Promise<Answer> {
+      async function call(route: string, valid: ValidRequest, body: RawOrJson | Buffer, headers?: Record<string, string>, query?: string): Promise<Answer> {
         const { method, path } = resolve(route, valid.params);
         const raw = Buffer.isBuffer(body) ? body : bytes(body);
         const sent = method === "GET" || method === "HEAD" ? Buffer.alloc(0) : raw;
         const auth = headers ?? (await spec.sign(sent, ctx()));
-        return send(`${h.api.url}${path}`, { method, headers: { "content-type": "application/json", ...auth }, body: sent });
+        return send(`${h.api.url}${path}${query ? `?${query}` : ""}`, { method, headers: { "content-type": "application/json", ...auth }, body: sent });
       }
 
       /** Runs `requests` and throws when either table changed (the job queue drained). */
@@ -182,7 +210,7 @@ for (const platform of platforms) {
               const variants = credential === "header" ? { "no credential": { headers: {} }, ...forged } : forged;
               expect(Object.keys(forged).length).toBeGreaterThan(0);
               for (const [what, forgery] of Object.entries(variants)) {
-                const res = await call(route, valid, forgery.body === undefined ? raw : forgery.body, forgery.headers ?? {});
+                const res = await call(route, valid, forgery.body === undefined ? raw : forgery.body, forgery.headers ?? {}, forgery.query);
                 expectJsonError(res, [refused], `${route} with ${what}`);
               }
             }
@@ -192,8 +220,11 @@ for (const platform of platforms) {
         test("malformed bodies get a JSON 4xx, never a 5xx, and store nothing; a BOM before a valid body is accepted", async () => {
           const valid = await spec.valid(ctx());
           const text = bytes(valid.body).toString("utf8");
-          const bodies: Record<string, RawOrJson> = {
+          const bodies: Record<string, RawOrJson | Buffer> = {
+            empty: "",
             "not JSON": "hello, bot",
+            "UTF-16 JSON": Buffer.from(`\ufeff${text}`, "utf16le"),
+            "JSON nested 100 deep": `${'{"a":'.repeat(100)}1${"}".repeat(100)}`,
             "broken JSON": "{nope",
             truncated: text.slice(0, Math.floor(text.length / 2)),
             "a number": "42",
@@ -211,6 +242,19 @@ for (const platform of platforms) {
           const bom = await call(mainRoute, fresh, Buffer.concat([BOM, bytes(fresh.body)]));
           await drain(rt);
           expect({ status: bom.status, text: bom.text.slice(0, 300) }).toEqual({ status: spec.status, text: expect.anything() });
+        });
+
+        test("mutated bodies (each field of a valid body given another type) never get a 5xx, nor a job that fails; a 4xx is a JSON error", async () => {
+          const valid = await spec.valid(ctx());
+          const body = typeof valid.body === "string" ? JSON.parse(valid.body) : valid.body;
+          const deadLetters = async () => (await rt.events.list("jobs#dead-letter", 1000)).length;
+          const failedBefore = await deadLetters();
+          for (const [what, mutated] of mutations(body)) {
+            const res = await call(mainRoute, valid, mutated);
+            if (res.status >= 400) expectJsonError(res, FOUR_XX, `${mainRoute} with ${what}`);
+          }
+          await drain(rt);
+          expect(await deadLetters()).toBe(failedBefore);
         });
 
         const redeliveryName = {

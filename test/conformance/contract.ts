@@ -31,6 +31,8 @@ export interface ValidRequest {
 export interface Forgery {
   headers?: Record<string, string>;
   body?: RawOrJson;
+  /** A query string, without `?` (e.g. TwoWay's `secret=…`, for the router's events UI that has no header section). */
+  query?: string;
 }
 
 type MaybePromise<T> = T | Promise<T>;

@@ -14,6 +14,9 @@ const forge = () => ({
   "another secret": { headers: { "x-webhook-secret": "not-the-secret" } },
   "the secret's prefix": { headers: { "x-webhook-secret": SECRET.slice(0, -1) } },
   "the secret in another header": { headers: { authorization: `Bearer ${SECRET}` } },
+  "another secret in the query": { query: "secret=not-the-secret" },
+  "the secret in another query parameter": { query: `token=${encodeURIComponent(SECRET)}` },
+  "the secret's prefix in the query": { query: `secret=${encodeURIComponent(SECRET.slice(0, -1))}` },
 });
 
 /** A chat the bot already talks in (version 1), so that a router event has a session to act on. */
