@@ -66,7 +66,8 @@ export function chatPlatform(name: string): string | undefined {
   return CHAT_PLATFORMS.includes(id) && ADAPTERS[id] ? id : undefined;
 }
 
-const USAGE = `usage: npm run chat -- <${CHAT_PLATFORMS.filter((id) => ADAPTERS[id]).join("|")}> [--replay <file>] [--conversation <id>] [--url <base>] [--channel <bm channel>] [--wait <ms>]`;
+const USAGE = `usage: npm run chat -- <${CHAT_PLATFORMS.filter((id) => ADAPTERS[id]).join("|")}> [--replay <file>] [--conversation <id>] [--url <base>] [--channel <bm channel>] [--wait <ms>]
+  (also: ${Object.entries(ALIASES).map(([alias, id]) => `${alias} = ${id}`).join(", ")})`;
 
 const DEFAULTS: Record<string, string> = {
   ...localSecrets,
@@ -234,6 +235,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const platform = chatPlatform(positionals[0] ?? "");
+  if (positionals[0] && missingAdapters().includes(positionals[0])) throw new ChatError(`${positionals[0]} is registered, but the chat has no adapter for it yet (scripts/chat/)`);
   if (!platform || positionals.length > 1) throw new ChatError(positionals[0] ? `unknown platform "${positionals[0]}"\n${USAGE}` : USAGE);
   const waitMs = Number(values.wait ?? 10_000);
   if (!Number.isFinite(waitMs) || waitMs <= 0) throw new ChatError(`--wait must be milliseconds, got "${values.wait}"`);
