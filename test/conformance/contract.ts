@@ -54,6 +54,11 @@ export interface EndpointConformance {
    * stores nothing. At least one, unless `fields: "free-form"`.
    */
   wrongTypes(valid: RawOrJson): Record<string, RawOrJson>;
+  /**
+   * Paths (dot-separated, e.g. `text`) of string fields left out of the 420 KB-string check: values handed to the
+   * bot as given, which a bot may store (a session over DynamoDB's item size is a bot bug: 500 by design).
+   */
+  unboundedFields?: readonly string[];
   /** "free-form": any JSON object is a valid body (e.g. a debug report kept as sent), so no field can have a wrong type. */
   fields?: "typed" | "free-form";
   /**
