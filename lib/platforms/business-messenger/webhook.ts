@@ -2,6 +2,7 @@ import type { Runtime } from "../../runtime";
 import { runTurn } from "../../engine/run-turn";
 import { parseWith } from "../../http/body";
 import { unauthorized } from "../../http/errors";
+import { fitsIdBytes } from "../../http/lenient";
 import { header } from "../../http/headers";
 import type { WebhookEvent } from "../../http/middlewares";
 import { logger } from "../../log";
@@ -34,12 +35,14 @@ export async function recordDebugReport(rt: Runtime, report: unknown): Promise<v
       ? { report }
       : { truncated: true, reportPrefix: text.slice(0, MAX_REPORT_BYTES) };
   const dialogUuid = typeof report === "object" && report !== null ? (report as { dialogUuid?: unknown }).dialogUuid : undefined;
+  // A top-level attribute of the event item (the report itself is cut above): only when it is an id, else a long
+  // one would make the item too large for DynamoDB, and every delivery of the report a 503.
   const record = await rt.events.record(
     {
       pk: "platform#bm#debug",
       type: "bm.debug_report",
       platform: "bm",
-      ...(typeof dialogUuid === "string" ? { conversationId: dialogUuid } : {}),
+      ...(typeof dialogUuid === "string" && fitsIdBytes(dialogUuid) ? { conversationId: dialogUuid } : {}),
       data,
     },
     rt.clock(),
