@@ -66,9 +66,10 @@ export function routerEvent(body: unknown): RouterEvent {
 
 /**
  * The ids routerEvent would use that are longer than an id may be (the chat id becomes a DynamoDB key, the
- * event id is remembered in the session), each with the path it came from.
+ * event id is remembered in the session, the type names the recorded event: an attribute of its item, which a
+ * type of hundreds of KB would make too large to store), each with the path it came from.
  */
 export function tooLongRouterIds(body: unknown): Array<{ path: string; message: string }> {
   const c = candidates(body);
-  return [firstText(c.chatId, true), firstText(c.id, true)].flatMap((found) => (found && !fitsIdBytes(found.value) ? [{ path: found.path, message: ID_TOO_LONG }] : []));
+  return [firstText(c.chatId, true), firstText(c.id, true), firstText(c.type, false)].flatMap((found) => (found && !fitsIdBytes(found.value) ? [{ path: found.path, message: ID_TOO_LONG }] : []));
 }
