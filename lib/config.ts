@@ -38,6 +38,8 @@ const Settings = z.object({
   /** Optional: Kommunicate's Platform API, to push late answers into the conversation. */
   KOMMUNICATE_API_KEY: z.optional(z.string()),
   KOMMUNICATE_API_BASE: z._default(z.url(), "https://services.kommunicate.io"),
+  /** Who takes a Kommunicate handover: its own agents (KM_ASSIGN_TO), or LivePerson's (needs KOMMUNICATE_API_KEY and LP_*). */
+  KOMMUNICATE_HUMAN_DESK: z._default(z.enum(["kommunicate", "liveperson"]), "kommunicate"),
   TWOWAY_WEBHOOK_SECRET: z.optional(z.string()),
   /** The TwoWay adapter's outbound URL, copied from CM's adapter list (…/{technicalLinkId}/adapters/{adapterId}). */
   TWOWAY_OUTBOUND_URL: z.optional(z.url()),

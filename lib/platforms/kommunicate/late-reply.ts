@@ -2,6 +2,7 @@ import type { Turn } from "../../conversation";
 import type { JobHandler } from "../../jobs/worker";
 import { logger } from "../../log";
 import { KommunicateClient } from "./client";
+import { runKommunicateDeskActions } from "./desk-job";
 import { kommunicateAnswer, runKommunicateTurn } from "./turn";
 
 export const KOMMUNICATE_LATE_REPLY = "kommunicate.late-reply";
@@ -24,6 +25,8 @@ export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
   const { turn, botId } = payload as LateReplyPayload;
   // Out of band the webhook's budget no longer applies: an AI answer gets its own full timeout.
   const outcome = await runKommunicateTurn(rt, turn, rt.clock() + rt.settings.AI_TIMEOUT_MS);
+  // Already in the worker: the desk's work (forward, close, open) runs here, before the answer is pushed.
+  if (outcome.deskActions.length) await runKommunicateDeskActions(rt, { turn, actions: outcome.deskActions, ...(botId ? { botId } : {}) }, { attempt: 1 });
   const { messages } = kommunicateAnswer(outcome);
   const apiKey = rt.settings.KOMMUNICATE_API_KEY;
   if (apiKey && messages.length) {

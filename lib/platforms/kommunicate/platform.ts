@@ -1,6 +1,7 @@
 import { parseJsonBody } from "../../http/body";
 import { json } from "../../http/responses";
 import { definePlatform } from "../platform";
+import { KOMMUNICATE_DESK } from "./desk";
 import { KOMMUNICATE_LATE_REPLY } from "./late-reply";
 import { answerKommunicate, verifyKommunicateRequest } from "./webhook";
 
@@ -19,5 +20,5 @@ export const kommunicate = definePlatform({
       handle: async (rt, event) => json(200, await answerKommunicate(rt, parseJsonBody(event.rawBody))),
     },
   },
-  jobKinds: [KOMMUNICATE_LATE_REPLY],
+  jobKinds: [KOMMUNICATE_LATE_REPLY, KOMMUNICATE_DESK],
 });

@@ -4,6 +4,7 @@ import type { WebhookEvent } from "../../http/middlewares";
 import { jobQueue } from "../../jobs/queue";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
+import { KOMMUNICATE_DESK, type KommunicateDeskPayload } from "./desk";
 import { KOMMUNICATE_LATE_REPLY, type LateReplyPayload } from "./late-reply";
 import type { KommunicateMessage } from "./render";
 import { kommunicateToTurn } from "./inbound";
@@ -45,8 +46,18 @@ export async function answerKommunicate(rt: Runtime, body: unknown): Promise<Kom
     return [{ message: rt.settings.KOMMUNICATE_HOLDING_MESSAGE }];
   }
 
+  if (outcome.deskActions.length) await queueDeskActions(rt, { turn, actions: outcome.deskActions, ...(request.botId ? { botId: request.botId } : {}) });
   const { messages, degradations } = kommunicateAnswer(outcome);
   if (degradations.length) logger.warn("reply adapted for Kommunicate", { degradations });
-  logger.info("turn answered", { outcome: outcome.kind, messages: messages.length, version: outcome.session.version });
+  logger.info("turn answered", { outcome: outcome.outcome.kind, messages: messages.length, version: outcome.outcome.session.version, ...(outcome.forwarded ? { forwarded: outcome.desk?.id } : {}) });
   return messages;
+}
+
+/**
+ * The desk's work as a job: Kommunicate gets its answer at once and never waits on LivePerson, and this bundle
+ * carries no LivePerson client; the worker talks to the desk in the conversation's order. Same message, same desk
+ * work: a redelivery's job is a no-op within the queue's deduplication window.
+ */
+function queueDeskActions(rt: Runtime, payload: KommunicateDeskPayload): Promise<void> {
+  return jobQueue(rt).enqueue({ kind: KOMMUNICATE_DESK, group: `kommunicate#${payload.turn.conversationId}`, dedupeId: `${payload.turn.messageId}:desk`, payload });
 }

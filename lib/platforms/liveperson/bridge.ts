@@ -1,5 +1,6 @@
 import type { Turn } from "../../conversation";
 import { describeInbound } from "../../conversation";
+import type { HumanDesk } from "../../engine/human-desk";
 import { resolveSuggestionReply } from "../../engine/suggestion-replies";
 import { updateSession } from "../../engine/update-session";
 import { logger } from "../../log";
@@ -104,4 +105,20 @@ export async function closeLivePersonConversation(rt: Runtime, platform: string,
 function transcript(session: Session): string {
   const lines = session.history.slice(-TRANSCRIPT_LINES).map((h) => `${h.role === "user" ? "User" : "Bot"}: ${h.text}`);
   return ["Conversation with the bot so far:", ...lines].join("\n");
+}
+
+/** LivePerson as a HumanDesk, when its credentials are set (else there is no desk, and platforms use their own handover). */
+export function livePersonDesk(rt: Runtime): HumanDesk | undefined {
+  if (!livePersonConfigured(rt)) return undefined;
+  return {
+    id: LIVEPERSON,
+    idleMs: livePersonHold(rt),
+    open: (turn, session, origin) => openLivePersonHandover(rt, turn, session, origin),
+    forward: async (session, turn) => {
+      if (session.human) await forwardToLivePerson(rt, session.human, turn);
+    },
+    close: async (platform, conversationId, session, reason) => {
+      if (session.human) await closeLivePersonConversation(rt, platform, conversationId, session.human, reason);
+    },
+  };
 }

@@ -2,7 +2,8 @@ import type { Turn } from "../../conversation";
 import { runTurn } from "../../engine/run-turn";
 import type { JobHandler } from "../../jobs/worker";
 import { logger } from "../../log";
-import { closeLivePersonConversation, forwardToLivePerson, LIVEPERSON, livePersonConfigured, livePersonHold, openLivePersonHandover } from "../liveperson/bridge";
+import { deskTurnOptions, followDesk } from "../../engine/human-desk";
+import { livePersonDesk } from "../liveperson/bridge";
 import { renderOnce } from "../render-once";
 import { deliverTwoWay } from "./deliver";
 import { renderTwoWay, type TwoWayChatRef } from "./render";
@@ -26,27 +27,19 @@ export interface TwoWayTurnPayload extends Record<string, unknown> {
  */
 export const runTwoWayTurn: JobHandler = async (rt, payload, { attempt }) => {
   const { turn, chat } = payload as TwoWayTurnPayload;
-  const withLivePerson = livePersonConfigured(rt);
+  const desk = livePersonDesk(rt);
   const render = renderOnce((messages) => renderTwoWay(messages, chat));
   const outcome = await runTurn(turn, rt.engine, {
     numberedOptions: (messages) => render(messages).numberedOptions.map(({ text, postback }) => ({ text, postback })),
-    ...(withLivePerson ? { extendHumanHoldMs: livePersonHold(rt) } : {}),
+    ...deskTurnOptions(desk),
   });
   if (outcome.kind === "duplicate" && outcome.earlier && attempt === 1) {
     logger.info("TwoWay redelivery of an answered message: not sent again", { messageId: turn.messageId });
     return;
   }
-  const { session } = outcome;
-
-  // With an agent in LivePerson the bot is silent and the user's message goes to the agent.
-  if (outcome.messages.length === 0 && session.handover.status === "human" && session.human?.conversationId) {
-    return forwardToLivePerson(rt, session.human, turn);
-  }
-  // The LivePerson hold timed out (no message either way): close it there; the bot answers again.
-  if (outcome.kind === "answered" && outcome.released?.target === LIVEPERSON && session.human) {
-    await closeLivePersonConversation(rt, turn.platform, turn.conversationId, session.human, "idle timeout");
-  }
-  if (outcome.applied.handover && withLivePerson) await openLivePersonHandover(rt, turn, session, { platform: "twoway", chat });
+  // With a desk, its control path: forward to the agent, close a timed-out hold, open on a handover.
+  if (desk && (await followDesk(desk, turn, outcome, { platform: "twoway", chat })) === "forwarded") return;
   await deliverTwoWay(rt, chat, render(outcome.messages), turn.messageId);
-  if (outcome.applied.handover && !withLivePerson) await requestRouterHandover(rt, chat);
+  // Without a desk, CM's own routing takes the chat to its agents.
+  if (outcome.applied.handover && !desk) await requestRouterHandover(rt, chat);
 };

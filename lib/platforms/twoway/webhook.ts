@@ -8,7 +8,7 @@ import { jobQueue } from "../../jobs/queue";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { sessionKey } from "../../session/session";
-import { closeLivePersonConversation } from "../liveperson/bridge";
+import { livePersonDesk } from "../liveperson/bridge";
 import { ROUTER_SESSION_ENDED, routerEvent, tooLongRouterIds } from "./events";
 import { handoverIdempotencyKey, handoverOwner, parseHandoverBody } from "./handover-body";
 import { TWOWAY_PLATFORM, twoWayToTurns } from "./inbound";
@@ -95,7 +95,8 @@ export async function recordTwoWayEvent(rt: Runtime, raw: Buffer): Promise<void>
       return { result: undefined, next: { ...rest, handover: { status: "bot" }, processed: [...session.processed, { id: eventId, at: now }] } };
     });
     // The user's side ended: an open LivePerson conversation is closed too.
-    if (written && before.human?.conversationId) await closeLivePersonConversation(rt, TWOWAY_PLATFORM, chatId, before.human, "router session ended");
+    const desk = livePersonDesk(rt);
+    if (written && desk && before.human?.conversationId) await desk.close(TWOWAY_PLATFORM, chatId, before, "router session ended");
   }
   await rt.events.record({ pk, type: `twoway.event.${type}`, platform: TWOWAY_PLATFORM, ...(chatId ? { conversationId: chatId } : {}), data: { id, body } }, rt.clock());
   logger.info("TwoWay router event recorded");
