@@ -1,11 +1,7 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { StoreUnavailableError } from "../lib/session/errors";
-import { keyPart } from "../lib/session/keys";
-import { readModifyWrite } from "../lib/session/read-modify-write";
-import { putIfVersion } from "../lib/session/versioned-put";
+import { keyPart, type BotStore } from "../lib/session/bot-store";
 
 /**
- * The example bank's accounts, in DynamoDB (the sessions table, items `account#<user>`): a regular account
+ * The example bank's accounts, in the bot's store (lib/session/bot-store.ts: items `account#<user>`): a regular account
  * with an overdraft limit and a savings account. A transfer is a read and a write conditional on the
  * version read; its id is recorded in the same write, so a rerun turn or a retried Engage call applies
  * it exactly once and gets the recorded outcome.
@@ -46,16 +42,22 @@ export interface TransferRequest {
   by?: string;
 }
 
+/** A transfer that left the account item, as an item of its own. */
+interface TransferRecord extends LedgerEntry {
+  [field: string]: unknown;
+  kind: "transfer";
+}
+
 interface LedgerEntry {
   id: string;
   at: number;
   outcome: TransferOutcome;
 }
 
+/** The stored account item's value (the store keeps its key and version). */
 interface AccountItem {
-  pk: string;
+  [field: string]: unknown;
   kind: "account";
-  version: number;
   accounts: Record<AccountType, Account>;
   /** Recent transfers by id, newest last, at most MAX_APPLIED. */
   applied: LedgerEntry[];
@@ -77,8 +79,7 @@ const DEFAULT_TTL_DAYS = 30;
 
 export class AccountStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    private readonly store: BotStore,
     private readonly clock: () => number = Date.now,
     /** How long a transfer id is remembered once it left the account item: the session TTL. */
     private readonly ttlDays: number = DEFAULT_TTL_DAYS,
@@ -108,11 +109,9 @@ export class AccountStore {
     decide: (current: Account) => { status: TransferOutcome["status"]; balance: number },
   ): Promise<TransferOutcome> {
     let leaving: LedgerEntry[] = [];
-    let now = 0;
-    const { result } = await readModifyWrite<AccountItem, TransferOutcome>({
-      key: accountKey(userId),
+    return this.store.update<AccountItem, TransferOutcome>(accountKey(userId), {
       maxAttempts: MAX_ATTEMPTS,
-      read: () => this.read(userId),
+      initial: opening,
       change: async (item) => {
         const recorded = await this.recorded(userId, item, request.id);
         if (recorded) return { result: recorded };
@@ -127,7 +126,7 @@ export class AccountStore {
           limit: current.limit,
           ...(request.by ? { by: request.by } : {}),
         };
-        now = this.clock();
+        const now = this.clock();
         const applied = [...item.applied, { id: request.id, at: now, outcome: storable(outcome) }];
         leaving = applied.slice(0, Math.max(0, applied.length - MAX_APPLIED));
         return {
@@ -141,13 +140,11 @@ export class AccountStore {
           },
         };
       },
-      write: async (next, expected) => {
-        // Before the write that drops them: a later lookup finds every entry the account item no longer lists.
-        for (const entry of leaving) await this.writeRecord(userId, entry, now);
-        return putIfVersion(this.doc, this.tableName, next, expected, "account");
+      // Before the write that drops them: a later lookup finds every entry the account item no longer lists.
+      beforeWrite: async () => {
+        for (const entry of leaving) await this.store.put<TransferRecord>(transferKey(userId, entry.id), { kind: "transfer", ...entry }, { ttlDays: this.ttlDays });
       },
     });
-    return result;
   }
 
   /** The recorded outcome of `id`: in the account item's recent list, else (if any left it) its own item. */
@@ -155,33 +152,16 @@ export class AccountStore {
     const listed = item.applied.find((a) => a.id === id);
     if (listed) return readable(listed.outcome);
     if (!item.spilled) return undefined;
-    try {
-      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: transferKey(userId, id) }, ConsistentRead: true }));
-      return Item && Item.id === id ? readable(Item.outcome as TransferOutcome) : undefined;
-    } catch (err) {
-      throw new StoreUnavailableError("read transfer record", err);
-    }
-  }
-
-  private async writeRecord(userId: string, entry: LedgerEntry, now: number): Promise<void> {
-    const expiresAt = Math.floor(now / 1000) + this.ttlDays * 86_400;
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: transferKey(userId, entry.id), kind: "transfer", ...entry, expiresAt } }));
-    } catch (err) {
-      throw new StoreUnavailableError("write transfer record", err);
-    }
+    const record = await this.store.get<TransferRecord>(transferKey(userId, id));
+    return record && record.value.id === id ? readable(record.value.outcome) : undefined;
   }
 
   private async read(userId: string): Promise<AccountItem> {
-    try {
-      const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: accountKey(userId) }, ConsistentRead: true }));
-      return (out.Item as AccountItem | undefined) ?? { pk: accountKey(userId), kind: "account", version: 0, accounts: OPENING_ACCOUNTS, applied: [], updatedAt: 0 };
-    } catch (err) {
-      throw new StoreUnavailableError("read account", err);
-    }
+    return (await this.store.get<AccountItem>(accountKey(userId)))?.value ?? opening();
   }
 }
 
+const opening = (): AccountItem => ({ kind: "account", accounts: OPENING_ACCOUNTS, applied: [], updatedAt: 0 });
 export const accountKey = (userId: string) => `account#${userId}`;
 /** A transfer that left the account item's recent list (an id of more than 256 bytes is hashed). */
 export const transferKey = (userId: string, id: string) => `${accountKey(userId)}#transfer#${keyPart(id)}`;

@@ -1,20 +1,14 @@
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { BotActions } from "../lib/engine/actions";
-import type { Bot } from "../lib/engine/bot";
+import type { BotFactory } from "../lib/runtime";
 import { AccountStore } from "./accounts";
 import { createBankBot } from "./bank-bot";
 import { createEngageActions } from "./engage-actions";
 
-export interface BotDeps {
-  doc: DynamoDBDocumentClient;
-  sessionsTable: string;
-  clock: () => number;
-  /** How long the bank remembers a transfer id (SESSION_TTL_DAYS). */
-  sessionTtlDays: number;
-}
-
-/** The composition point of the user's bot: its dialog states and its named actions. Replace with your own. */
-export function createBot(deps: BotDeps): { bot: Bot; actions: BotActions } {
-  const accounts = new AccountStore(deps.doc, deps.sessionsTable, deps.clock, deps.sessionTtlDays);
+/**
+ * The example bank: its dialog states and its named actions, over its accounts in the bot's store. The
+ * composition root (app/runtime.ts) hands it to the runtime; replace it there with your own bot.
+ */
+export const bankBot: BotFactory = ({ store, clock, sessionTtlDays }) => {
+  // The bank remembers a transfer id as long as a session lives (SESSION_TTL_DAYS).
+  const accounts = new AccountStore(store, clock, sessionTtlDays);
   return { bot: createBankBot({ accounts }), actions: createEngageActions({ accounts }) };
-}
+};

@@ -1,4 +1,4 @@
-import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { endpointHandler } from "../app/endpoint-handler";
 import { businessMessenger } from "../lib/platforms/business-messenger/platform";
 
 export const handler = endpointHandler(businessMessenger, "webhook");

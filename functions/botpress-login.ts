@@ -1,4 +1,4 @@
-import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { endpointHandler } from "../app/endpoint-handler";
 import { botpress } from "../lib/platforms/botpress/platform";
 
 export const handler = endpointHandler(botpress, "login");

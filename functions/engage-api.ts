@@ -1,4 +1,4 @@
-import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { endpointHandler } from "../app/endpoint-handler";
 import { engage } from "../lib/platforms/engage/platform";
 
 export const handler = endpointHandler(engage, "api");

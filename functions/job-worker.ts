@@ -1,10 +1,10 @@
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { appRuntime } from "../app/runtime";
 import { recordDeadLetter } from "../lib/jobs/dead-letter";
 import { jobHandlers } from "../lib/jobs/handlers";
 import { isJob } from "../lib/jobs/job";
 import { runJob } from "../lib/jobs/worker";
 import { logger } from "../lib/log";
-import { runtime } from "../lib/runtime";
 
 /** infra/queues.yml's maxReceiveCount: the last try before SQS moves the message to the dead-letter queue. */
 const MAX_RECEIVES = 5;
@@ -29,12 +29,12 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       job = JSON.parse(record.body);
       if (!isJob(job)) throw new Error("message body is not a job (JSON with a string kind)");
       logger.appendKeys({ platform: job.kind.split(".")[0] });
-      await runJob(runtime(), jobHandlers, job, Number(record.attributes.ApproximateReceiveCount) || 1);
+      await runJob(appRuntime(), jobHandlers, job, Number(record.attributes.ApproximateReceiveCount) || 1);
     } catch (err) {
       const receives = Number(record.attributes.ApproximateReceiveCount);
       logger.error("job failed; SQS will retry it", { error: String(err), receiveCount: receives });
       failures.push({ itemIdentifier: record.messageId });
-      if (receives >= MAX_RECEIVES) await recordDeadLetter(runtime(), isJob(job) ? job : { body: record.body }, err);
+      if (receives >= MAX_RECEIVES) await recordDeadLetter(appRuntime(), isJob(job) ? job : { body: record.body }, err);
     }
   }
   return { batchItemFailures: failures };

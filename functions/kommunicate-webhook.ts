@@ -1,4 +1,4 @@
-import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { endpointHandler } from "../app/endpoint-handler";
 import { kommunicate } from "../lib/platforms/kommunicate/platform";
 
 export const handler = endpointHandler(kommunicate, "webhook");

@@ -1,4 +1,4 @@
-import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { endpointHandler } from "../app/endpoint-handler";
 import { liveperson } from "../lib/platforms/liveperson/platform";
 
 export const handler = endpointHandler(liveperson, "webhook");

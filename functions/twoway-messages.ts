@@ -1,4 +1,4 @@
-import { endpointHandler } from "../lib/platforms/endpoint-handler";
+import { endpointHandler } from "../app/endpoint-handler";
 import { twoway } from "../lib/platforms/twoway/platform";
 
 export const handler = endpointHandler(twoway, "messages");

@@ -1,20 +1,21 @@
 import { webhookHandler } from "../http/webhook";
-import { runtime } from "../runtime";
+import { runtime, type Runtime } from "../runtime";
 import type { Platform } from "./platform";
 import { requireSettings } from "./secrets-guard";
 
 /**
  * The Lambda handler of one endpoint of one platform: the shared webhook pipeline (correlation id, error
  * mapping, raw body and size, early timeout) with the secrets guard, the platform's credential check, then its
- * handling. A function file is one line: `export const handler = endpointHandler(businessMessenger, "webhook")`.
+ * handling. `getRuntime` gives the runtime per request: the composition root passes its own (app/endpoint-handler.ts,
+ * which the one-line function files use); by default it is the runtime installed with useRuntime(...) (tests).
  */
-export function endpointHandler<P extends Platform>(platform: P, name: keyof P["endpoints"] & string) {
+export function endpointHandler<P extends Platform>(platform: P, name: keyof P["endpoints"] & string, getRuntime: () => Runtime = () => runtime()) {
   const endpoint = platform.endpoints[name];
   if (!endpoint) throw new Error(`platform ${platform.id} has no endpoint "${name}"`);
   return webhookHandler({
     platform: platform.id,
     verify: (event) => {
-      const rt = runtime();
+      const rt = getRuntime();
       const stage = rt.settings.BOT_STAGE;
       requireSettings(platform.settings?.() ?? rt.settings, stage, platform.name, platform.secrets);
       endpoint.verify(rt, event);
@@ -22,6 +23,6 @@ export function endpointHandler<P extends Platform>(platform: P, name: keyof P["
       // outbound URL: replies are then recorded in the events table).
       if (!rt.settings.isLocal && endpoint.requires) requireSettings(rt.settings, stage, platform.name, endpoint.requires);
     },
-    handle: (event) => endpoint.handle(runtime(), event),
+    handle: (event) => endpoint.handle(getRuntime(), event),
   });
 }

@@ -57,6 +57,9 @@ export interface BotStore {
 }
 
 const OWN = new Set(["pk", "version", "expiresAt"]);
+
+/** What a failure names (in the 503's body, too): the key's first segment (`account` of `account#<user>`), never its ids. */
+const labelOf = (key: string) => (key.includes("#") ? key.slice(0, key.indexOf("#")) : "bot item");
 const DEFAULT_MAX_ATTEMPTS = 40;
 
 /** The BotStore on the sessions table. `clock` stamps TTLs (the runtime's clock). */
@@ -80,7 +83,7 @@ export function createBotStore(doc: DynamoDBDocumentClient, tableName: string, c
         raw = out.Item ? unmarshall(out.Item) : undefined;
       } catch (err) {
         if (err instanceof RangeError) throw err;
-        throw new StoreUnavailableError(`read ${key}`, err);
+        throw new StoreUnavailableError(`read ${labelOf(key)}`, err);
       }
       if (!raw) return undefined;
       const { pk: _pk, version, expiresAt: _expiresAt, ...value } = raw;
@@ -93,12 +96,12 @@ export function createBotStore(doc: DynamoDBDocumentClient, tableName: string, c
       try {
         await doc.send(new PutItemCommand({ TableName: tableName, Item: marshall(item, { removeUndefinedValues: true }) }));
       } catch (err) {
-        throw new StoreUnavailableError(`write ${key}`, err);
+        throw new StoreUnavailableError(`write ${labelOf(key)}`, err);
       }
     },
 
     putIfVersion(key, value, expected, options) {
-      return putIfVersion(doc, tableName, itemOf(key, value, expected + 1, options), expected, key);
+      return putIfVersion(doc, tableName, itemOf(key, value, expected + 1, options), expected, labelOf(key));
     },
 
     async update<T extends BotValue, R>(key: string, options: UpdateOptions<T, R>) {

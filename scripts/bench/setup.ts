@@ -4,6 +4,7 @@ import { localSecrets, readSettings } from "../../lib/config";
 import type { Job, JobQueue } from "../../lib/jobs/job";
 import { logger } from "../../lib/log";
 import { defineAction } from "../../lib/engine/actions";
+import { userBot } from "../../app/runtime";
 import { createRuntime, useRuntime, type Runtime } from "../../lib/runtime";
 import * as z from "zod/mini";
 import { createDocumentClient } from "../../lib/session/dynamo";
@@ -82,7 +83,8 @@ export async function startStack(): Promise<Stack> {
     LP_CLIENT_ID: LP.clientId,
     LP_CLIENT_SECRET: LP.clientSecret,
   });
-  const rt = createRuntime({ settings, doc, jobs: capture });
+  // The deployed bot (the composition root's): the bench measures what the functions run.
+  const rt = createRuntime({ userBot, settings, doc, jobs: capture });
   // An Engage action with no store use of its own, beside the bank's: it shows the engine's own requests.
   rt.actions = {
     ...rt.actions,

@@ -9,6 +9,7 @@ import { kmTextRequest } from "../platforms/kommunicate/fixtures";
 import { postBm } from "../support/bm-client";
 import { useHarness } from "../support/harness";
 import { burst, countingBot, readAccount, turnNumber, type Answered } from "./support";
+import { bankBot } from "../../bot";
 
 /**
  * Many deliveries racing on one conversation, through real signed HTTP and the real embedded store.
@@ -29,7 +30,7 @@ const unique = (prefix: string) => `${prefix}-${++n}-${Math.random().toString(36
 
 /** A runtime with the counting bot, or the example bank bot when `bot` is undefined. */
 function install(env: Record<string, string>, bot?: Bot): Runtime {
-  const rt = h.store.runtime({ ...(bot ? { bot } : {}), env });
+  const rt = h.store.runtime({ ...(bot ? { bot } : { userBot: bankBot }), env });
   useRuntime(rt);
   return rt;
 }

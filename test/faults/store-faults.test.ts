@@ -1,6 +1,7 @@
+import { bankBot } from "../../bot";
 import { handler as bmWebhook } from "../../functions/bm-webhook";
 import type { Bot } from "../../lib/engine/bot";
-import { useRuntime, type Runtime } from "../../lib/runtime";
+import { useRuntime, type BotFactory, type Runtime } from "../../lib/runtime";
 import { bmRequest } from "../platforms/business-messenger/fixtures";
 import { postBm } from "../support/bm-client";
 import { useHarness } from "../support/harness";
@@ -28,8 +29,9 @@ let faults: FaultInjector;
 let n = 0;
 const unique = (prefix: string) => `${prefix}-${++n}-${Math.random().toString(36).slice(2, 7)}`;
 
-function install(bot?: Bot) {
-  rt = h.store.runtime(bot ? { bot } : {});
+/** A runtime with `bot` (the tests' own bot by default; the example bank for the bank's tests) and faults to inject. */
+function install(bot?: Bot, userBot?: BotFactory) {
+  rt = h.store.runtime({ ...(bot ? { bot } : {}), ...(userBot ? { userBot } : {}) });
   faults = injectFaults(rt);
   useRuntime(rt);
   clean = h.store.runtime();
@@ -144,7 +146,7 @@ describe("the bank bot: the account write and the session write", () => {
   const transferKey = () => `conv#bm#${dialogUuid}#${dialogUuid}-3`;
 
   beforeEach(async () => {
-    install();
+    install(undefined, bankBot);
     dialogUuid = unique("bank");
     customer = unique("customer");
     contact = { uuid: customer, first_name: "Ana" };

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { handler as bmWebhook } from "../../functions/bm-webhook";
 import { handler as engageApi } from "../../functions/engage-api";
+import { bankBot } from "../../bot";
 import { AccountStore } from "../../bot/accounts";
 import { localSecrets } from "../../lib/config";
 import { say } from "../../lib/conversation";
@@ -77,7 +78,7 @@ function expect503(res: APIGatewayProxyStructuredResultV2) {
 }
 
 test("an Engage transfer on a slow store: 503 with Retry-After before the Lambda's end, and no money moves afterwards", async () => {
-  const rt = store.runtime();
+  const rt = store.runtime({ userBot: bankBot });
   slowAccounts(rt);
   useRuntime(rt);
   const who = unique("slow-store");
@@ -87,7 +88,7 @@ test("an Engage transfer on a slow store: 503 with Retry-After before the Lambda
   expect(Date.now() - started).toBeLessThan(1_500);
   expect503(res);
   await sleep(SLOW_MS + 500 - (Date.now() - started));
-  const accounts = new AccountStore(store.runtime().doc, rt.settings.SESSIONS_TABLE);
+  const accounts = new AccountStore(store.runtime().botStore);
   expect((await accounts.accounts(who)).savings.balance).toBe(5000);
   expect(await rt.sessions.load("engage", `s-${who}`, Date.now())).toBeUndefined();
 });
@@ -107,7 +108,7 @@ test("a BM turn with a slow bot: 503 with Retry-After, and the session is not wr
 });
 
 test("with time to spare, a turn commits and answers as usual", async () => {
-  const rt = store.runtime();
+  const rt = store.runtime({ userBot: bankBot });
   useRuntime(rt);
   const who = unique("in-time");
   const res = (await engageApi(engageTransfer(who), lambdaContext(20_000))) as APIGatewayProxyStructuredResultV2;

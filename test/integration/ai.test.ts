@@ -13,6 +13,7 @@ import { useHarness } from "../support/harness";
 import { contents, postBm } from "../support/bm-client";
 import { startOpenAiStandIn, type OpenAiStandIn } from "../support/openai-standin";
 import { startRecordingServer, type RecordingServer } from "../support/recording-server";
+import { bankBot } from "../../bot";
 
 /** The example bot's AI fallback on three platforms, against a local OpenAI-compatible stand-in. */
 const h = useHarness({ "POST /bm/webhook": bmWebhook as never, "POST /kommunicate/webhook": kommunicateWebhook as never, "POST /twoway/messages": twowayMessages as never });
@@ -34,7 +35,7 @@ beforeEach(() => {
   ai.delayMs = 0;
   ai.failures = [];
   ai.answer = "We are open 9:00–17:00 on weekdays.";
-  rt = h.store.runtime({ env: { ...AI_ENV, AI_BASE_URL: ai.baseUrl, TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/tl/adapters/ad` } });
+  rt = h.store.runtime({ userBot: bankBot, env: { ...AI_ENV, AI_BASE_URL: ai.baseUrl, TWOWAY_OUTBOUND_URL: `${cm.url}/v2/accounts/tl/adapters/ad` } });
   useRuntime(rt);
 });
 afterAll(() => Promise.all([ai.close(), cm.close()]));
@@ -92,7 +93,7 @@ test("the AI answer reaches the user on Kommunicate and on TwoWay", async () => 
 });
 
 test("a stand-in that hangs past the budget yields the fallback within Business Messenger's budget", async () => {
-  rt = h.store.runtime({ env: { ...AI_ENV, AI_BASE_URL: ai.baseUrl, BM_REPLY_BUDGET_MS: "1200" } });
+  rt = h.store.runtime({ userBot: bankBot, env: { ...AI_ENV, AI_BASE_URL: ai.baseUrl, BM_REPLY_BUDGET_MS: "1200" } });
   useRuntime(rt);
   ai.delayMs = 10_000;
   const dialogUuid = id();
@@ -134,7 +135,7 @@ test("the API key never reaches the logs", async () => {
 });
 
 test("without AI_BASE_URL the example bot's fallback is its menu and nothing is called", async () => {
-  useRuntime(h.store.runtime());
+  useRuntime(h.store.runtime({ userBot: bankBot }));
   const dialogUuid = id();
   await bmSays(dialogUuid, "hi", 1);
   expect(contents((await bmSays(dialogUuid, "When are you open?", 2)).json)[0]).toBe("Sorry, I didn't get that. You can choose one of these:");

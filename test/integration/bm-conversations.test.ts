@@ -9,6 +9,7 @@ import { contents, postBm } from "../support/bm-client";
 import { localSecrets } from "../../lib/config";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { useHarness } from "../support/harness";
+import { bankBot } from "../../bot";
 
 /** Whole conversations over signed HTTP: transfers, handover, channel limits. */
 const h = useHarness({ "POST /bm/webhook": bmWebhook as never });
@@ -18,7 +19,7 @@ let n = 0;
 const dialog = () => `conv-${++n}-${Math.random().toString(36).slice(2, 8)}`;
 
 beforeEach(() => {
-  rt = h.store.runtime({ clock: () => now });
+  rt = h.store.runtime({ userBot: bankBot, clock: () => now });
   useRuntime(rt);
 });
 
@@ -39,7 +40,7 @@ test("a transfer with confirmation debits the account in DynamoDB exactly once",
   expect(answers[3]![0]).toBe("Send 100 EUR from your regular account to Bob?");
   expect(answers[4]![0]).toBe("Done! 100.00 EUR sent to Bob. New balance: 1100 EUR.");
 
-  const accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
+  const accounts = new AccountStore(rt.botStore);
   expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1100);
 
   // BM redelivers the confirmation: same answer, no second debit.
@@ -54,7 +55,7 @@ test("a transfer beyond balance plus overdraft is refused and the balance is unc
   const dialogUuid = dialog();
   const answers = await chat(dialogUuid, ["hi", "Transfer", "1700.01", "Bob", "Yes"]);
   expect(answers[4]![0]).toMatch(/^Sorry, that is more than your regular account allows/);
-  const accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
+  const accounts = new AccountStore(rt.botStore);
   expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1200);
 });
 
@@ -66,7 +67,7 @@ test("any finite positive amount is a valid answer: one beyond balance plus over
   const [, , zero, , , huge] = await chat(dialog(), ["hi", "Transfer", "0.004", "Infinity", "-3", "1e300"]);
   expect(zero![0]).toMatch(/^Please give an amount/);
   expect(huge![0]).toBe("To whom should I send 1e+300 EUR?");
-  const accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
+  const accounts = new AccountStore(rt.botStore);
   expect((await accounts.accounts(`user-${dialogUuid}`)).regular.balance).toBe(1200);
 });
 
@@ -100,7 +101,7 @@ describe("an answered money question can never be confirmed again (an attacker r
       // C: asked, then left without an answer (the user typed "menu").
       transferC: m("Transfer", "c1"), amountC: m("30", "c2"), askC: m("Dave", "c3"), menu: m("menu", "c4"),
     };
-    const balance = async () => (await new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE).accounts(customer)).regular.balance;
+    const balance = async () => (await new AccountStore(rt.botStore).accounts(customer)).regular.balance;
     const answered = new Map<Captured, string[]>();
     for (const request of Object.values(wire)) answered.set(request, await send(request));
     expect(await balance()).toBe(1150); // B only

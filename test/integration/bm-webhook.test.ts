@@ -29,14 +29,14 @@ describe("POST /bm/webhook", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
     expect(res.headers.get("x-correlation-id")).toMatch(/^test-\d+$/);
-    expect(contents(res.json)[0]).toBe("Hi Ana! I'm the ACME Bank assistant. What can I do for you?");
+    expect(contents(res.json)[0]).toBe("Hello Ana! This is the test bot.");
     const suggestions = res.json.messages.find((m: any) => m.body.suggestions)?.body.suggestions;
     // Viber shows at most 3 suggestions: the least important one is cut.
-    expect(suggestions.map((s: any) => s.text)).toEqual(["Balance", "Transfer", "Agent"]);
-    expect(suggestions[0]).toEqual({ text: "Balance", postback: "BALANCE", replyWith: { postback: "BALANCE" } });
+    expect(suggestions.map((s: any) => s.text)).toEqual(["Echo", "Card", "Agent"]);
+    expect(suggestions[0]).toEqual({ text: "Echo", postback: "ECHO", replyWith: { postback: "ECHO" } });
 
     const stored = await session(dialogUuid);
-    expect(stored).toMatchObject({ version: 1, state: "menu", namespaces: { user: { name: "Ana" } }, channel: "Viber" });
+    expect(stored).toMatchObject({ version: 1, state: "echo", namespaces: { user: { name: "Ana" } }, channel: "Viber" });
     expect(stored!.processed.map((p) => p.id)).toEqual(["m1"]);
   });
 
@@ -121,13 +121,13 @@ describe("POST /bm/webhook", () => {
     expect(events[0]).toMatchObject({ type: "bm.debug_report", data: { report } });
   });
 
-  test("the quick replies drive a conversation: balance from DynamoDB, and '2' picks the second option", async () => {
+  test("the quick replies drive a conversation: a postback reaches the bot, and '3' picks the third option", async () => {
     const dialogUuid = newDialog();
     await postBm(webhook(), bmTextRequest("hi", { dialogUuid, providerMsgID: "q1" }));
-    const balance = await postBm(webhook(), bmRequest({ content: "Balance", postback: "BALANCE" }, { dialogUuid, providerMsgID: "q2" }));
-    expect(contents(balance.json)[0]).toBe("Regular account: 1200.00 EUR (overdraft up to 500.00 EUR)\nSavings account: 5000.00 EUR");
-    const second = await postBm(webhook(), bmTextRequest("2", { dialogUuid, providerMsgID: "q3" }));
-    expect(contents(second.json)[0]).toBe("How much would you like to transfer from your regular account?");
+    const echo = await postBm(webhook(), bmRequest({ content: "Echo", postback: "ECHO" }, { dialogUuid, providerMsgID: "q2" }));
+    expect(contents(echo.json)[0]).toBe("You said: ECHO");
+    const third = await postBm(webhook(), bmTextRequest("3", { dialogUuid, providerMsgID: "q3" }));
+    expect(contents(third.json)[0]).toBe("Handing you over to a human.");
   });
 });
 

@@ -50,12 +50,12 @@ const session = (userId: string) => rt.sessions.load("botpress", userId, Date.no
 
 const GREETING = {
   type: "single-choice",
-  text: "Hi there! I'm the ACME Bank assistant. What can I do for you?",
+  text: "Hello there! This is the test bot.",
   choices: [
-    { title: "Balance", value: "BALANCE" },
-    { title: "Transfer", value: "TRANSFER" },
+    { title: "Echo", value: "ECHO" },
+    { title: "Card", value: "CARD" },
     { title: "Agent", value: "AGENT" },
-    { title: "Products", value: "PRODUCTS" },
+    { title: "Carousel", value: "CAROUSEL" },
   ],
 };
 
@@ -86,14 +86,14 @@ describe("login: POST /api/v1/auth/login/basic/default", () => {
 });
 
 describe("converse: POST /api/v1/bots/{botId}/converse/{userId}[/secured]", () => {
-  test("login → token → 'hi' gets the bank bot's greeting as a single-choice, and the session is {userId}'s", async () => {
+  test("login → token → 'hi' gets the bot's greeting as a single-choice, and the session is {userId}'s", async () => {
     const userId = newUser();
     const res = await converse(userId, { type: "text", text: "hi" }, await token());
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
     expect(res.headers.get("x-correlation-id")).toMatch(/^test-\d+$/);
     expect(res.json).toEqual({ responses: [GREETING] });
-    expect(await session(userId)).toMatchObject({ version: 1, state: "menu", userId });
+    expect(await session(userId)).toMatchObject({ version: 1, state: "echo", userId });
   });
 
   test("the public route takes the same token and continues the same conversation", async () => {
@@ -101,9 +101,9 @@ describe("converse: POST /api/v1/bots/{botId}/converse/{userId}[/secured]", () =
     const jwt = await token();
     await converse(userId, { text: "hi" }, jwt);
     // A choice's title typed (or sent back) as text reaches the bot as that choice's postback.
-    const balance = await converse(userId, { type: "text", text: "Balance" }, jwt, { secured: false });
-    expect(balance.status).toBe(200);
-    expect(balance.json.responses[0]).toMatchObject({ type: "single-choice", text: expect.stringMatching(/^Regular account: /) });
+    const echo = await converse(userId, { type: "text", text: "Echo" }, jwt, { secured: false });
+    expect(echo.status).toBe(200);
+    expect(echo.json.responses[0]).toMatchObject({ type: "single-choice", text: "You said: ECHO" });
     expect((await session(userId))!.version).toBe(2);
   });
 
@@ -151,12 +151,12 @@ describe("converse: POST /api/v1/bots/{botId}/converse/{userId}[/secured]", () =
       expect(res.status).toBe(200);
       answers[type] = res.json.responses;
     }
-    expect(answers.image[0].text).toBe('Thanks, I received your picture "receipt.png". An agent will look at it if needed.');
-    expect(answers.audio[0].text).toBe('Thanks, I received your audio "voice note.ogg". An agent will look at it if needed.');
+    expect(answers.image[0].text).toBe('Received your picture "receipt.png".');
+    expect(answers.audio[0].text).toBe('Received your audio "voice note.ogg".');
     expect(answers.video[0].text).toMatch(/your video "clip.mp4"/);
     expect(answers.file[0].text).toMatch(/your file "statement.pdf"/);
-    expect(answers.location[0].text).toBe("Thanks, I received your location (52.37, 4.89). An agent will look at it if needed.");
-    // A first contact is greeted whatever it is; the bank bot has no state for BM's responses.
+    expect(answers.location[0].text).toBe("Received your location (52.37, 4.89).");
+    // A first contact is greeted whatever it is.
     expect(answers.text).toEqual([GREETING]);
     expect(answers.response).toEqual([GREETING]);
   });
@@ -177,7 +177,7 @@ describe("converse: POST /api/v1/bots/{botId}/converse/{userId}[/secured]", () =
     const jwt = await token();
     await converse(userId, { text: "hi" }, jwt);
     const handover = await converse(userId, { type: "quick_reply", text: "Agent", payload: "AGENT" }, jwt);
-    expect(handover.json.responses).toEqual([{ type: "text", text: expect.stringMatching(/human agent/) }]);
+    expect(handover.json.responses).toEqual([{ type: "text", text: "Handing you over to a human." }]);
     const next = await converse(userId, { text: "hello?" }, jwt);
     expect(next).toMatchObject({ status: 200, json: { responses: [] } });
     expect((await session(userId))!.handover.status).toBe("human");

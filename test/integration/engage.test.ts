@@ -6,6 +6,7 @@ import { choice, say } from "../../lib/conversation";
 import * as z from "zod/mini";
 import { callEngage } from "../support/engage-client";
 import { useHarness } from "../support/harness";
+import { bankBot } from "../../bot";
 
 /** Sinch Engage API steps over real HTTP on loopback, balances and sessions in the embedded DynamoDB. */
 const h = useHarness(Object.fromEntries(["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [`${m} /engage/{action}`, engageApi as never])));
@@ -15,9 +16,9 @@ let n = 0;
 const user = () => `engage-user-${++n}-${Math.random().toString(36).slice(2, 7)}`;
 
 beforeEach(() => {
-  rt = h.store.runtime();
+  rt = h.store.runtime({ userBot: bankBot });
   useRuntime(rt);
-  accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
+  accounts = new AccountStore(rt.botStore);
 });
 
 const url = (action: string, query = "") => `${h.api.url}/engage/${action}${query}`;

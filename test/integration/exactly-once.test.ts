@@ -4,6 +4,7 @@ import { AccountStore, accountKey } from "../../bot/accounts";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { callEngage } from "../support/engage-client";
 import { useHarness } from "../support/harness";
+import { bankBot } from "../../bot";
 
 /**
  * Exactly once by time, not by count: a side effect keyed on an idempotency key runs once for the session TTL,
@@ -15,7 +16,7 @@ let n = 0;
 const unique = (prefix: string) => `${prefix}-${++n}-${Math.random().toString(36).slice(2, 7)}`;
 
 beforeEach(() => {
-  rt = h.store.runtime();
+  rt = h.store.runtime({ userBot: bankBot });
   useRuntime(rt);
 });
 
@@ -31,7 +32,7 @@ const transferBody = (userId: string, extra: Record<string, unknown> = {}) => ({
 
 describe("the bank's transfer ledger", () => {
   test("a transfer id retried after 60 newer transfers is recognised, not applied again", async () => {
-    const accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
+    const accounts = new AccountStore(rt.botStore);
     const who = unique("ledger");
     const first = await accounts.transfer(who, { id: "t-first", account: "savings", amount: 10, destination: "Bob" });
     for (let i = 0; i < 60; i++) await accounts.transfer(who, { id: `t-${i}`, account: "savings", amount: 1, destination: "Bob" });
@@ -46,7 +47,7 @@ describe("the bank's transfer ledger", () => {
   });
 
   test("a transfer that left the account item's recent list is its own item, with the session TTL", async () => {
-    const accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
+    const accounts = new AccountStore(rt.botStore);
     const who = unique("record");
     const before = Math.floor(Date.now() / 1000);
     for (let i = 0; i < 21; i++) await accounts.transfer(who, { id: `r-${i}`, account: "regular", amount: 1, destination: "Bob" });
@@ -65,7 +66,7 @@ describe("the bank's transfer ledger", () => {
     for (let i = 0; i < 60; i++) expect((await callEngage(url, { body: transferBody(who, { requestId: `req-${i}`, amount: 1 }) })).status).toBe(200);
     const retry = await callEngage(url, { body: transferBody(who, { requestId: "req-first", amount: 100 }) });
     expect(retry.status).toBe(200);
-    expect((await new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE).accounts(who)).savings.balance).toBe(4900 - 60);
+    expect((await new AccountStore(rt.botStore).accounts(who)).savings.balance).toBe(4900 - 60);
   });
 });
 
@@ -80,12 +81,12 @@ describe("recorded answers of Engage calls with a requestId", () => {
     for (let i = 0; i < 10; i++) await callEngage(url(), { body: transferBody(who, { sessionId: `s-${who}`, requestId: `req-${i}`, amount: 1 }) });
     const retry = await callEngage(url(), { body });
     expect(retry.json).toEqual(first.json);
-    expect((await new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE).accounts(who)).savings.balance).toBe(4900 - 10);
+    expect((await new AccountStore(rt.botStore).accounts(who)).savings.balance).toBe(4900 - 10);
   });
 
   test("a retry after the dedupe window (DEDUPE_TTL_HOURS) gets its recorded answer", async () => {
     let now = Date.now();
-    rt = h.store.runtime({ clock: () => now });
+    rt = h.store.runtime({ userBot: bankBot, clock: () => now });
     useRuntime(rt);
     const who = unique("aged");
     const body = transferBody(who, { sessionId: `s-${who}`, requestId: "req-aged", amount: 100 });
@@ -98,6 +99,6 @@ describe("recorded answers of Engage calls with a requestId", () => {
     expect(retry.json).toEqual(first.json);
     // Answered from the record, not run again: the session (its account namespace: 4899) is untouched.
     expect(await rt.sessions.load("engage", `s-${who}`, now)).toMatchObject({ version: before.version, namespaces: { account: { amount: 4899 } } });
-    expect((await new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE).accounts(who)).savings.balance).toBe(4900 - 1);
+    expect((await new AccountStore(rt.botStore).accounts(who)).savings.balance).toBe(4900 - 1);
   });
 });

@@ -17,6 +17,7 @@ import { kmTextRequest } from "../platforms/kommunicate/fixtures";
 import { twDelivery, twEventsBody, twHandoverBody } from "../platforms/twoway/fixtures";
 import { snapshotTables } from "../property/support";
 import { useHarness } from "../support/harness";
+import { bankBot } from "../../bot";
 
 /**
  * What any caller may send, on every endpoint: ids that would make a DynamoDB key too long (bounded in UTF-8
@@ -35,7 +36,8 @@ const h = useHarness({
 });
 let rt: Runtime;
 beforeEach(() => {
-  rt = h.store.runtime({ env: LP });
+  // The example bank: its Engage actions (transfer) are what the Engage cases call.
+  rt = h.store.runtime({ userBot: bankBot, env: LP });
   useRuntime(rt);
 });
 

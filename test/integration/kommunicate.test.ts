@@ -41,15 +41,15 @@ test("WELCOME gets the greeting with suggested replies (templateId 6)", async ()
   expect(res.status).toBe(200);
   expect(res.json).toEqual([
     {
-      message: "Hi there! I'm the ACME Bank assistant. What can I do for you?",
+      message: "Hello there! This is the test bot.",
       metadata: {
         contentType: "300",
         templateId: "6",
         payload: [
-          { title: "Balance", message: "BALANCE" },
-          { title: "Transfer", message: "TRANSFER" },
+          { title: "Echo", message: "ECHO" },
+          { title: "Card", message: "CARD" },
           { title: "Agent", message: "AGENT" },
-          { title: "Products", message: "PRODUCTS" },
+          { title: "Carousel", message: "CAROUSEL" },
         ],
       },
     },
@@ -60,7 +60,7 @@ test("'agent' answers with KM_ASSIGN_TO, and the next user message gets []", asy
   const groupId = group();
   await post(kmWelcomeRequest({ groupId, key: `${groupId}-0` }));
   const handover = await post(kmTextRequest("Agent", { groupId, key: `${groupId}-1` }));
-  expect(handover.json).toEqual([{ message: expect.stringMatching(/human agent/), metadata: { KM_ASSIGN_TO: "" } }]);
+  expect(handover.json).toEqual([{ message: "Handing you over to a human.", metadata: { KM_ASSIGN_TO: "" } }]);
   const next = await post(kmTextRequest("hello?", { groupId, key: `${groupId}-2` }));
   expect(next.json).toEqual([]);
   expect((await rt.sessions.load("kommunicate", groupId, Date.now()))!.handover.status).toBe("human");
@@ -68,9 +68,9 @@ test("'agent' answers with KM_ASSIGN_TO, and the next user message gets []", asy
 
 test("a media event reaches the bot as a picture, a location as a location, KM_CHAT_CONTEXT as a string too", async () => {
   const picture = await post(kmImageRequest({ groupId: group(), key: "m1" }));
-  expect(picture.json[0].message).toBe('Thanks, I received your picture "receipt.png". An agent will look at it if needed.');
+  expect(picture.json[0].message).toBe('Received your picture "receipt.png".');
   const location = await post(kmLocationRequest({ groupId: group(), key: "m2" }));
-  expect(location.json[0].message).toBe("Thanks, I received your location (52.37, 4.89). An agent will look at it if needed.");
+  expect(location.json[0].message).toBe("Received your location (52.37, 4.89).");
   const asString = await post(kmStringContextMediaRequest([KM_IMAGE_ATTACHMENT], { groupId: group(), key: "m3" }));
   expect(asString.json[0].message).toMatch(/your picture "receipt.png"/);
 });

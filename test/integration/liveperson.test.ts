@@ -90,7 +90,7 @@ test("'agent' on TwoWay: AppJWT → ConsumerJWS → CONVERSATION → SEND once, 
   const transcript = lp.messages(lpConversationId)[0]!.event.message as string;
   expect(transcript).toContain("User: hi");
   expect(transcript).toContain("User: agent");
-  expect(texts().at(-1)).toMatch(/human agent will answer/);
+  expect(texts().at(-1)).toBe("Handing you over to a human.");
   const session = await rt.sessions.load("twoway", chatId, now);
   expect(session!.handover).toMatchObject({ status: "human", target: "liveperson" });
   expect(session!.human).toMatchObject({ provider: "liveperson", conversationId: lpConversationId, extConsumerId: `twoway:${chatId}` });
@@ -112,7 +112,7 @@ test("an agent's message is relayed to the TwoWay chat once; consumer echoes are
   expect(cm.requests.length).toBe(before + 1);
 
   expect(await notify(conversationChange(lpConversationId, "CLOSE", now + 10))).toBe(200);
-  expect(texts().at(-1)).toMatch(/^Hi Ana! I'm the ACME Bank assistant/);
+  expect(texts().at(-1)).toMatch(/^Hello Ana! This is the test bot\./);
   const session = await rt.sessions.load("twoway", chatId, now);
   expect(session!.handover).toEqual({ status: "bot" });
   expect(session!.human!.conversationId).toBeUndefined();
@@ -121,7 +121,7 @@ test("an agent's message is relayed to the TwoWay chat once; consumer echoes are
   expect((await rt.sessions.load("twoway", chatId, now))!.handover).toEqual({ status: "bot" });
 
   await userSays(chatId, `${chatId}-9`, "Balance");
-  expect(texts().at(-1)).toMatch(/^Regular account/);
+  expect(texts().at(-1)).toMatch(/^You said: Balance/);
 });
 
 test("every participant who speaks to the consumer is relayed (a joined AGENT, a MANAGER); consumer echoes and CONTROLLER system messages are not", async () => {
@@ -199,12 +199,12 @@ describe("a post-conversation survey after the agent closes", () => {
     expect(await notify(surveySays(lpConversationId, surveyDialogId, 3, textEvent("Thank you for your feedback!")))).toBe(200);
     expect(await notify(surveySays(lpConversationId, surveyDialogId, 3, textEvent("Thank you for your feedback!")))).toBe(200); // redelivered
     expect(texts().slice(before)).toEqual(["How would you rate the service?\n\n1) 1\n2) 5", "Thank you for your feedback!"]);
-    expect(texts().slice(before).join("\n")).not.toMatch(/ACME Bank assistant/);
+    expect(texts().slice(before).join("\n")).not.toMatch(/This is the test bot/);
 
     // The survey ends: stage CLOSE. Now the bot greets the user again, and a late survey message is dropped.
     lp.endSurvey(lpConversationId);
     expect(await notify(lp.conversationChange(lpConversationId, now + 20))).toBe(200);
-    expect(texts().at(-1)).toMatch(/^Hi Ana! I'm the ACME Bank assistant/);
+    expect(texts().at(-1)).toMatch(/^Hello Ana! This is the test bot\./);
     const session = await rt.sessions.load("twoway", chatId, now);
     expect(session!.handover).toEqual({ status: "bot" });
     expect(session!.human!.conversationId).toBeUndefined();
@@ -212,7 +212,7 @@ describe("a post-conversation survey after the agent closes", () => {
     expect(await notify(surveySays(lpConversationId, surveyDialogId, 4, textEvent("One more question")))).toBe(200);
     expect(cm.requests.length).toBe(after);
     await userSays(chatId, `${chatId}-4`, "Balance");
-    expect(texts().at(-1)).toMatch(/^Regular account/);
+    expect(texts().at(-1)).toMatch(/^You said: Balance/);
   });
 
   test("the survey's messages are queued in their conversation's group, so they keep their order with its changes", async () => {
@@ -259,7 +259,7 @@ describe("a post-conversation survey after the agent closes", () => {
     const dialogs = (survey: "OPEN" | "CLOSE") => [mainDialog(lpConversationId, "CLOSE"), surveyDialog(surveyDialogId, survey)];
     const ended = conversationNotification(lpConversationId, { state: "CLOSE", stage: "OPEN", ts: now + 20, dialogs: dialogs("CLOSE") });
     expect(await notify(ended)).toBe(200);
-    expect(texts().at(-1)).toMatch(/^Hi Ana! I'm the ACME Bank assistant/);
+    expect(texts().at(-1)).toMatch(/^Hello Ana! This is the test bot\./);
     expect((await rt.sessions.load("twoway", chatId, now))!.handover).toEqual({ status: "bot" });
     const started = conversationNotification(lpConversationId, { state: "CLOSE", stage: "OPEN", ts: now + 10, dialogs: dialogs("OPEN") });
     expect(await notify(started)).toBe(200);
@@ -273,7 +273,7 @@ describe("a post-conversation survey after the agent closes", () => {
     const sends = lp.calls.filter((c) => c.service === "send").length;
     now += 31 * 60_000;
     await userSays(chatId, `${chatId}-3`, "Balance");
-    expect(texts().at(-1)).toMatch(/^Regular account/);
+    expect(texts().at(-1)).toMatch(/^You said: Balance/);
     expect(lp.calls.filter((c) => c.service === "send").length).toBe(sends);
     expect((await rt.sessions.load("twoway", chatId, now))!.human!.conversationId).toBeUndefined();
   });
@@ -293,7 +293,7 @@ test("the idle timeout closes the LivePerson conversation and the bot answers ag
   now += 31 * 60_000;
   await userSays(first.chatId, `${first.chatId}-3`, "Balance");
   expect(lp.conversationsOpened.find((c) => c.conversationId === first.lpConversationId)!.state).toBe("CLOSE");
-  expect(texts().at(-1)).toMatch(/^Regular account/);
+  expect(texts().at(-1)).toMatch(/^You said: Balance/);
 
   const second = await handedOver();
   const res = await fetch(`${h.api.url}/twoway/events?secret=${localSecrets.TWOWAY_WEBHOOK_SECRET}`, {

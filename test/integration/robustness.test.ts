@@ -46,8 +46,9 @@ test("a store outage answers 503 with a JSON error, not a crash", async () => {
   const { createRuntime } = await import("../../lib/runtime");
   const { createDocumentClient } = await import("../../lib/session/dynamo");
   const { readSettings } = await import("../../lib/config");
+  const { testBot } = await import("../support/test-bot");
   const dead = createDocumentClient("http://127.0.0.1:9"); // nothing listens on the discard port
-  useRuntime(createRuntime({ settings: readSettings({ ...process.env, ...h.store.tables }), doc: dead }));
+  useRuntime(createRuntime({ userBot: testBot, settings: readSettings({ ...process.env, ...h.store.tables }), doc: dead }));
   const res = await postBm(webhook(), bmTextRequest("hi", { dialogUuid: "outage-1" }));
   dead.destroy();
   expect(res.status).toBe(503);

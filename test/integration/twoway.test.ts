@@ -84,14 +84,14 @@ describe("POST /twoway/messages", () => {
     });
   });
 
-  test("the example bot's greeting arrives with numbered options, and '1' maps back to the first", async () => {
+  test("the test bot's greeting arrives with numbered options, and '1' maps back to the first", async () => {
     const id = chatId();
     await post("/twoway/messages", twDelivery({ chatId: id, messageId: "g-1", text: "hi" }));
     await drain();
-    expect(texts()[0]).toBe("Hi Ana! I'm the ACME Bank assistant. What can I do for you?\n\n1) Balance\n2) Transfer\n3) Agent\n4) Products");
+    expect(texts()[0]).toBe("Hello Ana! This is the test bot.\n\n1) Echo\n2) Card\n3) Agent\n4) Carousel");
     await post("/twoway/messages", twDelivery({ chatId: id, messageId: "g-2", text: "1" }));
     await drain();
-    expect(texts()[1]).toMatch(/^Regular account: 1200.00 EUR/);
+    expect(texts()[1]).toMatch(/^You said: ECHO/);
   });
 
   test("a redelivery of the same message id produces no second reply", async () => {
@@ -184,7 +184,7 @@ describe("handover", () => {
     const id = chatId();
     await post("/twoway/messages", twDelivery({ chatId: id, messageId: "a-1", text: "agent" }));
     await drain();
-    expect(texts()).toEqual([expect.stringMatching(/human agent will answer/)]);
+    expect(texts()).toEqual(["Handing you over to a human."]);
     const control = cm.requests.find((r) => r.path.includes("/routing/mutationrequests"))!;
     expect(control.path).toBe(`/control/v1/accounts/${encodeURIComponent(replies()[0].chat.accountId)}/chats/${id}/routing/mutationrequests`);
     expect(JSON.parse(control.body)).toEqual({
@@ -218,7 +218,7 @@ describe("handover", () => {
 
     await post("/twoway/messages", twDelivery({ chatId: id, messageId: "h-2", text: "Balance" }));
     await drain();
-    expect(texts()[0]).toMatch(/^Regular account/);
+    expect(texts()[0]).toMatch(/^You said: Balance/);
   });
 
   test("a handover body that cannot be repaired gets 400", async () => {
@@ -232,7 +232,7 @@ describe("POST /twoway/events", () => {
     const id = chatId();
     await post("/twoway/messages", twDelivery({ chatId: id, messageId: "e-1", text: "hi" }));
     await drain();
-    expect((await rt.sessions.load("twoway", id, Date.now()))!.state).toBe("menu");
+    expect((await rt.sessions.load("twoway", id, Date.now()))!.state).toBe("echo");
     const res = await post("/twoway/events", twEventsBody("RouterSessionEnded", {}), { secret: null, query: `?secret=${SECRET}` });
     expect(res.status).toBe(200);
     // twEventsBody uses the fixture chat id: send one for this chat too.

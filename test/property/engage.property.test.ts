@@ -21,6 +21,7 @@ import {
   type Payload,
 } from "./arbitraries";
 import { expectContract, expectNoPollution, expectNoStateChange, expectStatus, issuePaths, RUNS, send } from "./support";
+import { bankBot } from "../../bot";
 
 /**
  * Sinch Engage API steps (GET/POST/PUT/PATCH/DELETE /engage/{action}) under fast-check: forged bearer tokens
@@ -33,9 +34,10 @@ const h = useHarness(Object.fromEntries(METHODS.map((m) => [`${m} /engage/{actio
 let rt: Runtime;
 let accounts: AccountStore;
 beforeAll(() => {
-  rt = h.store.runtime();
+  // The example bank's Engage actions (transfer, balance) are the ones under test.
+  rt = h.store.runtime({ userBot: bankBot });
   useRuntime(rt);
-  accounts = new AccountStore(rt.doc, rt.settings.SESSIONS_TABLE);
+  accounts = new AccountStore(rt.botStore);
 });
 afterAll(() => expectNoPollution());
 

@@ -5,18 +5,21 @@ import { recordDeadLetter } from "../../lib/jobs/dead-letter";
 import { jobHandlers } from "../../lib/jobs/handlers";
 import { LocalJobQueue } from "../../lib/jobs/local-queue";
 import { runJob } from "../../lib/jobs/worker";
-import { createRuntime, type Runtime } from "../../lib/runtime";
+import { createRuntime, type BotFactory, type Runtime } from "../../lib/runtime";
 import { createDocumentClient } from "../../lib/session/dynamo";
 import type { Bot } from "../../lib/engine/bot";
+import { testBot } from "./test-bot";
 
 /**
  * A real DynamoDB for tests: embedded dynalite on loopback (or AWS_ENDPOINT_URL_DYNAMODB when set),
  * with fresh tables per test file created from infra/tables.yml. Runtimes get an in-process job queue.
+ * Their bot is the tests' own (./test-bot.ts) unless `userBot` names another (the example bank: `bankBot` of
+ * bot/, for tests about the bank itself); `bot` replaces only its dialog states (a slow or counting bot).
  */
 export interface TestStore {
   store: LocalStore;
   tables: { SESSIONS_TABLE: string; EVENTS_TABLE: string };
-  runtime(options?: { bot?: Bot; clock?: () => number; env?: Record<string, string> }): Runtime;
+  runtime(options?: { userBot?: BotFactory; bot?: Bot; clock?: () => number; env?: Record<string, string> }): Runtime;
   close(): Promise<void>;
 }
 
@@ -29,10 +32,11 @@ export async function startTestStore(): Promise<TestStore> {
   return {
     store,
     tables,
-    runtime: ({ bot, clock, env = {} } = {}) => {
+    runtime: ({ userBot = testBot, bot, clock, env = {} } = {}) => {
       const doc = createDocumentClient(store.endpoint);
       clients.push(doc);
       const rt = createRuntime({
+        userBot,
         settings: readSettings({ ...process.env, ...tables, ...env }),
         doc,
         ...(bot ? { bot } : {}),
