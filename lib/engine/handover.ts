@@ -1,5 +1,6 @@
 import type { HandoverRequest } from "../conversation";
-import type { HandoverState } from "../session/session";
+import { assertNever } from "../conversation/exhaustive";
+import type { HandoverState, Session } from "../session/session";
 
 /**
  * The handover state machine: bot → human (on a BotReply handover) → bot (when the platform hands
@@ -21,3 +22,46 @@ export function currentHandover(state: HandoverState, now: number): HandoverStat
 }
 
 export const withHuman = (state: HandoverState): boolean => state.status === "human";
+
+/**
+ * Everything outside a bot's reply that changes who holds a conversation: a platform's own handover signal (TwoWay's
+ * router), a desk opening or closing its conversation, the desk extending the hold (a survey), the user's side
+ * ending. The only place besides the turn itself that writes `handover`, so the state has one owner.
+ */
+export type HandoverEvent =
+  | { kind: "to-human"; reason?: string; target?: string; holdMs?: number }
+  | { kind: "to-bot" }
+  | { kind: "extend-hold"; holdMs: number }
+  | { kind: "session-ended" };
+
+export function applyHandoverEvent(session: Session, event: HandoverEvent, now: number): Session {
+  const current = session.handover;
+  switch (event.kind) {
+    case "to-human": {
+      // A hold that is already on keeps its start and reason: the desk opening confirms the bot's handover.
+      const held = current.status === "human" ? current : undefined;
+      const reason = event.reason ?? held?.reason;
+      return {
+        ...session,
+        handover: {
+          status: "human",
+          since: held?.since ?? now,
+          ...(event.holdMs !== undefined ? { until: now + event.holdMs } : {}),
+          ...(reason ? { reason } : {}),
+          ...(event.target ? { target: event.target } : {}),
+        },
+      };
+    }
+    case "to-bot":
+      return { ...session, handover: { status: "bot" } };
+    case "extend-hold":
+      return current.status === "human" ? { ...session, handover: { ...current, until: now + event.holdMs } } : session;
+    case "session-ended": {
+      // The dialog is over: the next message starts from the bot's first state.
+      const { state: _closed, lastSuggestions: _offered, ...rest } = session;
+      return { ...rest, handover: { status: "bot" } };
+    }
+    default:
+      return assertNever(event);
+  }
+}

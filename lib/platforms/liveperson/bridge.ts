@@ -1,5 +1,6 @@
 import type { Turn } from "../../conversation";
 import { describeInbound } from "../../conversation";
+import { applyHandoverEvent } from "../../engine/handover";
 import type { HumanDesk } from "../../engine/human-desk";
 import { resolveSuggestionReply } from "../../engine/suggestion-replies";
 import { updateSession } from "../../engine/update-session";
@@ -61,11 +62,7 @@ export async function openLivePersonHandover(rt: Runtime, turn: Turn, session: S
   const link: HumanLink = { provider: "liveperson", extConsumerId, consumerJws, conversationId: lpConversationId, origin };
   await updateSession(rt.engine, turn.platform, turn.conversationId, (current, now) => ({
     result: undefined,
-    next: {
-      ...current,
-      human: link,
-      handover: { status: "human", since: current.handover.status === "human" ? current.handover.since : now, until: now + livePersonHold(rt), target: LIVEPERSON },
-    },
+    next: applyHandoverEvent({ ...current, human: link }, { kind: "to-human", target: LIVEPERSON, holdMs: livePersonHold(rt) }, now),
   }));
   await client.sendText(consumerJws, lpConversationId, transcript(session));
   await rt.events.record({ pk: session.pk, type: "liveperson.opened", platform: turn.platform, conversationId: turn.conversationId, data: { lpConversationId } }, rt.clock());

@@ -1,4 +1,5 @@
 import { choice, file, historyText, say, type OutboundMessage } from "../../conversation";
+import { applyHandoverEvent } from "../../engine/handover";
 import { runTurn } from "../../engine/run-turn";
 import { offeredSuggestions } from "../../engine/suggestion-replies";
 import { updateSession } from "../../engine/update-session";
@@ -62,7 +63,8 @@ async function relayAgentMessage(rt: Runtime, change: MessagingChange): Promise<
   await updateSession(rt.engine, to.platform, to.conversationId, (current, now) => {
     const human = current.human as LivePersonLink | undefined;
     if (!human || human.conversationId !== conversation) return { result: undefined };
-    const handover = current.handover.status === "human" ? { ...current.handover, until: now + livePersonHold(rt) } : current.handover;
+    // An agent's message extends the idle hold, as a user's does.
+    const { handover } = applyHandoverEvent(current, { kind: "extend-hold", holdMs: livePersonHold(rt) }, now);
     // Cut like the engine's history lines: context for the bot and the next agent, not an archive.
     const line = { role: "bot" as const, text: `[agent] ${messages.map(historyText).join(" ")}`.slice(0, MAX_HISTORY_TEXT), at: now };
     const { offered: _previous, ...rest } = withSequence(human, dialogId, sequence);
@@ -162,12 +164,11 @@ async function applyConversationChange(rt: Runtime, change: ConversationChange):
     if (!link || link.conversationId !== convId || (link.lastChangeTs !== undefined && ts <= link.lastChangeTs)) return { result: undefined };
     if (closing) {
       const { conversationId: _closed, surveyDialogId: _survey, dialogSequences: _sequences, offered: _offered, ...rest } = link;
-      return { result: undefined, next: { ...current, handover: { status: "bot" }, human: { ...rest, lastChangeTs: ts } } };
+      return { result: undefined, next: { ...applyHandoverEvent(current, { kind: "to-bot" }, now), human: { ...rest, lastChangeTs: ts } } };
     }
     const { surveyDialogId: _previous, ...open } = link;
     if (!surveyDialogId) return { result: undefined, next: { ...current, human: { ...open, lastChangeTs: ts } } };
-    const handover = current.handover.status === "human" ? { ...current.handover, until: now + livePersonHold(rt) } : current.handover;
-    return { result: undefined, next: { ...current, handover, human: { ...open, surveyDialogId, lastChangeTs: ts } } };
+    return { result: undefined, next: { ...applyHandoverEvent(current, { kind: "extend-hold", holdMs: livePersonHold(rt) }, now), human: { ...open, surveyDialogId, lastChangeTs: ts } } };
   });
   if (!written) return logger.info("LivePerson conversation change out of date or already applied: ignored", { convId, ts });
   const agentJoined = details.participants?.some((p) => p.role === "ASSIGNED_AGENT") ?? false;

@@ -1,3 +1,4 @@
+import { applyHandoverEvent } from "../../engine/handover";
 import { updateSession } from "../../engine/update-session";
 import { assertJsonDepth, jsonText, parseJsonBody, parseWith } from "../../http/body";
 import { badRequest, unauthorized } from "../../http/errors";
@@ -65,8 +66,7 @@ export async function recordTwoWayHandover(rt: Runtime, raw: Buffer): Promise<vo
       : {
           result: undefined,
           next: {
-            ...session,
-            handover: owner === "human" ? { status: "human", since: now, reason: "router handover" } : { status: "bot" },
+            ...applyHandoverEvent(session, owner === "human" ? { kind: "to-human", reason: "router handover" } : { kind: "to-bot" }, now),
             processed: [...session.processed, { id, at: now }],
           },
         },
@@ -91,8 +91,7 @@ export async function recordTwoWayEvent(rt: Runtime, raw: Buffer): Promise<void>
     const eventId = `event:${id ?? type}`;
     const { before, written } = await updateSession(rt.engine, TWOWAY_PLATFORM, chatId, (session, now) => {
       if (session.version === 0 || session.processed.some((p) => p.id === eventId)) return { result: undefined };
-      const { state: _closed, lastSuggestions: _offered, ...rest } = session;
-      return { result: undefined, next: { ...rest, handover: { status: "bot" }, processed: [...session.processed, { id: eventId, at: now }] } };
+      return { result: undefined, next: { ...applyHandoverEvent(session, { kind: "session-ended" }, now), processed: [...session.processed, { id: eventId, at: now }] } };
     });
     // The user's side ended: an open LivePerson conversation is closed too.
     const desk = livePersonDesk(rt);
