@@ -100,7 +100,7 @@ export function createBotStore(doc: DynamoDBDocumentClient, tableName: string, c
       }
     },
 
-    putIfVersion(key, value, expected, options) {
+    async putIfVersion(key, value, expected, options) {
       return putIfVersion(doc, tableName, itemOf(key, value, expected + 1, options), expected, labelOf(key));
     },
 

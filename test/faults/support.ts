@@ -3,6 +3,7 @@ import { ProvisionedThroughputExceededException, ThrottlingException } from "@aw
 import { say } from "../../lib/conversation";
 import { defineBot } from "../../lib/engine/bot";
 import type { Runtime } from "../../lib/runtime";
+import { accountKey } from "../../bot/accounts";
 
 /**
  * Shared by the fault suites (test/faults): fault injection at the real DynamoDB client, a counting bot,
@@ -198,6 +199,6 @@ export interface StoredAccount {
 }
 
 export async function readAccount(rt: Runtime, userId: string): Promise<StoredAccount | undefined> {
-  const out = await rt.doc.send(new GetCommand({ TableName: rt.settings.SESSIONS_TABLE, Key: { pk: `account#${userId}` }, ConsistentRead: true }));
+  const out = await rt.doc.send(new GetCommand({ TableName: rt.settings.SESSIONS_TABLE, Key: { pk: accountKey(userId) }, ConsistentRead: true }));
   return out.Item as StoredAccount | undefined;
 }
