@@ -66,6 +66,17 @@ test("'agent' answers with KM_ASSIGN_TO, and the next user message gets []", asy
   expect((await rt.sessions.load("kommunicate", groupId, Date.now()))!.handover.status).toBe("human");
 });
 
+test("the bot's card and carousel arrive as Kommunicate's card template (templateId 10), one card per card", async () => {
+  const groupId = group();
+  await post(kmWelcomeRequest({ groupId, key: `${groupId}-0` }));
+  const single = await post(kmTextRequest("card", { groupId, key: `${groupId}-1` }));
+  expect(single.json).toHaveLength(1);
+  expect(single.json[0].metadata).toMatchObject({ contentType: "300", templateId: "10" });
+  expect(single.json[0].metadata.payload.map((c: { title: string }) => c.title)).toEqual(["Test card"]);
+  const several = await post(kmTextRequest("carousel", { groupId, key: `${groupId}-2` }));
+  expect(several.json[0].metadata.payload.map((c: { title: string }) => c.title)).toEqual(["Test card", "Second card"]);
+});
+
 test("a media event reaches the bot as a picture, a location as a location, KM_CHAT_CONTEXT as a string too", async () => {
   const picture = await post(kmImageRequest({ groupId: group(), key: "m1" }));
   expect(picture.json[0].message).toBe('Received your picture "receipt.png".');

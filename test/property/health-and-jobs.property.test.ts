@@ -47,7 +47,7 @@ test("GET /health answers 200 {\"status\":\"ok\"} as JSON whatever the query and
 // ---- the job worker ----
 
 const KINDS = [KOMMUNICATE_LATE_REPLY, TWOWAY_TURN, LIVEPERSON_CHANGE];
-/** A real late-reply job (it runs the example bot for a Kommunicate conversation and records the answer). */
+/** A real late-reply job (it runs the test bot for a Kommunicate conversation and records the answer). */
 const lateReply = (id: string): Json => ({
   kind: KOMMUNICATE_LATE_REPLY,
   group: `kommunicate#jobs-${id}`,
