@@ -1,6 +1,7 @@
 import { logger } from "../log";
 import type { Runtime } from "../runtime";
 import type { Job } from "./job";
+import { DEAD_LETTER_KEY } from "../session/keys";
 
 /**
  * A job that failed for good, recorded in the events table (`jobs#dead-letter`) where a person looks
@@ -11,7 +12,7 @@ export async function recordDeadLetter(rt: Runtime, job: Job | { body: string },
   try {
     const platform = "kind" in job ? (job.kind.split(".")[0] ?? "jobs") : "jobs";
     const data = { job: "kind" in job ? { ...job } : { body: job.body.slice(0, 4000) }, error: String(error) };
-    await rt.events.record({ pk: "jobs#dead-letter", type: "job.dead_letter", platform, data }, rt.clock());
+    await rt.events.record({ pk: DEAD_LETTER_KEY, type: "job.dead_letter", platform, data }, rt.clock());
     logger.error("job failed for good: recorded in the events table", { platform, error: String(error) });
   } catch (err) {
     logger.error("dead letter not recorded in the events table", { error: String(err) });

@@ -4,6 +4,7 @@ import type { Runtime } from "../runtime";
 import type { Origin } from "../session/session";
 import { relayToKommunicate } from "./kommunicate/relay";
 import { relayToTwoWay } from "./twoway/deliver";
+import { platformStreamKey } from "../session/keys";
 
 /**
  * Delivering to a user outside a webhook's answer (an agent's message from LivePerson, a late answer):
@@ -23,5 +24,5 @@ export async function relayToUser(rt: Runtime, origin: Origin, messages: Outboun
   const relay = canRelayTo(origin.platform) ? RELAYS[origin.platform] : undefined;
   if (relay) return relay(rt, origin, messages, ref);
   logger.warn("no outbound channel to this platform: message recorded, not delivered", { platform: origin.platform, ref });
-  await rt.events.record({ pk: `platform#${origin.platform}#undelivered`, type: "relay.undelivered", platform: origin.platform, data: { ref, origin: { ...origin }, messages } }, rt.clock());
+  await rt.events.record({ pk: platformStreamKey(origin.platform, "undelivered"), type: "relay.undelivered", platform: origin.platform, data: { ref, origin: { ...origin }, messages } }, rt.clock());
 }

@@ -11,6 +11,7 @@ import { bmToTurn } from "./inbound";
 import { renderBm } from "./render";
 import { BmWebhookRequest } from "./schema";
 import { verifyBmSignature } from "./verify";
+import { platformStreamKey } from "../../session/keys";
 
 /**
  * Business Messenger's side of the pipeline: signature, debug reports, turn, rendering.
@@ -39,7 +40,7 @@ export async function recordDebugReport(rt: Runtime, report: unknown): Promise<v
   // one would make the item too large for DynamoDB, and every delivery of the report a 503.
   const record = await rt.events.record(
     {
-      pk: "platform#bm#debug",
+      pk: platformStreamKey("bm", "debug"),
       type: "bm.debug_report",
       platform: "bm",
       ...(typeof dialogUuid === "string" && fitsIdBytes(dialogUuid) ? { conversationId: dialogUuid } : {}),

@@ -4,6 +4,7 @@ import { logger } from "../../log";
 import { KommunicateClient } from "./client";
 import { runKommunicateDeskActions } from "./desk-job";
 import { kommunicateAnswer, runKommunicateTurn } from "./turn";
+import { deliveryKey, sessionKey } from "../../session/keys";
 
 export const KOMMUNICATE_LATE_REPLY = "kommunicate.late-reply";
 
@@ -31,7 +32,7 @@ export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
   const apiKey = rt.settings.KOMMUNICATE_API_KEY;
   if (apiKey && messages.length) {
     const client = new KommunicateClient(rt.settings.KOMMUNICATE_API_BASE, apiKey);
-    const progress = `delivery#kommunicate#${turn.conversationId}#${turn.messageId}`;
+    const progress = deliveryKey("kommunicate", turn.conversationId, turn.messageId);
     for (let part = await rt.events.deliveredParts(progress); part < messages.length; part++) {
       await client.send(turn.conversationId, messages[part]!, botId);
       // Best effort: if this write fails, a later failure would repeat this one bubble, nothing more.
@@ -41,7 +42,7 @@ export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
   const delivered = Boolean(apiKey) && messages.length > 0;
   const recorded = rt.events.record(
     {
-      pk: `conv#kommunicate#${turn.conversationId}`,
+      pk: sessionKey("kommunicate", turn.conversationId),
       type: delivered ? "kommunicate.late_reply_sent" : "kommunicate.late_reply_recorded",
       platform: "kommunicate",
       conversationId: turn.conversationId,

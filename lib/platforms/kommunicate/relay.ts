@@ -4,6 +4,7 @@ import type { Runtime } from "../../runtime";
 import type { Origin } from "../../session/session";
 import { KommunicateClient } from "./client";
 import { renderKommunicate } from "./render";
+import { sessionKey } from "../../session/keys";
 
 /** Relay to a Kommunicate conversation through the Platform API (needs KOMMUNICATE_API_KEY); else recorded. */
 export async function relayToKommunicate(rt: Runtime, origin: Origin, messages: OutboundMessage[], ref: string): Promise<void> {
@@ -12,7 +13,7 @@ export async function relayToKommunicate(rt: Runtime, origin: Origin, messages: 
   const apiKey = rt.settings.KOMMUNICATE_API_KEY;
   if (!apiKey) {
     logger.warn("KOMMUNICATE_API_KEY is not set: message recorded, not pushed", { ref });
-    await rt.events.record({ pk: `conv#kommunicate#${groupId}`, type: "kommunicate.relay_recorded", platform: "kommunicate", conversationId: groupId, data: { ref, messages: rendered } }, rt.clock());
+    await rt.events.record({ pk: sessionKey("kommunicate", groupId), type: "kommunicate.relay_recorded", platform: "kommunicate", conversationId: groupId, data: { ref, messages: rendered } }, rt.clock());
     return;
   }
   const client = new KommunicateClient(rt.settings.KOMMUNICATE_API_BASE, apiKey);

@@ -9,6 +9,7 @@ import type { Runtime } from "../../runtime";
 import type { HumanLink, Origin, ReplySuggestion, Session } from "../../session/session";
 import { LivePersonClient } from "./client";
 import { indexLivePersonConversation } from "./conversation-index";
+import { sessionKey } from "../../session/keys";
 
 /**
  * LivePerson as the human side of a handover: we act as the consumer. Opening sends the recent transcript
@@ -95,7 +96,7 @@ export async function closeLivePersonConversation(rt: Runtime, platform: string,
     const { conversationId: _gone, surveyDialogId: _survey, dialogSequences: _sequences, offered: _offered, ...rest } = current.human as LivePersonLink;
     return { result: undefined, next: { ...current, human: rest } };
   });
-  await rt.events.record({ pk: `conv#${platform}#${conversationId}`, type: "liveperson.closed", platform, conversationId, data: { lpConversationId: closed, reason } }, rt.clock());
+  await rt.events.record({ pk: sessionKey(platform, conversationId), type: "liveperson.closed", platform, conversationId, data: { lpConversationId: closed, reason } }, rt.clock());
   logger.info("LivePerson conversation closed", { lpConversationId: closed, reason });
 }
 

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Runtime } from "../../runtime";
 import { StoreUnavailableError } from "../../session/errors";
+import { expiresAt, lpConversationKey } from "../../session/keys";
 
 /**
  * LivePerson conversation id → our session (platform + conversation id), as an item `lp#<conversationId>`
@@ -11,14 +12,14 @@ export interface IndexedSession {
   conversationId: string;
 }
 
-const key = (lpConversationId: string) => ({ pk: `lp#${lpConversationId}` });
+const key = (lpConversationId: string) => ({ pk: lpConversationKey(lpConversationId) });
 
 export async function indexLivePersonConversation(rt: Runtime, lpConversationId: string, target: IndexedSession): Promise<void> {
   try {
     await rt.doc.send(
       new PutCommand({
         TableName: rt.settings.SESSIONS_TABLE,
-        Item: { ...key(lpConversationId), kind: "lp-index", ...target, expiresAt: Math.floor(rt.clock() / 1000) + rt.settings.SESSION_TTL_DAYS * 86_400 },
+        Item: { ...key(lpConversationId), kind: "lp-index", ...target, expiresAt: expiresAt(rt.clock(), rt.settings.SESSION_TTL_DAYS) },
       }),
     );
   } catch (err) {

@@ -4,9 +4,10 @@ import type { Runtime } from "../../runtime";
 import type { Origin } from "../../session/session";
 import { TwoWayClient, TwoWayRejectedError } from "./client";
 import { renderTwoWay, type TwoWayChatRef, type TwoWayRenderResult } from "./render";
+import { sessionKey } from "../../session/keys";
 
 export const twoWayClient = (rt: Runtime, token: string) => new TwoWayClient(token, { retryDelaysMs: rt.settings.TWOWAY_RETRY_DELAYS_MS });
-const eventKey = (chatId: string) => `conv#twoway#${chatId}`;
+const eventKey = (chatId: string) => sessionKey("twoway", chatId);
 
 /**
  * POSTs a rendered reply for a TwoWay chat to the outbound URL. Transient failures throw (the job

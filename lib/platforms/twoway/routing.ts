@@ -2,6 +2,7 @@ import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { twoWayClient } from "./deliver";
 import type { TwoWayChatRef } from "./render";
+import { sessionKey } from "../../session/keys";
 
 /**
  * The bot's own handover through CM: with the adapter ids configured, ask routing control to disable the
@@ -21,6 +22,6 @@ export async function requestRouterHandover(rt: Runtime, chat: TwoWayChatRef): P
     logger.info("routing-control handover requested");
   } catch (err) {
     logger.error("routing-control handover failed", { error: String(err) });
-    await rt.events.record({ pk: `conv#twoway#${chat.id}`, type: "twoway.handover_request_failed", platform: "twoway", conversationId: chat.id, data: { error: String(err) } }, rt.clock());
+    await rt.events.record({ pk: sessionKey("twoway", chat.id), type: "twoway.handover_request_failed", platform: "twoway", conversationId: chat.id, data: { error: String(err) } }, rt.clock());
   }
 }

@@ -15,6 +15,7 @@ import { handoverIdempotencyKey, handoverOwner, parseHandoverBody } from "./hand
 import { TWOWAY_PLATFORM, twoWayToTurns } from "./inbound";
 import { TWOWAY_TURN, type TwoWayTurnPayload } from "./reply-job";
 import { TwoWayDelivery } from "./schema";
+import { platformStreamKey } from "../../session/keys";
 
 /**
  * The router's three callbacks. Secret: header `x-webhook-secret` or query `?secret=` (the events endpoint's
@@ -86,7 +87,7 @@ export async function recordTwoWayEvent(rt: Runtime, raw: Buffer): Promise<void>
   if (tooLong.length) throw badRequest("router event ids too long", tooLong);
   const { type = "unknown", id, chatId } = routerEvent(body);
   logger.appendKeys({ conversationId: chatId, routerEvent: type });
-  const pk = chatId ? sessionKey(TWOWAY_PLATFORM, chatId) : "platform#twoway#events";
+  const pk = chatId ? sessionKey(TWOWAY_PLATFORM, chatId) : platformStreamKey(TWOWAY_PLATFORM, "events");
   if (chatId && type === ROUTER_SESSION_ENDED) {
     const eventId = `event:${id ?? type}`;
     const { before, written } = await updateSession(rt.engine, TWOWAY_PLATFORM, chatId, (session, now) => {
