@@ -90,10 +90,13 @@ export async function recordTwoWayEvent(rt: Runtime, raw: Buffer): Promise<void>
   const pk = chatId ? sessionKey(TWOWAY_PLATFORM, chatId) : platformStreamKey(TWOWAY_PLATFORM, "events");
   if (chatId && type === ROUTER_SESSION_ENDED) {
     const eventId = `event:${id ?? type}`;
-    const { before, written } = await updateSession(rt.engine, TWOWAY_PLATFORM, chatId, (session, now) => {
-      if (session.version === 0 || session.processed.some((p) => p.id === eventId)) return { result: undefined };
-      return { result: undefined, next: { ...applyHandoverEvent(session, { kind: "session-ended" }, now), processed: [...session.processed, { id: eventId, at: now }] } };
+    const { before, written, result: seen } = await updateSession(rt.engine, TWOWAY_PLATFORM, chatId, (session, now) => {
+      if (session.processed.some((p) => p.id === eventId)) return { result: true };
+      if (session.version === 0) return { result: false };
+      return { result: false, next: { ...applyHandoverEvent(session, { kind: "session-ended" }, now), processed: [...session.processed, { id: eventId, at: now }] } };
     });
+    // A redelivery was recorded the first time: one record per event, not per delivery.
+    if (seen) return logger.info("TwoWay router event already recorded");
     // The user's side ended: an open LivePerson conversation is closed too.
     const desk = livePersonDesk(rt);
     if (written && desk && before.human?.conversationId) await desk.close(TWOWAY_PLATFORM, chatId, before, "router session ended");

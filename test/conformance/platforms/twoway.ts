@@ -70,10 +70,7 @@ export const conformance = defineConformance(twoway, {
       status: 200,
       wrongTypes: () => ({}),
       fields: "free-form",
-      redelivery: "logged-again",
-      why:
-        "the router's event shape is undocumented: any JSON object is read tolerantly and recorded; a redelivered " +
-        "RouterSessionEnded changes the session once, but is logged again in the events table (a defect: see test/conformance/README.md)",
+      why: "the router's event shape is undocumented: any JSON object is read tolerantly and recorded",
     },
   },
 });
