@@ -18,15 +18,6 @@ import * as ts from "typescript";
 
 const ROOT = join(__dirname, "..", "..");
 
-/**
- * lib→bot imports allowed today, each with its reason. Any other is a failure. Remove an entry once its import
- * is gone (nothing fails when it is absent, so the list can shrink as the work lands).
- */
-const ALLOWED_LIB_TO_BOT: Readonly<Record<string, string>> = {
-  "lib/runtime.ts → bot/index.ts":
-    "the composition root still lives in lib/runtime.ts, which builds the runtime around the example bot; moving it out of lib/ (the bot injected by the function files) is a later step of issue 14",
-};
-
 interface Edge {
   to: string;
   typeOnly: boolean;
@@ -168,11 +159,11 @@ test("no import cycle anywhere in the sources either (bot/, scripts/ too: a loop
   expect(findCycles(graph, () => true)).toEqual([]);
 });
 
-test("lib/ imports nothing from bot/ but the allow-listed composition root", () => {
+test("lib/ imports nothing from bot/ (the bot is injected by the composition root in app/)", () => {
   const libToBot = [...graph]
     .filter(([module]) => module.startsWith("lib/"))
     .flatMap(([module, edges]) => edges.filter((e) => e.to.startsWith("bot/")).map((e) => `${module} → ${e.to}`));
-  expect([...new Set(libToBot)].filter((edge) => !(edge in ALLOWED_LIB_TO_BOT))).toEqual([]);
+  expect(libToBot).toEqual([]);
 });
 
 test("the cycle finder itself: finds a runtime loop, names its path, ignores type-only edges and other folders", () => {

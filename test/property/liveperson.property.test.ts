@@ -1,9 +1,8 @@
+import { seedLivePersonHandover } from "../support/liveperson-handover";
 import fc from "fast-check";
 import { handler as livepersonWebhook } from "../../functions/liveperson-webhook";
-import { indexLivePersonConversation } from "../../lib/platforms/liveperson/conversation-index";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";
-import { newSession } from "../../lib/session/session";
 import { conversationNotification, hostedFileEvent, mainDialog, messagingNotification, surveyDialog, textEvent } from "../platforms/liveperson/fixtures";
 import { useHarness } from "../support/harness";
 import { anyBody, asPayload, brokenBody, contentType, deepJson, forgedSecret, rawPayload, isOversized, nonObjectJson, pollutionPayload, REMOVE, setAt, text, type Json, type Payload } from "./arbitraries";
@@ -36,18 +35,7 @@ const post = (body: Payload, headers: Record<string, string>) => send(`${h.api.u
 const signed = (body: Payload, type: Record<string, string> = { "content-type": "application/json" }) => ({ ...type, ...rightHeaders(bytesOf(body.raw)) });
 
 /** A conversation handed over to LivePerson from a Business Messenger chat (indexed, with its human link). */
-async function seedHandover(lpConversationId: string, conversationId: string): Promise<void> {
-  const now = Date.now();
-  await indexLivePersonConversation(rt, lpConversationId, { platform: "bm", conversationId });
-  const session = {
-    ...newSession("bm", conversationId, now),
-    version: 1,
-    handover: { status: "human" as const, since: now, target: "liveperson" },
-    human: { provider: "liveperson" as const, extConsumerId: `bm:${conversationId}`, consumerJws: "jws", conversationId: lpConversationId, origin: { platform: "bm" } },
-    expiresAt: Math.floor(now / 1000) + 86_400,
-  };
-  expect(await rt.sessions.save(session, 0)).toBe("saved");
-}
+const seedHandover = (lpConversationId: string, conversationId: string) => seedLivePersonHandover(rt, lpConversationId, conversationId, Date.now());
 
 const agentSays = (dialogId: string, sequence: number, message: Json, role = "ASSIGNED_AGENT"): Json => ({
   kind: "notification",

@@ -1,8 +1,7 @@
-import { indexLivePersonConversation } from "../../../lib/platforms/liveperson/conversation-index";
 import { liveperson } from "../../../lib/platforms/liveperson/platform";
 import { signLivePersonBody } from "../../../lib/platforms/liveperson/verify";
-import { newSession } from "../../../lib/session/session";
 import { ACCOUNT, conversationNotification } from "../../platforms/liveperson/fixtures";
+import { seedLivePersonHandover } from "../../support/liveperson-handover";
 import { defineConformance, type ConformanceContext } from "../contract";
 
 /**
@@ -14,21 +13,10 @@ const CLIENT_ID = "lp-client";
 const CLIENT_SECRET = "lp-secret";
 const headers = (raw: Buffer, secret = CLIENT_SECRET) => ({ "x-liveperson-signature": signLivePersonBody(raw, secret), "x-liveperson-client-id": CLIENT_ID, "x-liveperson-account-id": ACCOUNT });
 
-/** A Business Messenger chat handed over to LivePerson conversation `lpConversationId` (indexed, with its link). */
+/** A Business Messenger chat handed over to a fresh LivePerson conversation; returns that conversation's id. */
 async function seedHandover({ rt, unique }: ConformanceContext): Promise<string> {
   const lpConversationId = unique("lp-conv");
-  const conversationId = unique("bm-dialog");
-  const now = rt.clock();
-  await indexLivePersonConversation(rt, lpConversationId, { platform: "bm", conversationId });
-  const session = {
-    ...newSession("bm", conversationId, now),
-    version: 1,
-    handover: { status: "human" as const, since: now, target: "liveperson" },
-    human: { provider: "liveperson" as const, extConsumerId: `bm:${conversationId}`, consumerJws: "jws", conversationId: lpConversationId, origin: { platform: "bm" } },
-    expiresAt: Math.floor(now / 1000) + 86_400,
-  };
-  const saved = await rt.sessions.save(session, 0);
-  if (saved !== "saved") throw new Error(`seeding ${conversationId}: ${saved}`);
+  await seedLivePersonHandover(rt, lpConversationId, unique("bm-dialog"));
   return lpConversationId;
 }
 
