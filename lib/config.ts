@@ -7,7 +7,6 @@ import "./zod-locale";
  * any other stage runs without defaults, so a missing secret rejects requests instead of opening the door.
  */
 const LOCAL_SECRETS = {
-  BM_SIGNATURE_KEY: "local-bm-signature-key",
   ENGAGE_API_TOKEN: "local-engage-api-token",
   KOMMUNICATE_WEBHOOK_SECRET: "local-kommunicate-webhook-secret",
   TWOWAY_WEBHOOK_SECRET: "local-twoway-webhook-secret",
@@ -20,10 +19,6 @@ const Settings = z.object({
   BOT_STAGE: z._default(z.string(), "unset"),
   SESSIONS_TABLE: z._default(z.string().check(z.minLength(1)), "onebot-local-sessions"),
   EVENTS_TABLE: z._default(z.string().check(z.minLength(1)), "onebot-local-events"),
-  BM_SIGNATURE_KEY: z.optional(z.string()),
-  BM_SIGNATURE_ENCODING: z._default(z.enum(["base64", "hex-base64"]), "base64"),
-  /** The field name BM documents as `composeMessage.test` (probably meant `text`). */
-  BM_COMPOSE_TEXT_FIELD: z._default(z.string().check(z.minLength(1)), "test"),
   ENGAGE_API_TOKEN: z.optional(z.string()),
   /** Input keys that name the conversation of an Engage call, first present wins; none = a stateless call. */
   ENGAGE_CONVERSATION_KEYS: z.pipe(
@@ -79,8 +74,6 @@ const Settings = z.object({
   /** Upper bound of one AI answer; the platform's own budget may cut it shorter. */
   AI_TIMEOUT_MS: intFrom(15_000),
   AI_FALLBACK_MESSAGE: z._default(z.string().check(z.minLength(1)), "Sorry, I can't answer that right now. You can choose one of the options or ask for an agent."),
-  /** Business Messenger waits for the answer in its HTTP request: reply within this (docs/platforms/business-messenger.md §6: 5 s, configurable). */
-  BM_REPLY_BUDGET_MS: intFrom(5_000),
   /** The deployed job queue (SQS FIFO). */
   JOBS_QUEUE_URL: z.optional(z.string()),
   /** Stage "local" only: npm start's loopback stand-in of that queue (scripts/local-sqs.ts). */

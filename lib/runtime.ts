@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { settings as readSettings, type Settings } from "./config";
+import { readSettings as parseSettings, settings as readSettings, type Settings } from "./config";
 import type { BotActions } from "./engine/actions";
 import type { Bot } from "./engine/bot";
 import type { EngineDeps } from "./engine/run-turn";
@@ -33,6 +33,8 @@ export type BotFactory = (deps: BotDeps) => UserBot;
  */
 export interface Runtime {
   settings: Settings;
+  /** The environment the settings were read from: platforms read their own slices of it (lib/platforms/platform-settings.ts). */
+  env: Readonly<Record<string, string | undefined>>;
   clock: () => number;
   doc: DynamoDBDocumentClient;
   sessions: SessionStore;
@@ -46,7 +48,7 @@ export interface Runtime {
   jobs?: JobQueue;
 }
 
-export interface RuntimeOptions extends Partial<Pick<Runtime, "settings" | "clock" | "doc" | "jobs">> {
+export interface RuntimeOptions extends Partial<Pick<Runtime, "settings" | "env" | "clock" | "doc" | "jobs">> {
   /** The user's bot. */
   userBot: BotFactory;
   /** Replace the bot's dialog states or actions (tests: a slow or counting bot). */
@@ -55,7 +57,8 @@ export interface RuntimeOptions extends Partial<Pick<Runtime, "settings" | "cloc
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
-  const settings = options.settings ?? readSettings();
+  const env = options.env ?? process.env;
+  const settings = options.settings ?? (options.env ? parseSettings(options.env) : readSettings());
   const clock = options.clock ?? Date.now;
   const doc = options.doc ?? createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB);
   const sessions = new SessionStore(doc, settings.SESSIONS_TABLE);
@@ -79,7 +82,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       dedupeMs: settings.DEDUPE_TTL_HOURS * 3_600_000,
     },
   };
-  return { settings, clock, doc, sessions, events, botStore, bot, actions, engine, ...(options.jobs ? { jobs: options.jobs } : {}) };
+  return { settings, env, clock, doc, sessions, events, botStore, bot, actions, engine, ...(options.jobs ? { jobs: options.jobs } : {}) };
 }
 
 let current: Runtime | undefined;

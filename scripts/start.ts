@@ -8,7 +8,8 @@ import { readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { load } from "js-yaml";
-import { ConfigError, localSecrets, readSettings } from "../lib/config";
+import { ConfigError, localSecrets, readSettings, type Settings } from "../lib/config";
+import type { SettingsSource } from "../lib/platforms/platform-settings";
 import { platforms } from "../lib/platforms/registry";
 import { ensureTables, openStore, type LocalStore } from "./local-store";
 import { startLocalSqs, type LocalSqs } from "./local-sqs";
@@ -67,6 +68,12 @@ async function main(): Promise<void> {
     env.TWOWAY_OUTBOUND_URL = `http://127.0.0.1:${outboundPort}/twoway/outbound`;
   }
   const settings = readSettings(env); // a bad setting fails here, not on the first request
+  // Each platform's own slice too (lib/platforms/platform-settings.ts), read as its handlers will read it.
+  const source = { env, settings };
+  for (const platform of platforms) {
+    const invalid = platform.settings?.(source).invalid ?? [];
+    if (invalid.length) throw new StartError(`invalid ${platform.name} settings: ${invalid.join("; ")}`);
+  }
 
   await assertPortFree(port, host);
   const lambdaPort = await freePort(host); // serverless-offline's invoke API (default 3002 would collide)
@@ -93,7 +100,7 @@ async function main(): Promise<void> {
   env.LOCAL_JOBS_QUEUE_URL = sqs.queueUrl;
 
   // Local secrets go to the handlers explicitly; serverless.yml reads them (stage "local" only) from this env.
-  for (const [name, value] of Object.entries(localSecrets)) env[name] ||= value;
+  for (const [name, value] of [...Object.entries(localSecrets), ...platforms.flatMap((p) => Object.entries(p.localSecrets ?? {}))]) env[name] ||= value;
   buildDir = join("node_modules", ".cache", "onebot-offline", String(port));
   env.ONEBOT_ESBUILD_WORK_FOLDER = buildDir;
 
@@ -153,7 +160,7 @@ async function main(): Promise<void> {
       dynamoEmbedded: store.embedded,
       region,
       tables,
-      secrets: { ...Object.fromEntries(STACK_SETTINGS.map((name) => [name, String(settings[name] ?? "")])), ...platformStackSettings() },
+      secrets: { ...Object.fromEntries(Object.keys(localSecrets).map((name) => [name, String((settings as Readonly<Record<string, unknown>>)[name] ?? "")])), ...platformStackSettings(source) },
       twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL,
       pid: process.pid,
     },
@@ -161,18 +168,19 @@ async function main(): Promise<void> {
   );
 }
 
-/** The webhook settings the developer tools need to sign and authenticate their requests. */
-const STACK_SETTINGS = [...(Object.keys(localSecrets) as (keyof typeof localSecrets)[]), "BM_SIGNATURE_ENCODING", "KOMMUNICATE_WEBHOOK_HEADER"] as const;
+/** Besides the secrets, the settings the developer tools need to sign and authenticate their requests. */
+const TOOL_SETTINGS = ["BM_SIGNATURE_ENCODING", "KOMMUNICATE_WEBHOOK_HEADER"];
 
 /**
- * The secrets of platforms that read their own settings slice (Botpress' bot id, email and password), as the
- * handlers see them: the environment's value, else the local default. `npm run chat -- botpress` logs in with them.
+ * Every platform's secrets (and the TOOL_SETTINGS of its slice) as its handlers see them: the environment's value,
+ * else the local default. The tools sign with them; `npm run chat -- botpress` logs in with them.
  */
-function platformStackSettings(): Record<string, string> {
+function platformStackSettings(source: SettingsSource & { settings: Settings }): Record<string, string> {
   return Object.fromEntries(
     platforms.flatMap((platform) => {
-      const own = platform.settings?.() ?? {};
-      return Object.entries(platform.localSecrets ?? {}).map(([name, fallback]) => [name, String(own[name] ?? fallback)]);
+      const own: Readonly<Record<string, unknown>> = platform.settings?.(source) ?? source.settings;
+      const names = [...Object.keys(platform.localSecrets ?? {}), ...TOOL_SETTINGS.filter((name) => name in own)];
+      return names.map((name) => [name, String(own[name] ?? "")]);
     }),
   );
 }

@@ -1,8 +1,8 @@
-import type { Settings } from "../config";
 import type { WebhookEvent } from "../http/middlewares";
 import type { HttpResult } from "../http/responses";
 import type { JobHandler } from "../jobs/worker";
 import type { Runtime } from "../runtime";
+import type { SettingsSource } from "./platform-settings";
 
 /**
  * What a platform folder exports (its `platform.ts`): everything the rest of the project needs to know of it.
@@ -11,7 +11,6 @@ import type { Runtime } from "../runtime";
  * (lib/platforms/registry.ts), so adding a platform is its folder, its function files and one registry line.
  */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-export type SettingName = Exclude<keyof Settings, "isLocal">;
 
 export interface Endpoint {
   /** One line for people: the endpoint table of `npm start` and the stack output's description. */
@@ -20,8 +19,8 @@ export interface Endpoint {
   routes: readonly `${HttpMethod} /${string}`[];
   /** The CloudFormation output that gives the deployed URL (of the first route). */
   output?: string;
-  /** Settings this endpoint needs besides the platform's secrets, on a deployed stage (checked like them, after the credential). */
-  requires?: readonly SettingName[];
+  /** Settings of its slice this endpoint needs besides the platform's secrets, on a deployed stage (checked like them, after the credential). */
+  requires?: readonly string[];
   /** The credential check on the raw request: throws 401. Runs after the shared secrets guard. */
   verify(rt: Runtime, event: WebhookEvent): void;
   handle(rt: Runtime, event: WebhookEvent): Promise<HttpResult>;
@@ -37,11 +36,12 @@ export interface Platform {
   /** Settings without which no request is let in on a deployed stage (503 and a log line naming them). */
   secrets: readonly string[];
   /**
-   * The platform's own settings slice, when it reads one itself (its own zod schema, with its local defaults):
-   * the secrets above are looked up there. Without it they are lib/config.ts's settings.
+   * The platform's own settings slice (`<platform>/settings.ts`: its zod schema over rt.env, with its local
+   * defaults): the secrets above are looked up there, and an invalid value is a 503 naming it. Without it they
+   * are lib/config.ts's settings.
    */
-  settings?: () => Readonly<Record<string, unknown>>;
-  /** Local-stage defaults of its own secrets, which `npm start` prints beside lib/config.ts's. */
+  settings?: (rt: SettingsSource) => Readonly<Record<string, unknown>> & { readonly invalid?: readonly string[] };
+  /** Local-stage defaults of its own secrets: `npm start`'s table, the stack file, the tools and the tests. */
   localSecrets?: Readonly<Record<string, string>>;
   endpoints: Readonly<Record<string, Endpoint>>;
   /**

@@ -7,7 +7,7 @@ import { handler as jobWorker } from "../../functions/job-worker";
 import { handler as kommunicateWebhook } from "../../functions/kommunicate-webhook";
 import { handler as livepersonWebhook } from "../../functions/liveperson-webhook";
 import { handler as twowayMessages } from "../../functions/twoway-messages";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../../test/support/local-secrets";
 import type { Job } from "../../lib/jobs/job";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";

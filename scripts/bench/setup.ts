@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { localSecrets, readSettings } from "../../lib/config";
+import { readSettings } from "../../lib/config";
+import { localSecrets } from "../../test/support/local-secrets";
 import type { Job, JobQueue } from "../../lib/jobs/job";
 import { logger } from "../../lib/log";
 import { defineAction } from "../../lib/engine/actions";
@@ -72,7 +73,7 @@ export async function startStack(): Promise<Stack> {
   const capture: JobQueue = { enqueue: async (job) => void jobs.push(job), enqueueAll: async (all) => void jobs.push(...all) };
   const doc = createDocumentClient(store.endpoint);
   const ours = countCommands(doc);
-  const settings = readSettings({
+  const env = {
     ...process.env,
     ...tables,
     ...localSecrets,
@@ -82,9 +83,10 @@ export async function startStack(): Promise<Stack> {
     LP_ACCOUNT_ID: LP.accountId,
     LP_CLIENT_ID: LP.clientId,
     LP_CLIENT_SECRET: LP.clientSecret,
-  });
+  };
+  const settings = readSettings(env);
   // The deployed bot (the composition root's): the bench measures what the functions run.
-  const rt = createRuntime({ userBot, settings, doc, jobs: capture });
+  const rt = createRuntime({ userBot, settings, env, doc, jobs: capture });
   // An Engage action with no store use of its own, beside the bank's: it shows the engine's own requests.
   rt.actions = {
     ...rt.actions,

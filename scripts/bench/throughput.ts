@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { handler as bmWebhook } from "../../functions/bm-webhook";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../../test/support/local-secrets";
 import { startLocalApi } from "../../test/support/api-gateway";
 import { minimalTurn } from "./minimal";
 import { bmKey, SCRIPT } from "./scenarios";

@@ -1,7 +1,7 @@
 import { handler as bmWebhook } from "../../functions/bm-webhook";
 import { handler as engageApi } from "../../functions/engage-api";
 import { handler as kommunicateWebhook } from "../../functions/kommunicate-webhook";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import type { Bot } from "../../lib/engine/bot";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { bmRequest, bmTextRequest } from "../platforms/business-messenger/fixtures";

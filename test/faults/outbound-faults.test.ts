@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handler as kommunicateWebhook } from "../../functions/kommunicate-webhook";
 import { handler as twowayMessages } from "../../functions/twoway-messages";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { say } from "../../lib/conversation";
 import { defineBot } from "../../lib/engine/bot";
 import type { LocalJobQueue } from "../../lib/jobs/local-queue";

@@ -3,7 +3,7 @@ import { handler as bmWebhook } from "../../functions/bm-webhook";
 import { handler as engageApi } from "../../functions/engage-api";
 import { bankBot } from "../../bot";
 import { AccountStore } from "../../bot/accounts";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { say } from "../../lib/conversation";
 import { defineBot } from "../../lib/engine/bot";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";

@@ -1,7 +1,7 @@
 import { handler as bmWebhook } from "../../functions/bm-webhook";
 import { handler as kommunicateWebhook } from "../../functions/kommunicate-webhook";
 import { handler as twowayMessages } from "../../functions/twoway-messages";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import type { LocalJobQueue } from "../../lib/jobs/local-queue";
 import { logger } from "../../lib/log";
 import { smsLength } from "../../lib/platforms/business-messenger/sms-encoding";

@@ -6,7 +6,7 @@ import { smsLength } from "../../lib/platforms/business-messenger/sms-encoding";
 import { AccountStore } from "../../bot/accounts";
 import { bmRequest, bmTextRequest } from "../platforms/business-messenger/fixtures";
 import { contents, postBm } from "../support/bm-client";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { useHarness } from "../support/harness";
 import { bankBot } from "../../bot";

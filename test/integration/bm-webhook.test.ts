@@ -1,7 +1,7 @@
 import { handler as bmDebug } from "../../functions/bm-debug";
 import { handler as bmWebhook } from "../../functions/bm-webhook";
 import { useRuntime, type Runtime } from "../../lib/runtime";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { sessionKey } from "../../lib/session/session";
 import { bmRequest, bmTextRequest } from "../platforms/business-messenger/fixtures";

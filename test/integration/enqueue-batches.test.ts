@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { handler as livepersonWebhook } from "../../functions/liveperson-webhook";
 import { handler as twowayMessages } from "../../functions/twoway-messages";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { SqsJobQueue } from "../../lib/jobs/sqs-queue";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime } from "../../lib/runtime";

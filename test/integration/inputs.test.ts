@@ -7,7 +7,7 @@ import { handler as livepersonWebhook } from "../../functions/liveperson-webhook
 import { handler as twowayEvents } from "../../functions/twoway-events";
 import { handler as twowayHandover } from "../../functions/twoway-handover";
 import { handler as twowayMessages } from "../../functions/twoway-messages";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import type { LocalJobQueue } from "../../lib/jobs/local-queue";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";

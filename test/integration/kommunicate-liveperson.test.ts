@@ -1,6 +1,6 @@
 import { handler as kommunicateWebhook } from "../../functions/kommunicate-webhook";
 import { handler as livepersonWebhook } from "../../functions/liveperson-webhook";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import type { LocalJobQueue } from "../../lib/jobs/local-queue";
 import { resetLivePersonCaches } from "../../lib/platforms/liveperson/client";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";

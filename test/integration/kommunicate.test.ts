@@ -1,5 +1,5 @@
 import { handler as kommunicateWebhook } from "../../functions/kommunicate-webhook";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { say } from "../../lib/conversation";
 import { defineBot } from "../../lib/engine/bot";
 import type { LocalJobQueue } from "../../lib/jobs/local-queue";

@@ -1,7 +1,7 @@
 import { handler as livepersonWebhook } from "../../functions/liveperson-webhook";
 import { handler as twowayEvents } from "../../functions/twoway-events";
 import { handler as twowayMessages } from "../../functions/twoway-messages";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import type { LocalJobQueue } from "../../lib/jobs/local-queue";
 import { resetLivePersonCaches } from "../../lib/platforms/liveperson/client";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";

@@ -2,7 +2,8 @@ import { handler as bmWebhook } from "../../functions/bm-webhook";
 import { defineBot } from "../../lib/engine/bot";
 import { say } from "../../lib/conversation";
 import { logger } from "../../lib/log";
-import { localSecrets } from "../../lib/config";
+import { bmSettings } from "../../lib/platforms/business-messenger/settings";
+import { localSecrets } from "../support/local-secrets";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { useRuntime } from "../../lib/runtime";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
@@ -59,7 +60,7 @@ test("a store outage answers 503 with a JSON error, not a crash", async () => {
 test("a deployed stage without BM_SIGNATURE_KEY refuses with 503 and stores nothing", async () => {
   const rt = h.store.runtime({ env: { BOT_STAGE: "prod", BM_SIGNATURE_KEY: "" } });
   useRuntime(rt);
-  expect(rt.settings.BM_SIGNATURE_KEY).toBeUndefined();
+  expect(bmSettings(rt).BM_SIGNATURE_KEY).toBeUndefined();
   const res = await postBm(webhook(), bmTextRequest("hi", { dialogUuid: "unconfigured-1" }));
   expect(res.status).toBe(503);
   expect(res.json).toEqual({ error: "Business Messenger is not configured on this stage" });

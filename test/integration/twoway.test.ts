@@ -1,7 +1,7 @@
 import { handler as twowayEvents } from "../../functions/twoway-events";
 import { handler as twowayHandover } from "../../functions/twoway-handover";
 import { handler as twowayMessages } from "../../functions/twoway-messages";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { say } from "../../lib/conversation";
 import { defineBot } from "../../lib/engine/bot";
 import type { LocalJobQueue } from "../../lib/jobs/local-queue";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { handler as bmDebug } from "../../functions/bm-debug";
 import { handler as bmWebhook } from "../../functions/bm-webhook";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { isBmDebugReport } from "../../lib/platforms/business-messenger/schema";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";

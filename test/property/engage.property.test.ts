@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { AccountStore } from "../../bot/accounts";
 import { handler as engageApi } from "../../functions/engage-api";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { useHarness } from "../support/harness";
 import {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { handler as kommunicateWebhook } from "../../functions/kommunicate-webhook";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import {
   kmButtonClickRequest,

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { handler as twowayEvents } from "../../functions/twoway-events";
 import { handler as twowayHandover } from "../../functions/twoway-handover";
 import { handler as twowayMessages } from "../../functions/twoway-messages";
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "../support/local-secrets";
 import { parseHandoverBody } from "../../lib/platforms/twoway/handover-body";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import {

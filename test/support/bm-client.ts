@@ -1,4 +1,4 @@
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "./local-secrets";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 
 /** Posts to a BM endpoint the way Business Messenger does: raw JSON body, X-BM-Signature over it. */

@@ -1,4 +1,4 @@
-import { localSecrets } from "../../lib/config";
+import { localSecrets } from "./local-secrets";
 
 /** Calls an Engage API-step endpoint the way Engage does: Bearer token, JSON body, query parameters. */
 export async function callEngage(

@@ -35,9 +35,11 @@ export async function startTestStore(): Promise<TestStore> {
     runtime: ({ userBot = testBot, bot, clock, env = {} } = {}) => {
       const doc = createDocumentClient(store.endpoint);
       clients.push(doc);
+      const all = { ...process.env, ...tables, ...env };
       const rt = createRuntime({
         userBot,
-        settings: readSettings({ ...process.env, ...tables, ...env }),
+        settings: readSettings(all),
+        env: all,
         doc,
         ...(bot ? { bot } : {}),
         ...(clock ? { clock } : {}),

@@ -2,6 +2,7 @@ import { parseJsonBody } from "../../http/body";
 import { empty, json } from "../../http/responses";
 import { definePlatform } from "../platform";
 import { isBmDebugReport } from "./schema";
+import { BM_LOCAL_SECRETS, bmSettings } from "./settings";
 import { answerBmMessage, recordDebugReport, verifyBmRequest } from "./webhook";
 
 /** HORISEN Business Messenger, Conversation API custom adapter: answers inside its own request. */
@@ -10,6 +11,8 @@ export const businessMessenger = definePlatform({
   name: "Business Messenger",
   role: "channel",
   secrets: ["BM_SIGNATURE_KEY"],
+  settings: bmSettings,
+  localSecrets: BM_LOCAL_SECRETS,
   endpoints: {
     webhook: {
       description: "HORISEN Business Messenger webhook (custom adapter URL)",

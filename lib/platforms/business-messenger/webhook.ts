@@ -10,6 +10,7 @@ import { renderOnce } from "../render-once";
 import { bmToTurn } from "./inbound";
 import { renderBm } from "./render";
 import { BmWebhookRequest } from "./schema";
+import { bmSettings } from "./settings";
 import { verifyBmSignature } from "./verify";
 import { platformStreamKey } from "../../session/keys";
 
@@ -20,7 +21,8 @@ import { platformStreamKey } from "../../session/keys";
 
 /** X-BM-Signature over the raw body (a missing key was refused before, by the secrets guard; an empty one never verifies). */
 export function verifyBmRequest(rt: Runtime, event: WebhookEvent): void {
-  if (!verifyBmSignature(event.rawBody, header(event, "x-bm-signature"), rt.settings.BM_SIGNATURE_KEY ?? "", rt.settings.BM_SIGNATURE_ENCODING)) {
+  const { BM_SIGNATURE_KEY, BM_SIGNATURE_ENCODING } = bmSettings(rt);
+  if (!verifyBmSignature(event.rawBody, header(event, "x-bm-signature"), BM_SIGNATURE_KEY ?? "", BM_SIGNATURE_ENCODING)) {
     throw unauthorized("missing or invalid X-BM-Signature");
   }
 }
@@ -57,11 +59,12 @@ export async function answerBmMessage(rt: Runtime, event: WebhookEvent, body: un
   const turn = bmToTurn(request, event.rawBody, rt.clock());
   logger.appendKeys({ conversationId: turn.conversationId, messageId: turn.messageId, channel: turn.channel });
 
-  const render = renderOnce((messages) => renderBm(messages, turn.channel, { composeTextField: rt.settings.BM_COMPOSE_TEXT_FIELD }));
+  const own = bmSettings(rt);
+  const render = renderOnce((messages) => renderBm(messages, turn.channel, { composeTextField: own.BM_COMPOSE_TEXT_FIELD }));
   const outcome = await runTurn(turn, rt.engine, {
     handoverQuietMs: rt.settings.HANDOVER_QUIET_MINUTES * 60_000,
     // BM waits for this HTTP answer: leave a margin for rendering and the write.
-    deadline: turn.receivedAt + rt.settings.BM_REPLY_BUDGET_MS - BUDGET_MARGIN_MS,
+    deadline: turn.receivedAt + own.BM_REPLY_BUDGET_MS - BUDGET_MARGIN_MS,
     numberedOptions: (messages) => render(messages).numberedOptions.map(({ text, postback }) => ({ text, postback })),
   });
   const rendered = render(outcome.messages);

@@ -1,4 +1,4 @@
-import { localSecrets } from "../../../lib/config";
+import { localSecrets } from "../../support/local-secrets";
 import { businessMessenger } from "../../../lib/platforms/business-messenger/platform";
 import { signBmBody } from "../../../lib/platforms/business-messenger/verify";
 import { bmDebugReport, bmTextRequest } from "../../platforms/business-messenger/fixtures";

@@ -1,4 +1,4 @@
-import { localSecrets } from "../../../lib/config";
+import { localSecrets } from "../../support/local-secrets";
 import { engage } from "../../../lib/platforms/engage/platform";
 import { defineConformance } from "../contract";
 

@@ -1,4 +1,4 @@
-import { localSecrets } from "../../../lib/config";
+import { localSecrets } from "../../support/local-secrets";
 import { kommunicate } from "../../../lib/platforms/kommunicate/platform";
 import { kmTextRequest } from "../../platforms/kommunicate/fixtures";
 import { defineConformance } from "../contract";

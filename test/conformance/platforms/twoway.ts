@@ -1,4 +1,4 @@
-import { localSecrets } from "../../../lib/config";
+import { localSecrets } from "../../support/local-secrets";
 import { twoway } from "../../../lib/platforms/twoway/platform";
 import { newSession } from "../../../lib/session/session";
 import { twDelivery, twEventsBody, twHandoverBody } from "../../platforms/twoway/fixtures";
