@@ -7,7 +7,6 @@ import "./zod-locale";
  * any other stage runs without defaults, so a missing secret rejects requests instead of opening the door.
  */
 const LOCAL_SECRETS = {
-  ENGAGE_API_TOKEN: "local-engage-api-token",
   KOMMUNICATE_WEBHOOK_SECRET: "local-kommunicate-webhook-secret",
   TWOWAY_WEBHOOK_SECRET: "local-twoway-webhook-secret",
   CM_PRODUCT_TOKEN: "00000000-0000-0000-0000-000000000000",
@@ -19,12 +18,6 @@ const Settings = z.object({
   BOT_STAGE: z._default(z.string(), "unset"),
   SESSIONS_TABLE: z._default(z.string().check(z.minLength(1)), "onebot-local-sessions"),
   EVENTS_TABLE: z._default(z.string().check(z.minLength(1)), "onebot-local-events"),
-  ENGAGE_API_TOKEN: z.optional(z.string()),
-  /** Input keys that name the conversation of an Engage call, first present wins; none = a stateless call. */
-  ENGAGE_CONVERSATION_KEYS: z.pipe(
-    z._default(z.string(), "sessionId,conversationId,userId"),
-    z.transform((v: string) => v.split(",").map((k) => k.trim()).filter(Boolean)),
-  ),
   KOMMUNICATE_WEBHOOK_HEADER: z._default(z.string().check(z.minLength(1)), "x-webhook-secret"),
   KOMMUNICATE_WEBHOOK_SECRET: z.optional(z.string()),
   /** Answer Kommunicate within this budget (its timeout is 30 s, API Gateway's 29 s); later, a holding message. */

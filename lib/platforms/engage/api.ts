@@ -11,6 +11,7 @@ import type { Runtime } from "../../runtime";
 import type { AppliedReply } from "../../session/session";
 import { engageCallInfo, engageInput } from "./input";
 import { renderEngage } from "./render";
+import { engageSettings } from "./settings";
 
 /** Engage's answer: applied in this order by Engage: session, messages, action.nextDialogstate. Each part optional. */
 export interface EngageAnswer {
@@ -31,7 +32,7 @@ export async function answerEngage(rt: Runtime, event: WebhookEvent): Promise<En
 
   const input = engageInput(event);
   const parsed = parseWith(action.input, input, `Engage "${name}" action input`);
-  const info = engageCallInfo(input, rt.settings.ENGAGE_CONVERSATION_KEYS);
+  const info = engageCallInfo(input, engageSettings(rt).ENGAGE_CONVERSATION_KEYS);
   // Without a requestId every call is new; the id stays fixed across the engine's reruns of this call.
   const messageId = info.requestId ? `request:${info.requestId}` : `call:${randomUUID()}`;
   logger.appendKeys({ action: name, conversationId: info.conversationKey, messageId });

@@ -1,6 +1,7 @@
 import { json } from "../../http/responses";
 import { definePlatform } from "../platform";
 import { answerEngage } from "./api";
+import { ENGAGE_LOCAL_SECRETS, engageSettings } from "./settings";
 import { verifyEngageRequest } from "./verify";
 
 /** Sinch Engage (Chatlayer) bot builder API steps: one action per call, answered in Engage's own contract. */
@@ -9,12 +10,14 @@ export const engage = definePlatform({
   name: "Sinch Engage",
   role: "channel",
   secrets: ["ENGAGE_API_TOKEN"],
+  settings: engageSettings,
+  localSecrets: ENGAGE_LOCAL_SECRETS,
   endpoints: {
     api: {
       description: "Sinch Engage API step URL (append the action name, e.g. /engage/transfer)",
       routes: ["GET /engage/{action}", "POST /engage/{action}", "PUT /engage/{action}", "PATCH /engage/{action}", "DELETE /engage/{action}"],
       output: "EngageApiUrl",
-      verify: (rt, event) => verifyEngageRequest(rt.settings.ENGAGE_API_TOKEN, event),
+      verify: (rt, event) => verifyEngageRequest(engageSettings(rt).ENGAGE_API_TOKEN, event),
       handle: async (rt, event) => json(200, await answerEngage(rt, event)),
     },
   },
