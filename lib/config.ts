@@ -7,7 +7,6 @@ import "./zod-locale";
  * any other stage runs without defaults, so a missing secret rejects requests instead of opening the door.
  */
 const LOCAL_SECRETS = {
-  KOMMUNICATE_WEBHOOK_SECRET: "local-kommunicate-webhook-secret",
   TWOWAY_WEBHOOK_SECRET: "local-twoway-webhook-secret",
   CM_PRODUCT_TOKEN: "00000000-0000-0000-0000-000000000000",
 } as const;
@@ -18,16 +17,6 @@ const Settings = z.object({
   BOT_STAGE: z._default(z.string(), "unset"),
   SESSIONS_TABLE: z._default(z.string().check(z.minLength(1)), "onebot-local-sessions"),
   EVENTS_TABLE: z._default(z.string().check(z.minLength(1)), "onebot-local-events"),
-  KOMMUNICATE_WEBHOOK_HEADER: z._default(z.string().check(z.minLength(1)), "x-webhook-secret"),
-  KOMMUNICATE_WEBHOOK_SECRET: z.optional(z.string()),
-  /** Answer Kommunicate within this budget (its timeout is 30 s, API Gateway's 29 s); later, a holding message. */
-  KOMMUNICATE_REPLY_BUDGET_MS: intFrom(20_000),
-  KOMMUNICATE_HOLDING_MESSAGE: z._default(z.string().check(z.minLength(1)), "One moment please, I'm still working on your answer."),
-  /** Optional: Kommunicate's Platform API, to push late answers into the conversation. */
-  KOMMUNICATE_API_KEY: z.optional(z.string()),
-  KOMMUNICATE_API_BASE: z._default(z.url(), "https://services.kommunicate.io"),
-  /** Who takes a Kommunicate handover: its own agents (KM_ASSIGN_TO), or LivePerson's (needs KOMMUNICATE_API_KEY and LP_*). */
-  KOMMUNICATE_HUMAN_DESK: z._default(z.enum(["kommunicate", "liveperson"]), "kommunicate"),
   TWOWAY_WEBHOOK_SECRET: z.optional(z.string()),
   /** The TwoWay adapter's outbound URL, copied from CM's adapter list (…/{technicalLinkId}/adapters/{adapterId}). */
   TWOWAY_OUTBOUND_URL: z.optional(z.url()),

@@ -2,6 +2,7 @@ import type { Turn } from "../../conversation";
 import type { DeskAction } from "../../engine/human-desk";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
+import { kommunicateSettings } from "./settings";
 
 export const LIVEPERSON_DESK = "liveperson";
 export const KOMMUNICATE_DESK = "kommunicate.desk";
@@ -19,7 +20,8 @@ export interface DeskChoice {
  * the misconfiguration is logged.
  */
 export function kommunicateDesk(rt: Runtime): DeskChoice | undefined {
-  const { KOMMUNICATE_HUMAN_DESK, KOMMUNICATE_API_KEY, LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET, LP_IDLE_TIMEOUT_MINUTES } = rt.settings;
+  const { KOMMUNICATE_HUMAN_DESK, KOMMUNICATE_API_KEY } = kommunicateSettings(rt);
+  const { LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET, LP_IDLE_TIMEOUT_MINUTES } = rt.settings;
   if (KOMMUNICATE_HUMAN_DESK !== LIVEPERSON_DESK) return undefined;
   const livePerson = Boolean(LP_ACCOUNT_ID && LP_CLIENT_ID && LP_CLIENT_SECRET);
   if (!KOMMUNICATE_API_KEY || !livePerson) {

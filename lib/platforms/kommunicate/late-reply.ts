@@ -5,6 +5,7 @@ import { KommunicateClient } from "./client";
 import { runKommunicateDeskActions } from "./desk-job";
 import { kommunicateAnswer, runKommunicateTurn } from "./turn";
 import { deliveryKey, sessionKey } from "../../session/keys";
+import { kommunicateSettings } from "./settings";
 
 export const KOMMUNICATE_LATE_REPLY = "kommunicate.late-reply";
 
@@ -29,9 +30,9 @@ export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
   // Already in the worker: the desk's work (forward, close, open) runs here, before the answer is pushed.
   if (outcome.deskActions.length) await runKommunicateDeskActions(rt, { turn, actions: outcome.deskActions, ...(botId ? { botId } : {}) }, { attempt: 1 });
   const { messages } = kommunicateAnswer(outcome);
-  const apiKey = rt.settings.KOMMUNICATE_API_KEY;
+  const { KOMMUNICATE_API_KEY: apiKey, KOMMUNICATE_API_BASE: apiBase } = kommunicateSettings(rt);
   if (apiKey && messages.length) {
-    const client = new KommunicateClient(rt.settings.KOMMUNICATE_API_BASE, apiKey);
+    const client = new KommunicateClient(apiBase, apiKey);
     const progress = deliveryKey("kommunicate", turn.conversationId, turn.messageId);
     for (let part = await rt.events.deliveredParts(progress); part < messages.length; part++) {
       await client.send(turn.conversationId, messages[part]!, botId);

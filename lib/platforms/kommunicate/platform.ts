@@ -4,6 +4,7 @@ import { definePlatform } from "../platform";
 import { KOMMUNICATE_DESK } from "./desk";
 import { KOMMUNICATE_LATE_REPLY } from "./late-reply";
 import { answerKommunicate, verifyKommunicateRequest } from "./webhook";
+import { KOMMUNICATE_LOCAL_SECRETS, kommunicateSettings } from "./settings";
 
 /** Kommunicate custom bot ("Other bot platforms"): answers inside its request, late answers as a job. */
 export const kommunicate = definePlatform({
@@ -11,6 +12,8 @@ export const kommunicate = definePlatform({
   name: "Kommunicate",
   role: "channel",
   secrets: ["KOMMUNICATE_WEBHOOK_SECRET"],
+  settings: kommunicateSettings,
+  localSecrets: KOMMUNICATE_LOCAL_SECRETS,
   endpoints: {
     webhook: {
       description: 'Kommunicate custom bot webhook URL ("Other bot platforms")',

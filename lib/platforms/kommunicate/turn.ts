@@ -4,6 +4,7 @@ import { runTurn, type TurnOutcome } from "../../engine/run-turn";
 import type { Runtime } from "../../runtime";
 import { kommunicateDesk, type DeskChoice } from "./desk";
 import { renderKommunicate, type KommunicateMessage } from "./render";
+import { kommunicateSettings } from "./settings";
 
 export interface KommunicateTurn {
   outcome: TurnOutcome;
@@ -22,7 +23,7 @@ export interface KommunicateTurn {
 export async function runKommunicateTurn(
   rt: Runtime,
   turn: Turn,
-  deadline = turn.receivedAt + rt.settings.KOMMUNICATE_REPLY_BUDGET_MS - 500,
+  deadline = turn.receivedAt + kommunicateSettings(rt).KOMMUNICATE_REPLY_BUDGET_MS - 500,
 ): Promise<KommunicateTurn> {
   const desk = kommunicateDesk(rt);
   const outcome = await runTurn(turn, rt.engine, {

@@ -11,10 +11,11 @@ import { kommunicateToTurn } from "./inbound";
 import { KommunicateWebhookRequest } from "./schema";
 import { kommunicateAnswer, runKommunicateTurn } from "./turn";
 import { verifyKommunicateHeader } from "./verify";
+import { kommunicateSettings } from "./settings";
 
 /** The header the admin configured in Kommunicate's bot integration (an unset secret never verifies). */
 export function verifyKommunicateRequest(rt: Runtime, event: WebhookEvent): void {
-  const { KOMMUNICATE_WEBHOOK_SECRET: secret = "", KOMMUNICATE_WEBHOOK_HEADER: name } = rt.settings;
+  const { KOMMUNICATE_WEBHOOK_SECRET: secret = "", KOMMUNICATE_WEBHOOK_HEADER: name } = kommunicateSettings(rt);
   if (!verifyKommunicateHeader(event, name, secret)) throw unauthorized(`missing or invalid ${name} header`);
 }
 
@@ -33,7 +34,7 @@ export async function answerKommunicate(rt: Runtime, body: unknown): Promise<Kom
   const running = runKommunicateTurn(rt, turn);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<typeof LATE>((resolve) => {
-    timer = setTimeout(() => resolve(LATE), rt.settings.KOMMUNICATE_REPLY_BUDGET_MS);
+    timer = setTimeout(() => resolve(LATE), kommunicateSettings(rt).KOMMUNICATE_REPLY_BUDGET_MS);
   });
   const outcome = await Promise.race([running, late]).finally(() => clearTimeout(timer));
 
@@ -42,8 +43,8 @@ export async function answerKommunicate(rt: Runtime, body: unknown): Promise<Kom
     running.catch((err: unknown) => logger.warn("late turn failed in the webhook; the job reruns it", { error: String(err) }));
     const payload: LateReplyPayload = { turn, ...(request.botId ? { botId: request.botId } : {}) };
     await jobQueue(rt).enqueue({ kind: KOMMUNICATE_LATE_REPLY, group: `kommunicate#${turn.conversationId}`, dedupeId: turn.messageId, payload });
-    logger.warn("reply budget exceeded: holding message sent, the answer follows out of band", { budgetMs: rt.settings.KOMMUNICATE_REPLY_BUDGET_MS });
-    return [{ message: rt.settings.KOMMUNICATE_HOLDING_MESSAGE }];
+    logger.warn("reply budget exceeded: holding message sent, the answer follows out of band", { budgetMs: kommunicateSettings(rt).KOMMUNICATE_REPLY_BUDGET_MS });
+    return [{ message: kommunicateSettings(rt).KOMMUNICATE_HOLDING_MESSAGE }];
   }
 
   if (outcome.deskActions.length) await queueDeskActions(rt, { turn, actions: outcome.deskActions, ...(request.botId ? { botId: request.botId } : {}) });
