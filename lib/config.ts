@@ -2,14 +2,11 @@ import * as z from "zod/mini";
 import "./zod-locale";
 
 /**
- * Settings, read once from the environment and validated with zod.
- * `BOT_STAGE=local` (set by `npm start` and the tests) enables documented local defaults for secrets;
- * any other stage runs without defaults, so a missing secret rejects requests instead of opening the door.
+ * The core settings (stage, tables, AI, jobs, TTLs), read once from the environment and validated with zod.
+ * Each platform reads its own slice of the same environment (its `settings.ts`, lib/platforms/platform-settings.ts),
+ * with its secrets' local defaults: `BOT_STAGE=local` (set by `npm start` and the tests) enables them; any other
+ * stage runs without defaults, so a missing secret rejects requests instead of opening the door.
  */
-const LOCAL_SECRETS = {
-  TWOWAY_WEBHOOK_SECRET: "local-twoway-webhook-secret",
-  CM_PRODUCT_TOKEN: "00000000-0000-0000-0000-000000000000",
-} as const;
 
 const intFrom = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
@@ -17,22 +14,6 @@ const Settings = z.object({
   BOT_STAGE: z._default(z.string(), "unset"),
   SESSIONS_TABLE: z._default(z.string().check(z.minLength(1)), "onebot-local-sessions"),
   EVENTS_TABLE: z._default(z.string().check(z.minLength(1)), "onebot-local-events"),
-  TWOWAY_WEBHOOK_SECRET: z.optional(z.string()),
-  /** The TwoWay adapter's outbound URL, copied from CM's adapter list (…/{technicalLinkId}/adapters/{adapterId}). */
-  TWOWAY_OUTBOUND_URL: z.optional(z.url()),
-  CM_PRODUCT_TOKEN: z.optional(z.string()),
-  /** Waits before the 2nd, 3rd … POST to CM after a 429/5xx/timeout; then the job queue retries the whole job. */
-  TWOWAY_RETRY_DELAYS_MS: z
-    .pipe(
-      z._default(z.string(), "500,2000"),
-      z.transform((v: string) => v.split(",").map((n) => Number(n.trim()))),
-    )
-    .check(z.refine((list) => list.every((n) => Number.isInteger(n) && n >= 0), "must be comma-separated milliseconds")),
-  /** Routing control (the bot's own handover): base URL and the adapter ids of the ruleset's rules to flip. */
-  TWOWAY_CONTROL_URL: z._default(z.url(), "https://api.conversational.cm.com/conversational/control/v1"),
-  TWOWAY_CHANNEL_ADAPTER_ID: z.optional(z.string()),
-  TWOWAY_BOT_ADAPTER_ID: z.optional(z.string()),
-  TWOWAY_AGENT_ADAPTER_ID: z.optional(z.string()),
   /** LivePerson as the human side of a handover (configured when account, client id and secret are set). */
   LP_ACCOUNT_ID: z.optional(z.string()),
   LP_CLIENT_ID: z.optional(z.string()),
@@ -70,7 +51,6 @@ const Settings = z.object({
 });
 
 export type Settings = z.infer<typeof Settings> & { isLocal: boolean };
-export type SecretName = keyof typeof LOCAL_SECRETS;
 
 export class ConfigError extends Error {}
 
@@ -82,14 +62,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     const names = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ConfigError(`invalid settings: ${names}`);
   }
-  const isLocal = parsed.data.BOT_STAGE === "local";
-  const withDefaults = { ...parsed.data, isLocal };
-  if (isLocal) {
-    for (const [name, value] of Object.entries(LOCAL_SECRETS)) {
-      withDefaults[name as SecretName] ??= value;
-    }
-  }
-  return withDefaults;
+  return { ...parsed.data, isLocal: parsed.data.BOT_STAGE === "local" };
 }
 
 /** Settings of this process (read on first use, then cached for the warm Lambda). */
@@ -97,8 +70,6 @@ export function settings(): Settings {
   cached ??= readSettings();
   return cached;
 }
-
-export const localSecrets: Readonly<Record<SecretName, string>> = LOCAL_SECRETS;
 
 /** Serverless writes unset stage params as empty strings: treat them as unset. */
 function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {

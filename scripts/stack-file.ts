@@ -16,9 +16,9 @@ export interface StackFile {
   region: string;
   tables: { sessions: string; events: string };
   /**
-   * The webhook settings in use: BM_SIGNATURE_KEY, BM_SIGNATURE_ENCODING, ENGAGE_API_TOKEN,
-   * KOMMUNICATE_WEBHOOK_HEADER, KOMMUNICATE_WEBHOOK_SECRET, TWOWAY_WEBHOOK_SECRET, CM_PRODUCT_TOKEN, and the
-   * secrets of platforms that read their own settings (BOTPRESS_BOT_ID, BOTPRESS_EMAIL, BOTPRESS_PASSWORD).
+   * The webhook settings in use, from each registered platform's own slice: the secrets it names local defaults
+   * for (BM_SIGNATURE_KEY, ENGAGE_API_TOKEN, KOMMUNICATE_WEBHOOK_SECRET, TWOWAY_WEBHOOK_SECRET, CM_PRODUCT_TOKEN,
+   * BOTPRESS_BOT_ID, BOTPRESS_EMAIL, BOTPRESS_PASSWORD …) and BM_SIGNATURE_ENCODING, KOMMUNICATE_WEBHOOK_HEADER.
    */
   secrets: Record<string, string>;
   /** Where the stack POSTs TwoWay replies (by default the chat simulator's local endpoint). */

@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { load } from "js-yaml";
-import { ConfigError, localSecrets, readSettings, type Settings } from "../lib/config";
+import { ConfigError, readSettings, type Settings } from "../lib/config";
 import type { SettingsSource } from "../lib/platforms/platform-settings";
 import { platforms } from "../lib/platforms/registry";
 import { ensureTables, openStore, type LocalStore } from "./local-store";
@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   });
 
   const env = process.env;
-  const secretNames = [...Object.keys(localSecrets), ...platforms.flatMap((p) => Object.keys(p.localSecrets ?? {}))];
+  // Every platform names its own secrets' local defaults (its settings.ts); lib/config.ts has none.
+  const localSecrets = platforms.flatMap((p) => Object.entries(p.localSecrets ?? {}));
+  const secretNames = localSecrets.map(([name]) => name);
   const ownSecrets = new Set(secretNames.filter((name) => env[name])); // printed as "(from environment)"
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartError(`PORT must be 1-65535, got "${env.PORT}"`);
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
   env.LOCAL_JOBS_QUEUE_URL = sqs.queueUrl;
 
   // Local secrets go to the handlers explicitly; serverless.yml reads them (stage "local" only) from this env.
-  for (const [name, value] of [...Object.entries(localSecrets), ...platforms.flatMap((p) => Object.entries(p.localSecrets ?? {}))]) env[name] ||= value;
+  for (const [name, value] of localSecrets) env[name] ||= value;
   buildDir = join("node_modules", ".cache", "onebot-offline", String(port));
   env.ONEBOT_ESBUILD_WORK_FOLDER = buildDir;
 
@@ -160,7 +162,7 @@ async function main(): Promise<void> {
       dynamoEmbedded: store.embedded,
       region,
       tables,
-      secrets: { ...Object.fromEntries(Object.keys(localSecrets).map((name) => [name, String((settings as Readonly<Record<string, unknown>>)[name] ?? "")])), ...platformStackSettings(source) },
+      secrets: platformStackSettings(source),
       twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL,
       pid: process.pid,
     },
@@ -191,9 +193,8 @@ function printSummary(base: string, ownSecrets: Set<string>, notes: string[]): v
   console.log("\nEndpoints:");
   for (const [m, url, p] of rows) console.log(`  ${m!.padEnd(width[0]!)}  ${url!.padEnd(width[1]!)}  ${p}`);
   console.log("\nLocal secrets (defaults for BOT_STAGE=local only; a deployed stage never uses them):");
-  // lib/config.ts's, then those the platforms that read their own settings name (e.g. Botpress).
-  const platformSecrets = platforms.flatMap((platform) => Object.entries(platform.localSecrets ?? {}));
-  for (const [name, value] of [...Object.entries(localSecrets), ...platformSecrets]) {
+  // Each platform's own (its settings.ts), in registry order.
+  for (const [name, value] of platforms.flatMap((platform) => Object.entries(platform.localSecrets ?? {}))) {
     console.log(`  ${name}=${ownSecrets.has(name) ? "(from environment)" : value}`);
   }
   console.log(`\n${notes.join("\n")}\n\nReady. Ctrl-C stops the stack.\n`);

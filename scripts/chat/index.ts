@@ -18,7 +18,6 @@ import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { localSecrets } from "../../lib/config";
 import { platforms } from "../../lib/platforms/registry";
 import { ReadStore, resolveStoreTarget } from "../sessions/store";
 import { readStackFile } from "../stack-file";
@@ -70,8 +69,7 @@ const USAGE = `usage: npm run chat -- <${CHAT_PLATFORMS.filter((id) => ADAPTERS[
   (also: ${Object.entries(ALIASES).map(([alias, id]) => `${alias} = ${id}`).join(", ")})`;
 
 const DEFAULTS: Record<string, string> = {
-  ...localSecrets,
-  // The local defaults of platforms that read their own settings (Botpress' email, password and bot id).
+  // Every platform's local secrets (its settings.ts), as npm start hands them to the handlers.
   ...Object.assign({}, ...platforms.map((p) => p.localSecrets ?? {})),
   BM_SIGNATURE_ENCODING: "base64",
   KOMMUNICATE_WEBHOOK_HEADER: "x-webhook-secret",

@@ -5,8 +5,9 @@ import type { Origin } from "../../session/session";
 import { TwoWayClient, TwoWayRejectedError } from "./client";
 import { renderTwoWay, type TwoWayChatRef, type TwoWayRenderResult } from "./render";
 import { sessionKey } from "../../session/keys";
+import { twowaySettings } from "./settings";
 
-export const twoWayClient = (rt: Runtime, token: string) => new TwoWayClient(token, { retryDelaysMs: rt.settings.TWOWAY_RETRY_DELAYS_MS });
+export const twoWayClient = (rt: Runtime, token: string) => new TwoWayClient(token, { retryDelaysMs: twowaySettings(rt).TWOWAY_RETRY_DELAYS_MS });
 const eventKey = (chatId: string) => sessionKey("twoway", chatId);
 
 /**
@@ -18,7 +19,7 @@ export async function deliverTwoWay(rt: Runtime, chat: TwoWayChatRef, rendered: 
   const { body, degradations } = rendered;
   if (degradations.length) logger.info("reply adapted for TwoWay", { degradations });
   if (!body.conversationMessages.length) return;
-  const { TWOWAY_OUTBOUND_URL: url, CM_PRODUCT_TOKEN: token } = rt.settings;
+  const { TWOWAY_OUTBOUND_URL: url, CM_PRODUCT_TOKEN: token } = twowaySettings(rt);
   const record = (type: string, data: Record<string, unknown>) =>
     rt.events.record({ pk: eventKey(chat.id), type, platform: "twoway", conversationId: chat.id, data: { ref, ...data, body } }, rt.clock());
   if (!url || !token) {

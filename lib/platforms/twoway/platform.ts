@@ -2,6 +2,7 @@ import { empty } from "../../http/responses";
 import { definePlatform } from "../platform";
 import { TWOWAY_TURN } from "./reply-job";
 import { acceptTwoWayMessages, recordTwoWayEvent, recordTwoWayHandover, verifyTwoWayRequest } from "./webhook";
+import { TWOWAY_LOCAL_SECRETS, twowaySettings } from "./settings";
 
 /** CM.com Conversational Router, TwoWay adapter: 201 at once, turns run as jobs, replies go to the outbound URL. */
 export const twoway = definePlatform({
@@ -9,6 +10,8 @@ export const twoway = definePlatform({
   name: "TwoWay",
   role: "channel",
   secrets: ["TWOWAY_WEBHOOK_SECRET"],
+  settings: twowaySettings,
+  localSecrets: TWOWAY_LOCAL_SECRETS,
   endpoints: {
     messages: {
       description: "CM.com TwoWay adapter message endpoint (add header x-webhook-secret)",

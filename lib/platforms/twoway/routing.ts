@@ -3,6 +3,7 @@ import type { Runtime } from "../../runtime";
 import { twoWayClient } from "./deliver";
 import type { TwoWayChatRef } from "./render";
 import { sessionKey } from "../../session/keys";
+import { twowaySettings } from "./settings";
 
 /**
  * The bot's own handover through CM: with the adapter ids configured, ask routing control to disable the
@@ -10,7 +11,7 @@ import { sessionKey } from "../../session/keys";
  * Failures are recorded, not thrown: a job retry would deliver the (already delivered) reply again.
  */
 export async function requestRouterHandover(rt: Runtime, chat: TwoWayChatRef): Promise<void> {
-  const { TWOWAY_CHANNEL_ADAPTER_ID: channel, TWOWAY_BOT_ADAPTER_ID: bot, TWOWAY_AGENT_ADAPTER_ID: agent, CM_PRODUCT_TOKEN: token } = rt.settings;
+  const { TWOWAY_CHANNEL_ADAPTER_ID: channel, TWOWAY_BOT_ADAPTER_ID: bot, TWOWAY_AGENT_ADAPTER_ID: agent, CM_PRODUCT_TOKEN: token, TWOWAY_CONTROL_URL: controlUrl } = twowaySettings(rt);
   if (!channel || !bot || !agent || !token) {
     logger.info("bot handover marked in the session; no routing-control adapter ids set, so CM's ruleset decides the routing");
     return;
@@ -18,7 +19,7 @@ export async function requestRouterHandover(rt: Runtime, chat: TwoWayChatRef): P
   const rule = (action: "Enable" | "Disable", target: string) => ({ $type: "ruleMutation", action, operator: "And", sourceAdapterId: channel, targetAdapterId: target });
   const body = { ChatId: chat.id, Mutations: [rule("Disable", bot), rule("Enable", agent)], Context: { owner: "human", reason: "user-request" } };
   try {
-    await twoWayClient(rt, token).requestRouting(rt.settings.TWOWAY_CONTROL_URL, chat.accountId, chat.id, body);
+    await twoWayClient(rt, token).requestRouting(controlUrl, chat.accountId, chat.id, body);
     logger.info("routing-control handover requested");
   } catch (err) {
     logger.error("routing-control handover failed", { error: String(err) });

@@ -16,13 +16,14 @@ import { TWOWAY_PLATFORM, twoWayToTurns } from "./inbound";
 import { TWOWAY_TURN, type TwoWayTurnPayload } from "./reply-job";
 import { TwoWayDelivery } from "./schema";
 import { platformStreamKey } from "../../session/keys";
+import { twowaySettings } from "./settings";
 
 /**
  * The router's three callbacks. Secret: header `x-webhook-secret` or query `?secret=` (the events endpoint's
  * UI has no header section). A missing secret or outbound setting was refused before, by the secrets guard.
  */
 export function verifyTwoWayRequest(rt: Runtime, event: WebhookEvent): void {
-  const secret = rt.settings.TWOWAY_WEBHOOK_SECRET;
+  const secret = twowaySettings(rt).TWOWAY_WEBHOOK_SECRET;
   const presented = header(event, "x-webhook-secret") ?? event.queryStringParameters?.secret;
   if (!secret || !secureEqual(presented, secret)) throw unauthorized("missing or invalid webhook secret");
 }
