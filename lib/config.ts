@@ -14,17 +14,6 @@ const Settings = z.object({
   BOT_STAGE: z._default(z.string(), "unset"),
   SESSIONS_TABLE: z._default(z.string().check(z.minLength(1)), "onebot-local-sessions"),
   EVENTS_TABLE: z._default(z.string().check(z.minLength(1)), "onebot-local-events"),
-  /** LivePerson as the human side of a handover (configured when account, client id and secret are set). */
-  LP_ACCOUNT_ID: z.optional(z.string()),
-  LP_CLIENT_ID: z.optional(z.string()),
-  LP_CLIENT_SECRET: z.optional(z.string()),
-  LP_SKILL_ID: z.optional(z.string()),
-  LP_CSDS_URL: z._default(z.url(), "https://api.liveperson.net"),
-  /** The webhook signature LP is set to send: `sha1`/`base64` unless the account was switched. Never chosen by the request. */
-  LP_SIGNATURE_ALGORITHM: z._default(z.enum(["sha1", "sha256"]), "sha1"),
-  LP_SIGNATURE_ENCODING: z._default(z.enum(["base64", "hex"]), "base64"),
-  /** A LivePerson conversation with no message either way for this long is closed and the bot takes over again. */
-  LP_IDLE_TIMEOUT_MINUTES: intFrom(60),
   /** AI responder: any OpenAI-compatible chat completions API (`${AI_BASE_URL}/chat/completions`); off when unset. */
   AI_BASE_URL: z.optional(z.url()),
   AI_API_KEY: z.optional(z.string()),

@@ -3,6 +3,7 @@ import type { DeskAction } from "../../engine/human-desk";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { kommunicateSettings } from "./settings";
+import { livePersonConfigured, livepersonSettings } from "../liveperson/settings";
 
 export const LIVEPERSON_DESK = "liveperson";
 export const KOMMUNICATE_DESK = "kommunicate.desk";
@@ -21,15 +22,15 @@ export interface DeskChoice {
  */
 export function kommunicateDesk(rt: Runtime): DeskChoice | undefined {
   const { KOMMUNICATE_HUMAN_DESK, KOMMUNICATE_API_KEY } = kommunicateSettings(rt);
-  const { LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET, LP_IDLE_TIMEOUT_MINUTES } = rt.settings;
   if (KOMMUNICATE_HUMAN_DESK !== LIVEPERSON_DESK) return undefined;
-  const livePerson = Boolean(LP_ACCOUNT_ID && LP_CLIENT_ID && LP_CLIENT_SECRET);
+  // LivePerson's settings module only: this webhook's bundle never carries the LivePerson client.
+  const livePerson = livePersonConfigured(rt);
   if (!KOMMUNICATE_API_KEY || !livePerson) {
     const missing = [!KOMMUNICATE_API_KEY && "KOMMUNICATE_API_KEY", !livePerson && "LP_ACCOUNT_ID/LP_CLIENT_ID/LP_CLIENT_SECRET"].filter(Boolean);
     logger.error(`KOMMUNICATE_HUMAN_DESK=liveperson needs ${missing.join(" and ")}: Kommunicate's own handover (KM_ASSIGN_TO) is used`);
     return undefined;
   }
-  return { id: LIVEPERSON_DESK, idleMs: LP_IDLE_TIMEOUT_MINUTES * 60_000 };
+  return { id: LIVEPERSON_DESK, idleMs: livepersonSettings(rt).LP_IDLE_TIMEOUT_MINUTES * 60_000 };
 }
 
 /**

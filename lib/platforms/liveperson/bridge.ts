@@ -10,6 +10,7 @@ import type { HumanLink, Origin, ReplySuggestion, Session } from "../../session/
 import { LivePersonClient } from "./client";
 import { indexLivePersonConversation } from "./conversation-index";
 import { sessionKey } from "../../session/keys";
+import { livePersonConfigured, livepersonSettings } from "./settings";
 
 /**
  * LivePerson as the human side of a handover: we act as the consumer. Opening sends the recent transcript
@@ -33,13 +34,8 @@ export interface LivePersonLink extends HumanLink {
   offered?: { dialogId: string; replies: ReplySuggestion[] };
 }
 
-export function livePersonConfigured(rt: Runtime): boolean {
-  const { LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET } = rt.settings;
-  return Boolean(LP_ACCOUNT_ID && LP_CLIENT_ID && LP_CLIENT_SECRET);
-}
-
 export function livePersonClient(rt: Runtime): LivePersonClient {
-  const { LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET, LP_SKILL_ID, LP_CSDS_URL } = rt.settings;
+  const { LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET, LP_SKILL_ID, LP_CSDS_URL } = livepersonSettings(rt);
   return new LivePersonClient({
     accountId: LP_ACCOUNT_ID!,
     clientId: LP_CLIENT_ID!,
@@ -50,7 +46,7 @@ export function livePersonClient(rt: Runtime): LivePersonClient {
 }
 
 /** The idle timeout as an engine option: each user message during the hold extends it. */
-export const livePersonHold = (rt: Runtime) => rt.settings.LP_IDLE_TIMEOUT_MINUTES * 60_000;
+export const livePersonHold = (rt: Runtime) => livepersonSettings(rt).LP_IDLE_TIMEOUT_MINUTES * 60_000;
 
 export async function openLivePersonHandover(rt: Runtime, turn: Turn, session: Session, origin: Origin): Promise<void> {
   if (session.human?.conversationId) return logger.info("LivePerson conversation already open", { lpConversationId: session.human.conversationId });

@@ -3,7 +3,7 @@ import { unauthorized } from "../../http/errors";
 import { header } from "../../http/headers";
 import type { WebhookEvent } from "../../http/middlewares";
 import { secureEqual } from "../../http/secure-compare";
-import type { Settings } from "../../config";
+import type { LivePersonSettings } from "./settings";
 
 /**
  * `x-liveperson-signature` = `<alg>=` + HMAC(key = LP_CLIENT_SECRET, raw body), base64 by default. The
@@ -14,7 +14,7 @@ export function signLivePersonBody(raw: Buffer | string, secret: string, algorit
   return `${algorithm}=${createHmac(algorithm, secret).update(raw).digest(encoding)}`;
 }
 
-export function verifyLivePersonRequest(settings: Settings, event: WebhookEvent): void {
+export function verifyLivePersonRequest(settings: LivePersonSettings, event: WebhookEvent): void {
   const { LP_CLIENT_SECRET: secret, LP_CLIENT_ID: clientId, LP_ACCOUNT_ID: accountId } = settings;
   // Unset credentials were refused before, by the secrets guard; they never verify here either.
   if (!secret || !clientId) throw unauthorized("missing or invalid LivePerson signature or client id");
