@@ -10,11 +10,11 @@ import { answerBotpressConverse, answerBotpressLogin, verifyBotpressLogin, verif
  * and 1 MB limit, credential check first). One converse handler serves both routes:
  * - login:    POST /api/v1/auth/login/basic/default
  * - converse: POST /api/v1/bots/{botId}/converse/{userId}/secured and POST /api/v1/bots/{botId}/converse/{userId}
- * Tests pass their own runtime and settings; the defaults are the process' own.
+ * Tests pass their own runtime and settings; by default, the runtime's own.
  */
 export function botpressHandlers(deps: { runtime?: () => Runtime; settings?: () => BotpressSettings } = {}) {
   const rt = deps.runtime ?? defaultRuntime;
-  const settings = deps.settings ?? botpressSettings;
+  const settings = deps.settings ?? (() => botpressSettings(rt()));
   return {
     login: webhookHandler({
       platform: BOTPRESS_PLATFORM,

@@ -21,12 +21,12 @@ import { botpressSettings, requireBotpress, type BotpressSettings } from "./sett
 const BUDGET_MARGIN_MS = 300;
 
 /** The login has no header credential (it is in the body): only "configured on this stage?" (else 503). */
-export function verifyBotpressLogin(_rt: Runtime, _event: WebhookEvent, settings: BotpressSettings = botpressSettings()): void {
+export function verifyBotpressLogin(rt: Runtime, _event: WebhookEvent, settings: BotpressSettings = botpressSettings(rt)): void {
   requireBotpress(settings);
 }
 
 /** `Authorization: Bearer <jwt>` on both converse routes (v12 left the public one open; we do not): else 401. */
-export function verifyBotpressRequest(rt: Runtime, event: WebhookEvent, settings: BotpressSettings = botpressSettings()): void {
+export function verifyBotpressRequest(rt: Runtime, event: WebhookEvent, settings: BotpressSettings = botpressSettings(rt)): void {
   const config = requireBotpress(settings);
   const authorization = header(event, "authorization");
   if (!authorization) throw unauthorized("Unauthorized: Authorization header is missing");
@@ -43,7 +43,7 @@ const INVALID_CREDENTIALS = { error: "Invalid credentials", statusCode: 400, err
  * POST /api/v1/auth/login/basic/default. Email (case-insensitive, as v12 lowercases it) and password are both
  * compared in constant time, always both, so the answer's timing tells neither which one was wrong.
  */
-export function answerBotpressLogin(rt: Runtime, event: WebhookEvent, settings: BotpressSettings = botpressSettings()): HttpResult {
+export function answerBotpressLogin(rt: Runtime, event: WebhookEvent, settings: BotpressSettings = botpressSettings(rt)): HttpResult {
   const config = requireBotpress(settings);
   const { email, password } = parseWith(BotpressLoginRequest, parseJsonBody(event.rawBody), "Botpress login");
   const emailOk = secureEqual(email.trim().toLowerCase(), config.email.toLowerCase());
@@ -63,7 +63,7 @@ export function answerBotpressLogin(rt: Runtime, event: WebhookEvent, settings: 
 export async function answerBotpressConverse(
   rt: Runtime,
   event: WebhookEvent,
-  settings: BotpressSettings = botpressSettings(),
+  settings: BotpressSettings = botpressSettings(rt),
 ): Promise<{ responses: BotpressContent[] }> {
   const config = requireBotpress(settings);
   const botId = event.pathParameters?.botId;
