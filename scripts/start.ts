@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { load } from "js-yaml";
-import { ConfigError, readSettings, type Settings } from "../lib/config";
+import { ConfigError, readSettings } from "../lib/config";
 import type { SettingsSource } from "../lib/platforms/platform-settings";
 import { platforms } from "../lib/platforms/registry";
 import { ensureTables, openStore, type LocalStore } from "./local-store";
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
 
   const env = process.env;
   // Every platform names its own secrets' local defaults (its settings.ts); lib/config.ts has none.
-  const localSecrets = platforms.flatMap((p) => Object.entries(p.localSecrets ?? {}));
+  const localSecrets = platforms.flatMap((p) => Object.entries(p.localSecrets));
   const secretNames = localSecrets.map(([name]) => name);
   const ownSecrets = new Set(secretNames.filter((name) => env[name])); // printed as "(from environment)"
   const port = Number(env.PORT ?? 3000);
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   // Each platform's own slice too (lib/platforms/platform-settings.ts), read as its handlers will read it.
   const source = { env, settings };
   for (const platform of platforms) {
-    const invalid = platform.settings?.(source).invalid ?? [];
+    const { invalid } = platform.settings(source);
     if (invalid.length) throw new StartError(`invalid ${platform.name} settings: ${invalid.join("; ")}`);
   }
 
@@ -177,11 +177,11 @@ const TOOL_SETTINGS = ["BM_SIGNATURE_ENCODING", "KOMMUNICATE_WEBHOOK_HEADER"];
  * Every platform's secrets (and the TOOL_SETTINGS of its slice) as its handlers see them: the environment's value,
  * else the local default. The tools sign with them; `npm run chat -- botpress` logs in with them.
  */
-function platformStackSettings(source: SettingsSource & { settings: Settings }): Record<string, string> {
+function platformStackSettings(source: SettingsSource): Record<string, string> {
   return Object.fromEntries(
     platforms.flatMap((platform) => {
-      const own: Readonly<Record<string, unknown>> = platform.settings?.(source) ?? source.settings;
-      const names = [...Object.keys(platform.localSecrets ?? {}), ...TOOL_SETTINGS.filter((name) => name in own)];
+      const own = platform.settings(source);
+      const names = [...Object.keys(platform.localSecrets), ...TOOL_SETTINGS.filter((name) => name in own)];
       return names.map((name) => [name, String(own[name] ?? "")]);
     }),
   );
@@ -194,7 +194,7 @@ function printSummary(base: string, ownSecrets: Set<string>, notes: string[]): v
   for (const [m, url, p] of rows) console.log(`  ${m!.padEnd(width[0]!)}  ${url!.padEnd(width[1]!)}  ${p}`);
   console.log("\nLocal secrets (defaults for BOT_STAGE=local only; a deployed stage never uses them):");
   // Each platform's own (its settings.ts), in registry order.
-  for (const [name, value] of platforms.flatMap((platform) => Object.entries(platform.localSecrets ?? {}))) {
+  for (const [name, value] of platforms.flatMap((platform) => Object.entries(platform.localSecrets))) {
     console.log(`  ${name}=${ownSecrets.has(name) ? "(from environment)" : value}`);
   }
   console.log(`\n${notes.join("\n")}\n\nReady. Ctrl-C stops the stack.\n`);

@@ -17,12 +17,12 @@ export function endpointHandler<P extends Platform>(platform: P, name: keyof P["
     verify: (event) => {
       const rt = getRuntime();
       const stage = rt.settings.BOT_STAGE;
-      const own = platform.settings?.(rt);
-      requireSettings(own ?? rt.settings, stage, platform.name, platform.secrets, own?.invalid);
+      const own = platform.settings(rt);
+      requireSettings(own, stage, platform.name, platform.secrets, own.invalid);
       endpoint.verify(rt, event);
       // Only an authenticated caller learns what else the stage lacks. Locally these may stay unset (e.g. TwoWay's
       // outbound URL: replies are then recorded in the events table).
-      if (!rt.settings.isLocal && endpoint.requires) requireSettings(own ?? rt.settings, stage, platform.name, endpoint.requires);
+      if (!rt.settings.isLocal && endpoint.requires) requireSettings(own, stage, platform.name, endpoint.requires);
     },
     handle: (event) => endpoint.handle(getRuntime(), event),
   });

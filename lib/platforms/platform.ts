@@ -37,12 +37,12 @@ export interface Platform {
   secrets: readonly string[];
   /**
    * The platform's own settings slice (`<platform>/settings.ts`: its zod schema over rt.env, with its local
-   * defaults): the secrets above are looked up there, and an invalid value is a 503 naming it. Without it they
-   * are lib/config.ts's settings.
+   * defaults; lib/config.ts holds only the core): the secrets above and the endpoints' `requires` are looked up
+   * there, and an invalid value is a 503 naming it. `npm start` validates every slice before it starts.
    */
-  settings?: (rt: SettingsSource) => Readonly<Record<string, unknown>> & { readonly invalid?: readonly string[] };
+  settings: (rt: SettingsSource) => Readonly<Record<string, unknown>> & { readonly invalid: readonly string[] };
   /** Local-stage defaults of its own secrets: `npm start`'s table, the stack file, the tools and the tests. */
-  localSecrets?: Readonly<Record<string, string>>;
+  localSecrets: Readonly<Record<string, string>>;
   endpoints: Readonly<Record<string, Endpoint>>;
   /**
    * The job kinds it enqueues. Their handlers live in `<platform>/jobs.ts` and are listed in lib/jobs/handlers.ts,

@@ -70,7 +70,7 @@ const USAGE = `usage: npm run chat -- <${CHAT_PLATFORMS.filter((id) => ADAPTERS[
 
 const DEFAULTS: Record<string, string> = {
   // Every platform's local secrets (its settings.ts), as npm start hands them to the handlers.
-  ...Object.assign({}, ...platforms.map((p) => p.localSecrets ?? {})),
+  ...Object.assign({}, ...platforms.map((p) => p.localSecrets)),
   BM_SIGNATURE_ENCODING: "base64",
   KOMMUNICATE_WEBHOOK_HEADER: "x-webhook-secret",
 };
