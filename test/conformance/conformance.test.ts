@@ -297,7 +297,8 @@ for (const platform of platforms) {
           await drain(rt);
           expect(again.status).toBe(first.status);
           if (redelivery === "not-deduplicated") return;
-          expect(again.json).toEqual(first.json);
+          // A stateless answer may differ by the time it was made (a login's token carries its issue second).
+          if (redelivery !== "stateless") expect(again.json).toEqual(first.json);
           const expectNoMoreChange = (previous: string, now: string) =>
             redelivery === "logged-again" ? expectOnlyLoggedAgain(before, once, previous, now) : expect(now).toBe(previous);
           const twice = await snapshotTables(h.store, rt);
@@ -309,7 +310,7 @@ for (const platform of platforms) {
           try {
             const late = await call(mainRoute, valid, raw);
             await drain(later);
-            expect({ status: late.status, json: late.json }).toEqual({ status: first.status, json: first.json });
+            expect({ status: late.status, json: redelivery === "stateless" ? undefined : late.json }).toEqual({ status: first.status, json: redelivery === "stateless" ? undefined : first.json });
             expectNoMoreChange(twice, await snapshotTables(h.store, later));
           } finally {
             useRuntime(rt);
