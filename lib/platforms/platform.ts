@@ -50,6 +50,12 @@ export interface Platform {
    * A test checks that every kind named here has its handler.
    */
   jobKinds?: readonly string[];
+  /**
+   * How its users are reached out of band (a desk agent's message, a late answer), when they can be: its relay, listed
+   * in lib/platforms/relay.ts (only the worker needs it). Synchronous platforms have none: such messages are recorded.
+   * A test checks that the relay list and these declarations agree.
+   */
+  outOfBand?: "relay";
 }
 
 /** What a platform's `jobs.ts` exports: its job handlers by kind. */

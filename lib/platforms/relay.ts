@@ -13,7 +13,8 @@ import { platformStreamKey } from "../session/keys";
  */
 export type Relay = (rt: Runtime, origin: Origin, messages: OutboundMessage[], ref: string) => Promise<void>;
 
-const RELAYS: Readonly<Record<string, Relay>> = {
+/** One line per platform whose descriptor declares `outOfBand: "relay"` (test/platforms/registry.test.ts). */
+export const RELAYS: Readonly<Record<string, Relay>> = {
   twoway: relayToTwoWay,
   kommunicate: relayToKommunicate,
 };

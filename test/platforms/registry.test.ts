@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { jobHandlers } from "../../lib/jobs/handlers";
 import { functionFile } from "../../lib/platforms/platform";
 import { platforms } from "../../lib/platforms/registry";
+import { RELAYS } from "../../lib/platforms/relay";
 
 /** What registering a platform promises the rest of the project (README "Adding a platform"). */
 const ROOT = join(__dirname, "..", "..");
@@ -26,6 +27,12 @@ test("every endpoint has its one-line function file naming its platform and endp
 test("no two endpoints claim the same route", () => {
   const routes = platforms.flatMap((p) => Object.values(p.endpoints).flatMap((e) => e.routes));
   expect(new Set(routes).size).toBe(routes.length);
+});
+
+test("the platforms that declare an out-of-band channel are exactly those with a relay", () => {
+  const declared = platforms.filter((p) => p.outOfBand === "relay").map((p) => p.id).sort();
+  expect(declared.length).toBeGreaterThan(0);
+  expect(Object.keys(RELAYS).sort()).toEqual(declared);
 });
 
 test("every job kind a platform enqueues has its handler in the worker's list", () => {

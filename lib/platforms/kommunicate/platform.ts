@@ -24,4 +24,5 @@ export const kommunicate = definePlatform({
     },
   },
   jobKinds: [KOMMUNICATE_LATE_REPLY, KOMMUNICATE_DESK],
+  outOfBand: "relay",
 });

@@ -47,4 +47,5 @@ export const twoway = definePlatform({
     },
   },
   jobKinds: [TWOWAY_TURN],
+  outOfBand: "relay",
 });
