@@ -7,7 +7,8 @@ import "./zod-locale";
  * with its secrets' local defaults: `BOT_STAGE=local` (set by `npm start` and the tests) enables them; any other
  * stage runs without defaults, so a missing secret rejects requests instead of opening the door.
  */
-const intFrom = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+/** A positive whole number from its text, with a default (shared with the platforms' slices). */
+export const intFrom = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 const Settings = z.object({
   BOT_STAGE: z._default(z.string(), "unset"),

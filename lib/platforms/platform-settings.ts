@@ -50,5 +50,5 @@ export function defineSettings<S extends z.ZodMiniObject, L extends Readonly<Rec
   };
 }
 
-/** Blank-tolerant field helpers shared by the slices. */
-export const intFrom = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+/** The core settings' field helper, for the slices too. */
+export { intFrom } from "../config";

@@ -65,9 +65,7 @@ export type PlatformJobs = Readonly<Record<string, JobHandler>>;
 export const definePlatform = <P extends Platform>(platform: P): P => platform;
 
 /** `bm` + `webhook` → the function name `bmWebhook`, file `functions/bm-webhook.ts`. */
-export function functionName(platform: Pick<Platform, "id">, endpoint: string): string {
-  const camel = `${platform.id}-${endpoint}`.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  return camel;
-}
+export const functionName = (platform: Pick<Platform, "id">, endpoint: string): string =>
+  `${platform.id}-${endpoint}`.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 export const functionFile = (platform: Pick<Platform, "id">, endpoint: string): string => `functions/${platform.id}-${endpoint}.ts`;
