@@ -77,12 +77,12 @@ export function createBotStore(doc: DynamoDBDocumentClient, tableName: string, c
 
   const store: BotStore = {
     async get<T extends BotValue>(key: string) {
+      const pk = assertBotKey(key);
       let raw: Record<string, unknown> | undefined;
       try {
-        const out = await doc.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: assertBotKey(key) } }, ConsistentRead: true }));
+        const out = await doc.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk } }, ConsistentRead: true }));
         raw = out.Item ? unmarshall(out.Item) : undefined;
       } catch (err) {
-        if (err instanceof RangeError) throw err;
         throw new StoreUnavailableError(`read ${labelOf(key)}`, err);
       }
       if (!raw) return undefined;
