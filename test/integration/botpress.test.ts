@@ -1,6 +1,6 @@
-import { botpressHandlers } from "../../lib/platforms/botpress/handlers";
 import { TOKEN_LIFETIME_MS } from "../../lib/platforms/botpress/jwt";
-import { readBotpressSettings, type BotpressSettings } from "../../lib/platforms/botpress/settings";
+import { botpress } from "../../lib/platforms/botpress/platform";
+import { endpointHandler } from "../../lib/platforms/endpoint-handler";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { bmInboundBodies } from "../platforms/botpress/fixtures";
 import { useHarness } from "../support/harness";
@@ -9,12 +9,11 @@ import { useHarness } from "../support/harness";
  * Botpress v12's login and converse routes as Business Messenger's "Botpress" integration calls them: real HTTP on
  * loopback → the shared webhook pipeline → engine → embedded DynamoDB (docs/platforms/botpress.md).
  */
-let settings: BotpressSettings = readBotpressSettings({ BOT_STAGE: "local" });
-const handlers = botpressHandlers({ settings: () => settings });
+const converseHandler = endpointHandler(botpress, "converse");
 const h = useHarness({
-  "POST /api/v1/auth/login/basic/default": handlers.login as never,
-  "POST /api/v1/bots/{botId}/converse/{userId}/secured": handlers.converse as never,
-  "POST /api/v1/bots/{botId}/converse/{userId}": handlers.converse as never,
+  "POST /api/v1/auth/login/basic/default": endpointHandler(botpress, "login") as never,
+  "POST /api/v1/bots/{botId}/converse/{userId}/secured": converseHandler as never,
+  "POST /api/v1/bots/{botId}/converse/{userId}": converseHandler as never,
 });
 
 let rt: Runtime;
@@ -23,7 +22,6 @@ const newUser = () => `bp-user-${Date.now()}-${++n}`;
 const LOCAL = { email: "local@example.com", password: "local-botpress-password" };
 
 beforeEach(() => {
-  settings = readBotpressSettings({ BOT_STAGE: "local" });
   rt = h.store.runtime();
   useRuntime(rt);
 });
@@ -203,7 +201,7 @@ describe("converse: POST /api/v1/bots/{botId}/converse/{userId}[/secured]", () =
 describe("a deployed stage without the settings", () => {
   test("answers 503 on login and both converse routes, and lets nothing in", async () => {
     const jwt = await token();
-    settings = readBotpressSettings({ BOT_STAGE: "prod", BOTPRESS_BOT_ID: "onebot", BOTPRESS_EMAIL: LOCAL.email });
+    useRuntime(h.store.runtime({ env: { BOT_STAGE: "prod", BOTPRESS_BOT_ID: "onebot", BOTPRESS_EMAIL: LOCAL.email } }));
     const userId = newUser();
     expect((await login()).status).toBe(503);
     expect((await converse(userId, { text: "hi" }, jwt)).status).toBe(503);
@@ -213,7 +211,7 @@ describe("a deployed stage without the settings", () => {
 
   test("with them set, a deployed stage works, and a token of the local account does not", async () => {
     const localJwt = await token();
-    settings = readBotpressSettings({ BOT_STAGE: "prod", BOTPRESS_BOT_ID: "bm-bot-7", BOTPRESS_EMAIL: "ops@bank.example", BOTPRESS_PASSWORD: "a-long-random-password-0123456789" });
+    useRuntime(h.store.runtime({ env: { BOT_STAGE: "prod", BOTPRESS_BOT_ID: "bm-bot-7", BOTPRESS_EMAIL: "ops@bank.example", BOTPRESS_PASSWORD: "a-long-random-password-0123456789" } }));
     const userId = newUser();
     expect((await converse(userId, { text: "hi" }, localJwt, { botId: "bm-bot-7" })).status).toBe(401);
     const res = await login({ email: "ops@bank.example", password: "a-long-random-password-0123456789" });

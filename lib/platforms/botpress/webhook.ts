@@ -1,7 +1,7 @@
 /**
  * Botpress v12's side of the pipeline (docs/platforms/botpress.md): the login that hands out a JWT, the token
  * check of both converse routes, and one synchronous turn per converse call, answered `{"responses":[…]}`.
- * handlers.ts wires these into the shared webhook handler.
+ * platform.ts declares them as the platform's two endpoints.
  */
 import { runTurn } from "../../engine/run-turn";
 import { parseJsonBody, parseWith } from "../../http/body";
@@ -16,18 +16,18 @@ import { botpressToTurn, parseBotpressConverse } from "./inbound";
 import { TOKEN_LIFETIME_MS, issueToken, verifyToken } from "./jwt";
 import { renderBotpress, type BotpressContent } from "./render";
 import { BotpressLoginRequest, BotpressUserId } from "./schema";
-import { botpressSettings, requireBotpress, type BotpressSettings } from "./settings";
+import { botpressSettings, requireBotpress } from "./settings";
 
 const BUDGET_MARGIN_MS = 300;
 
 /** The login has no header credential (it is in the body): only "configured on this stage?" (else 503). */
-export function verifyBotpressLogin(rt: Runtime, _event: WebhookEvent, settings: BotpressSettings = botpressSettings(rt)): void {
-  requireBotpress(settings);
+export function verifyBotpressLogin(rt: Runtime, _event: WebhookEvent): void {
+  requireBotpress(botpressSettings(rt));
 }
 
 /** `Authorization: Bearer <jwt>` on both converse routes (v12 left the public one open; we do not): else 401. */
-export function verifyBotpressRequest(rt: Runtime, event: WebhookEvent, settings: BotpressSettings = botpressSettings(rt)): void {
-  const config = requireBotpress(settings);
+export function verifyBotpressRequest(rt: Runtime, event: WebhookEvent): void {
+  const config = requireBotpress(botpressSettings(rt));
   const authorization = header(event, "authorization");
   if (!authorization) throw unauthorized("Unauthorized: Authorization header is missing");
   const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -43,8 +43,8 @@ const INVALID_CREDENTIALS = { error: "Invalid credentials", statusCode: 400, err
  * POST /api/v1/auth/login/basic/default. Email (case-insensitive, as v12 lowercases it) and password are both
  * compared in constant time, always both, so the answer's timing tells neither which one was wrong.
  */
-export function answerBotpressLogin(rt: Runtime, event: WebhookEvent, settings: BotpressSettings = botpressSettings(rt)): HttpResult {
-  const config = requireBotpress(settings);
+export function answerBotpressLogin(rt: Runtime, event: WebhookEvent): HttpResult {
+  const config = requireBotpress(botpressSettings(rt));
   const { email, password } = parseWith(BotpressLoginRequest, parseJsonBody(event.rawBody), "Botpress login");
   const emailOk = secureEqual(email.trim().toLowerCase(), config.email.toLowerCase());
   const passwordOk = secureEqual(password, config.password);
@@ -60,12 +60,8 @@ export function answerBotpressLogin(rt: Runtime, event: WebhookEvent, settings: 
  * POST /api/v1/bots/{botId}/converse/{userId}[/secured], after verifyBotpressRequest: the bot id (404), the user
  * id and body (400 naming the field), then one turn through the engine. A silent bot answers `{"responses":[]}`.
  */
-export async function answerBotpressConverse(
-  rt: Runtime,
-  event: WebhookEvent,
-  settings: BotpressSettings = botpressSettings(rt),
-): Promise<{ responses: BotpressContent[] }> {
-  const config = requireBotpress(settings);
+export async function answerBotpressConverse(rt: Runtime, event: WebhookEvent): Promise<{ responses: BotpressContent[] }> {
+  const config = requireBotpress(botpressSettings(rt));
   const botId = event.pathParameters?.botId;
   if (botId !== config.botId) throw notFound("Not Found: Invalid Bot ID");
   const userId = event.pathParameters?.userId;
