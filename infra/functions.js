@@ -10,7 +10,13 @@ const { require: tsxRequire } = require("tsx/cjs/api");
 // (jest hands every module it loads a `jest` binding; a plain node process, osls's, has none.)
 const loadTs = (path, from) => (typeof jest === "undefined" ? tsxRequire(path, from) : require(path));
 
+// Serverless resolves both `functions` and `outputs` from this file: load the registry (and check the files) once.
+let endpoints;
 function registry() {
+  return (endpoints ??= loadEndpoints());
+}
+
+function loadEndpoints() {
   const { platforms } = loadTs("../lib/platforms/registry.ts", __filename);
   const { functionName, functionFile } = loadTs("../lib/platforms/platform.ts", __filename);
   return platforms.flatMap((platform) =>
