@@ -26,12 +26,19 @@ export const MAX_JOB_BYTES = 262_144;
  * of the request is queued, naming the limit. Every queue checks all its jobs first, the in-process one too.
  */
 export function assertJobsFit(jobs: readonly Job[]): void {
-  for (const job of jobs) {
-    const bytes = Buffer.byteLength(JSON.stringify(job), "utf8");
+  jobBodies(jobs);
+}
+
+/** Each job as the JSON body a queue sends, every one checked against MAX_JOB_BYTES (413) before any is returned. */
+export function jobBodies(jobs: readonly Job[]): string[] {
+  return jobs.map((job) => {
+    const body = JSON.stringify(job);
+    const bytes = Buffer.byteLength(body, "utf8");
     if (bytes > MAX_JOB_BYTES) {
       throw new HttpError(413, `a message of this request makes a ${bytes}-byte job; the job queue takes at most ${MAX_JOB_BYTES} bytes`);
     }
-  }
+    return body;
+  });
 }
 
 export interface JobQueue {

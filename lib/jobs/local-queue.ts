@@ -22,6 +22,15 @@ export class LocalJobQueue implements JobQueue {
 
   async enqueue(job: Job): Promise<void> {
     assertJobsFit([job]);
+    this.push(job);
+  }
+
+  async enqueueAll(jobs: readonly Job[]): Promise<void> {
+    assertJobsFit(jobs);
+    for (const job of jobs) this.push(job);
+  }
+
+  private push(job: Job): void {
     const id = `${job.kind}#${job.dedupeId}`;
     if (this.seen.has(id)) return; // FIFO deduplication
     this.seen.add(id);
@@ -33,11 +42,6 @@ export class LocalJobQueue implements JobQueue {
     void next.finally(() => {
       if (this.chains.get(job.group) === next) this.chains.delete(job.group);
     });
-  }
-
-  async enqueueAll(jobs: readonly Job[]): Promise<void> {
-    assertJobsFit(jobs);
-    for (const job of jobs) await this.enqueue(job);
   }
 
   /** Resolves when every job enqueued so far has finished (tests and graceful shutdown). */

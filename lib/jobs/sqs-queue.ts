@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import { backoffMs, sleep } from "../session/backoff";
 import { StoreUnavailableError } from "../session/errors";
-import { assertJobsFit, type Job, type JobQueue } from "./job";
+import { jobBodies, type Job, type JobQueue } from "./job";
 
 /** SQS FIFO ids allow 128 characters of [A-Za-z0-9!-~]: hash anything a platform sends. */
 const fifoId = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -30,9 +30,9 @@ export class SqsJobQueue implements JobQueue {
   }
 
   async enqueue(job: Job): Promise<void> {
-    assertJobsFit([job]);
+    const [body] = jobBodies([job]);
     try {
-      await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, ...message(job) }));
+      await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, ...message(job, body!) }));
     } catch (err) {
       throw new StoreUnavailableError("enqueue job", err);
     }
@@ -44,11 +44,11 @@ export class SqsJobQueue implements JobQueue {
    * (503): the platform delivers again and the deduplication ids make the accepted jobs no-ops.
    */
   async enqueueAll(jobs: readonly Job[]): Promise<void> {
-    assertJobsFit(jobs);
+    const bodies = jobBodies(jobs);
     let batch: SendMessageBatchRequestEntry[] = [];
     let bytes = 0;
     for (const [index, job] of jobs.entries()) {
-      const entry = { Id: String(index), ...message(job) };
+      const entry = { Id: String(index), ...message(job, bodies[index]!) };
       const size = Buffer.byteLength(entry.MessageBody, "utf8");
       if (batch.length === MAX_BATCH_ENTRIES || (batch.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
         await this.sendBatch(batch);
@@ -86,6 +86,6 @@ export class SqsJobQueue implements JobQueue {
   }
 }
 
-function message(job: Job) {
-  return { MessageBody: JSON.stringify(job), MessageGroupId: fifoId(job.group), MessageDeduplicationId: fifoId(`${job.kind}#${job.dedupeId}`) };
+function message(job: Job, body: string) {
+  return { MessageBody: body, MessageGroupId: fifoId(job.group), MessageDeduplicationId: fifoId(`${job.kind}#${job.dedupeId}`) };
 }
