@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { isJob, type Job } from "../lib/jobs/job";
 import { LocalJobQueue } from "../lib/jobs/local-queue";
+import { MAX_BATCH_BYTES, MAX_BATCH_ENTRIES } from "../lib/jobs/sqs-queue";
 
 /**
  * `npm start`'s stand-in for the SQS FIFO job queue: the functions send to it with the real SQS client
@@ -38,8 +39,6 @@ export async function startLocalSqs(options: { host: string; invokeUrl: string; 
 }
 
 const JSON_10 = { "content-type": "application/x-amz-json-1.0" };
-const MAX_BATCH_ENTRIES = 10; // SendMessageBatch's limits
-const MAX_BATCH_BYTES = 256 * 1024;
 
 /** A job, or undefined when the message body is not one. */
 function jobOf(body: unknown): Job | undefined {
