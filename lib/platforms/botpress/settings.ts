@@ -4,9 +4,8 @@
  * deployed stage with one missing answers 503 and logs which, never lets a request in.
  */
 import * as z from "zod/mini";
-import { serviceUnavailable } from "../../http/errors";
-import { logger } from "../../log";
 import { defineSettings, intFrom, type SettingsSource } from "../platform-settings";
+import { requireSettings } from "../secrets-guard";
 
 export const BOTPRESS_LOCAL_DEFAULTS = {
   BOTPRESS_BOT_ID: "onebot",
@@ -53,19 +52,13 @@ export interface BotpressConfig {
   replyBudgetMs: number;
 }
 
-/** The settings, or 503 with a log line naming what is missing or invalid (never a request let in). */
+/** The settings, or 503 with the shared guard's log line naming what is missing or invalid (never a request let in). */
 export function requireBotpress(settings: BotpressSettings): BotpressConfig {
-  const { BOTPRESS_BOT_ID: botId, BOTPRESS_EMAIL: email, BOTPRESS_PASSWORD: password } = settings;
-  const missing = [!botId && "BOTPRESS_BOT_ID", !email && "BOTPRESS_EMAIL", !password && "BOTPRESS_PASSWORD"].filter(Boolean);
-  if (settings.invalid.length || missing.length || !botId || !email || !password) {
-    const why = [...(missing.length ? [`${missing.join(", ")} not set`] : []), ...settings.invalid].join("; ");
-    logger.error(`Botpress is not configured on stage "${settings.stage}" (${why}): refusing Botpress requests`);
-    throw serviceUnavailable("Botpress is not configured on this stage");
-  }
+  requireSettings(settings, settings.stage, "Botpress", Object.keys(BOTPRESS_LOCAL_DEFAULTS), settings.invalid);
   return {
-    botId,
-    email,
-    password,
+    botId: settings.BOTPRESS_BOT_ID!,
+    email: settings.BOTPRESS_EMAIL!,
+    password: settings.BOTPRESS_PASSWORD!,
     replyBudgetMs: settings.BOTPRESS_REPLY_BUDGET_MS,
     ...(settings.BOTPRESS_JWT_SECRET ? { jwtSecret: settings.BOTPRESS_JWT_SECRET } : {}),
   };
