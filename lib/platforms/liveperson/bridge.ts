@@ -34,6 +34,12 @@ export interface LivePersonLink extends HumanLink {
   offered?: { dialogId: string; replies: ReplySuggestion[] };
 }
 
+/** The link once its LivePerson conversation is over: the conversation and what its dialogs added are forgotten. */
+export function withoutConversation(link: LivePersonLink): HumanLink {
+  const { conversationId: _closed, surveyDialogId: _survey, dialogSequences: _sequences, offered: _offered, ...rest } = link;
+  return rest;
+}
+
 export function livePersonClient(rt: Runtime): LivePersonClient {
   const { LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET, LP_SKILL_ID, LP_CSDS_URL } = livepersonSettings(rt);
   return new LivePersonClient({
@@ -89,8 +95,7 @@ export async function closeLivePersonConversation(rt: Runtime, platform: string,
   const closed = link.conversationId;
   await updateSession(rt.engine, platform, conversationId, (current) => {
     if (current.human?.conversationId !== closed) return { result: undefined };
-    const { conversationId: _gone, surveyDialogId: _survey, dialogSequences: _sequences, offered: _offered, ...rest } = current.human as LivePersonLink;
-    return { result: undefined, next: { ...current, human: rest } };
+    return { result: undefined, next: { ...current, human: withoutConversation(current.human) } };
   });
   await rt.events.record({ pk: sessionKey(platform, conversationId), type: "liveperson.closed", platform, conversationId, data: { lpConversationId: closed, reason } }, rt.clock());
   logger.info("LivePerson conversation closed", { lpConversationId: closed, reason });

@@ -7,7 +7,7 @@ import type { JobHandler } from "../../jobs/worker";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { relayToUser } from "../relay";
-import { livePersonHold, type LivePersonLink } from "./bridge";
+import { livePersonHold, withoutConversation, type LivePersonLink } from "./bridge";
 import { findLivePersonConversation, type IndexedSession } from "./conversation-index";
 import type { ConversationChange, MessagingChange } from "./schema";
 
@@ -163,8 +163,7 @@ async function applyConversationChange(rt: Runtime, change: ConversationChange):
     const link = current.human as LivePersonLink | undefined;
     if (!link || link.conversationId !== convId || (link.lastChangeTs !== undefined && ts <= link.lastChangeTs)) return { result: undefined };
     if (closing) {
-      const { conversationId: _closed, surveyDialogId: _survey, dialogSequences: _sequences, offered: _offered, ...rest } = link;
-      return { result: undefined, next: { ...applyHandoverEvent(current, { kind: "to-bot" }, now), human: { ...rest, lastChangeTs: ts } } };
+      return { result: undefined, next: { ...applyHandoverEvent(current, { kind: "to-bot" }, now), human: { ...withoutConversation(link), lastChangeTs: ts } } };
     }
     const { surveyDialogId: _previous, ...open } = link;
     if (!surveyDialogId) return { result: undefined, next: { ...current, human: { ...open, lastChangeTs: ts } } };
