@@ -42,8 +42,7 @@ async function main(): Promise<void> {
   const env = process.env;
   // Every platform names its own secrets' local defaults (its settings.ts); lib/config.ts has none.
   const localSecrets = platforms.flatMap((p) => Object.entries(p.localSecrets));
-  const secretNames = localSecrets.map(([name]) => name);
-  const ownSecrets = new Set(secretNames.filter((name) => env[name])); // printed as "(from environment)"
+  const ownSecrets = new Set(localSecrets.map(([name]) => name).filter((name) => env[name])); // printed as "(from environment)"
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartError(`PORT must be 1-65535, got "${env.PORT}"`);
   const host = env.HOST || "127.0.0.1";
@@ -151,7 +150,7 @@ async function main(): Promise<void> {
   // For the developer tools (npm run chat / sessions / admin): written once ready and the summary is out
   // (tools and tests read the output when the file appears), deleted on exit.
   const stackPath = stackFilePath(env);
-  printSummary(base, ownSecrets, [
+  printSummary(base, localSecrets, ownSecrets, [
     ...(chatOutbound ? [`TwoWay replies go to ${env.TWOWAY_OUTBOUND_URL}, where \`npm run chat -- twoway\` listens (CHAT_OUTBOUND_PORT).`] : []),
     `Developer tools (npm run chat / sessions / admin) find this stack through ${stackPath.startsWith(ROOT) ? relative(ROOT, stackPath) : stackPath}.`,
   ]);
@@ -187,14 +186,14 @@ function platformStackSettings(source: SettingsSource): Record<string, string> {
   );
 }
 
-function printSummary(base: string, ownSecrets: Set<string>, notes: string[]): void {
+function printSummary(base: string, localSecrets: readonly [string, string][], ownSecrets: Set<string>, notes: string[]): void {
   const rows = routes().map(({ method, path, what }) => [method, `${base}${path}`, what]);
   const width = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log("\nEndpoints:");
   for (const [m, url, p] of rows) console.log(`  ${m!.padEnd(width[0]!)}  ${url!.padEnd(width[1]!)}  ${p}`);
   console.log("\nLocal secrets (defaults for BOT_STAGE=local only; a deployed stage never uses them):");
   // Each platform's own (its settings.ts), in registry order.
-  for (const [name, value] of platforms.flatMap((platform) => Object.entries(platform.localSecrets))) {
+  for (const [name, value] of localSecrets) {
     console.log(`  ${name}=${ownSecrets.has(name) ? "(from environment)" : value}`);
   }
   console.log(`\n${notes.join("\n")}\n\nReady. Ctrl-C stops the stack.\n`);

@@ -10,17 +10,17 @@ import { join } from "node:path";
 import { startDynamoDbLocal } from "./dynamodb-local";
 
 /** The suites that read or write DynamoDB (unit suites of renderers, schemas and the package test do not). */
-export const STORE_SUITES = ["test/integration", "test/conformance", "test/session", "test/engine", "test/jobs", "test/faults", "test/property", "test/ai", "test/e2e", "test/tools"];
+const STORE_SUITES = ["test/integration", "test/conformance", "test/session", "test/engine", "test/jobs", "test/faults", "test/property", "test/ai", "test/e2e", "test/tools"];
 /** Not serverless.yml's default (eu-central-1): the region mismatch of npm start would show. */
 const REGION = "us-east-1";
 
 async function main(): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const local = await startDynamoDbLocal();
-  const args = process.argv.slice(2);
-  console.log(`DynamoDB Local at ${local.endpoint}, AWS_REGION=${REGION}: jest ${(args.length ? args : STORE_SUITES).join(" ")}`);
+  const args = process.argv.length > 2 ? process.argv.slice(2) : STORE_SUITES;
+  console.log(`DynamoDB Local at ${local.endpoint}, AWS_REGION=${REGION}: jest ${args.join(" ")}`);
   try {
-    const jest = spawn(join(__dirname, "..", "node_modules", ".bin", "jest"), [...(args.length ? args : STORE_SUITES)], {
+    const jest = spawn(join(__dirname, "..", "node_modules", ".bin", "jest"), args, {
       cwd: join(__dirname, ".."),
       stdio: "inherit",
       env: { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_REGION: REGION, ONEBOT_TEST_ENGINE: "dynamodb-local" },
