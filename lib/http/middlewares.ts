@@ -19,21 +19,23 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * with another turn's); the caller finds its turn by the id we echo.
  */
 export function correlation(platform: string): Middleware {
-  let id = "";
+  // Kept on the request, not in this closure: one handler serves concurrent requests (serverless-offline).
+  const state = (request: { internal: unknown }) => request.internal as { correlationId?: string };
+  const echo: NonNullable<Middleware["after"]> = (request) => {
+    const id = state(request).correlationId;
+    if (request.response && id) request.response.headers = { ...request.response.headers, "x-correlation-id": id };
+  };
   return {
     before: (request) => {
       // The Lambda request id is unique per invocation everywhere; serverless-offline's API request id is a constant.
-      id = request.context?.awsRequestId || request.event.requestContext?.requestId || randomUUID();
+      const id = request.context?.awsRequestId || request.event.requestContext?.requestId || randomUUID();
+      state(request).correlationId = id;
       logger.resetKeys();
       logger.appendKeys({ correlationId: id, platform });
     },
-    after: (request) => {
-      if (request.response) request.response.headers = { ...request.response.headers, "x-correlation-id": id };
-    },
+    after: echo,
     // Runs after errorResponses() (middy runs onError in reverse order): error answers carry the id too.
-    onError: (request) => {
-      if (request.response) request.response.headers = { ...request.response.headers, "x-correlation-id": id };
-    },
+    onError: echo,
   };
 }
 
