@@ -3,7 +3,7 @@ import type { DeskAction } from "../../engine/human-desk";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { kommunicateSettings } from "./settings";
-import { livePersonConfigured, livepersonSettings } from "../liveperson/settings";
+import { livePersonConfigured, livePersonHold } from "../liveperson/settings";
 
 export const LIVEPERSON_DESK = "liveperson";
 export const KOMMUNICATE_DESK = "kommunicate.desk";
@@ -30,7 +30,7 @@ export function kommunicateDesk(rt: Runtime): DeskChoice | undefined {
     logger.error(`KOMMUNICATE_HUMAN_DESK=liveperson needs ${missing.join(" and ")}: Kommunicate's own handover (KM_ASSIGN_TO) is used`);
     return undefined;
   }
-  return { id: LIVEPERSON_DESK, idleMs: livepersonSettings(rt).LP_IDLE_TIMEOUT_MINUTES * 60_000 };
+  return { id: LIVEPERSON_DESK, idleMs: livePersonHold(rt) };
 }
 
 /**

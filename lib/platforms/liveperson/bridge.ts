@@ -10,7 +10,7 @@ import type { HumanLink, Origin, ReplySuggestion, Session } from "../../session/
 import { LivePersonClient } from "./client";
 import { indexLivePersonConversation } from "./conversation-index";
 import { sessionKey } from "../../session/keys";
-import { livePersonConfigured, livepersonSettings } from "./settings";
+import { livePersonConfigured, livePersonHold, livepersonSettings } from "./settings";
 
 /**
  * LivePerson as the human side of a handover: we act as the consumer. Opening sends the recent transcript
@@ -50,9 +50,6 @@ export function livePersonClient(rt: Runtime): LivePersonClient {
     ...(LP_SKILL_ID ? { skillId: LP_SKILL_ID } : {}),
   });
 }
-
-/** The idle timeout as an engine option: each user message during the hold extends it. */
-export const livePersonHold = (rt: Runtime) => livepersonSettings(rt).LP_IDLE_TIMEOUT_MINUTES * 60_000;
 
 export async function openLivePersonHandover(rt: Runtime, turn: Turn, session: Session, origin: Origin): Promise<void> {
   if (session.human?.conversationId) return logger.info("LivePerson conversation already open", { lpConversationId: session.human.conversationId });

@@ -7,7 +7,8 @@ import type { JobHandler } from "../../jobs/worker";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { relayToUser } from "../relay";
-import { livePersonHold, withoutConversation, type LivePersonLink } from "./bridge";
+import { withoutConversation, type LivePersonLink } from "./bridge";
+import { livePersonHold } from "./settings";
 import { findLivePersonConversation, type IndexedSession } from "./conversation-index";
 import type { ConversationChange, MessagingChange } from "./schema";
 

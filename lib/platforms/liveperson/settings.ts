@@ -28,6 +28,9 @@ export type LivePersonSettings = ReturnType<typeof livepersonSettings>;
 
 export const livepersonSettings = defineSettings(LivePersonSettings, LIVEPERSON_LOCAL_SECRETS).read;
 
+/** The idle timeout as an engine option: each message either way during the hold extends it. */
+export const livePersonHold = (rt: SettingsSource): number => livepersonSettings(rt).LP_IDLE_TIMEOUT_MINUTES * 60_000;
+
 /** LivePerson takes handovers when its account, client id and secret are all set (and valid). */
 export function livePersonConfigured(rt: SettingsSource): boolean {
   const { LP_ACCOUNT_ID, LP_CLIENT_ID, LP_CLIENT_SECRET, invalid } = livepersonSettings(rt);
