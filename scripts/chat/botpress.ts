@@ -13,8 +13,8 @@ import { status, type Adapter, type Block, type CardView, type ChatTarget, type 
 
 type Json = Record<string, unknown>;
 
-export const BOTPRESS_LOGIN_PATH = "/api/v1/auth/login/basic/default";
-export const botpressConversePath = (botId: string, userId: string) => `/api/v1/bots/${encodeURIComponent(botId)}/converse/${encodeURIComponent(userId)}/secured`;
+const BOTPRESS_LOGIN_PATH = "/api/v1/auth/login/basic/default";
+const botpressConversePath = (botId: string, userId: string) => `/api/v1/bots/${encodeURIComponent(botId)}/converse/${encodeURIComponent(userId)}/secured`;
 
 const MEDIA_COMMANDS = { image: "image", video: "video", audio: "audio", file: "file" } as const;
 

@@ -9,8 +9,8 @@ import type { BotpressConfig } from "./settings";
 /** v12's default `jwtToken.duration` (1 h); its login answers it in milliseconds as `payload.exp`. */
 export const TOKEN_LIFETIME_MS = 3_600_000;
 /** v12 signs login tokens of the "default" strategy for this audience and checks it on /secured. */
-export const TOKEN_AUDIENCE = "collaborators";
-export const TOKEN_ISSUER = "onebot-botpress";
+const TOKEN_AUDIENCE = "collaborators";
+const TOKEN_ISSUER = "onebot-botpress";
 /** A token issued this far "in the future" is still taken (clocks of warm Lambdas drift a little). */
 const CLOCK_SKEW_S = 60;
 /** Far longer than any token we issue: a bigger header is not one of ours, and is not hashed. */

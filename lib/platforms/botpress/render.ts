@@ -43,7 +43,7 @@ interface Ctx {
 }
 
 /** v12 content carries absolute http(s) URLs; anything else (javascript:, data:, relative) is not sent. */
-export function isHttpUrl(url: string): boolean {
+function isHttpUrl(url: string): boolean {
   try {
     const { protocol } = new URL(url);
     return protocol === "https:" || protocol === "http:";

@@ -14,11 +14,11 @@ export const BOTPRESS_LOCAL_DEFAULTS = {
 } as const;
 
 /** A JWT secret shorter than this is refused: it would be guessable offline from one captured token. */
-export const MIN_JWT_SECRET_LENGTH = 32;
+const MIN_JWT_SECRET_LENGTH = 32;
 
 const optionalText = z.optional(z.string().check(z.minLength(1)));
 
-export const BotpressSettingsSchema = z.object({
+const BotpressSettingsSchema = z.object({
   BOTPRESS_BOT_ID: optionalText,
   BOTPRESS_EMAIL: optionalText,
   BOTPRESS_PASSWORD: optionalText,
