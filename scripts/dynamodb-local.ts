@@ -10,9 +10,9 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { freePort } from "./ports";
 
 const PACKAGE = "amplify-dynamodb-simulator@2.9.30";
 /** The registry's integrity of that tarball (DynamoDB Local 1.25.1): a changed download is refused. */
@@ -51,16 +51,6 @@ function assertJava(): void {
     throw new Error("DynamoDB Local needs Java 17 or newer on PATH (Debian: apt-get install openjdk-17-jre-headless)");
   }
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 /**
  * Starts DynamoDB Local in memory on a loopback port. Without -sharedDb it keeps one database per access key

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { load } from "js-yaml";
 import { ConfigError, readSettings } from "../lib/config";
@@ -13,6 +12,7 @@ import type { SettingsSource } from "../lib/platforms/platform-settings";
 import { platforms } from "../lib/platforms/registry";
 import { ensureTables, openStore, type LocalStore } from "./local-store";
 import { startLocalSqs, type LocalSqs } from "./local-sqs";
+import { freePort, listenOnce } from "./ports";
 import { removeStackFile, stackFilePath, writeStackFile } from "./stack-file";
 import { waitForHealth } from "./wait-for-health";
 
@@ -218,17 +218,6 @@ function say(what: string): void {
   console.log(`✓ ${what}`);
 }
 
-function listenOnce(port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      const bound = (server.address() as AddressInfo).port;
-      server.close(() => resolve(bound));
-    });
-  });
-}
-
 async function assertPortFree(port: number, host: string): Promise<void> {
   await listenOnce(port, host).catch((err: NodeJS.ErrnoException) => {
     throw new StartError(
@@ -238,8 +227,6 @@ async function assertPortFree(port: number, host: string): Promise<void> {
     );
   });
 }
-
-const freePort = (host: string) => listenOnce(0, host);
 
 function killGroup(signal: NodeJS.Signals): void {
   if (offline?.pid === undefined || offline.exitCode !== null || offline.signalCode !== null) return;

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, type AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../scripts/ports";
 import { waitForHealth } from "../../scripts/wait-for-health";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
 import { contents, postBm } from "../support/bm-client";
@@ -24,14 +24,6 @@ let cm: RecordingServer;
 let stackFile: string;
 /** Set by scripts/test-dynamodb-local.ts; undefined = npm start embeds its own dynalite. */
 const externalStore = process.env.AWS_ENDPOINT_URL_DYNAMODB;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
   const port = await freePort();

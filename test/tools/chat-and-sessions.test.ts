@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../scripts/ports";
 import { readStackFile } from "../../scripts/stack-file";
 
 /**
@@ -27,14 +27,6 @@ interface Run {
   stderr: string;
 }
 const replays: Record<string, Promise<Run>> = {};
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 /** The environment of a developer's shell: none of the test setup's settings. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
