@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { readSettings as parseSettings, settings as readSettings, type Settings } from "./config";
+import { readSettings, settings as processSettings, type Settings } from "./config";
 import type { BotActions } from "./engine/actions";
 import type { Bot } from "./engine/bot";
 import type { EngineDeps } from "./engine/run-turn";
@@ -58,7 +58,8 @@ export interface RuntimeOptions extends Partial<Pick<Runtime, "settings" | "env"
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const env = options.env ?? process.env;
-  const settings = options.settings ?? (options.env ? parseSettings(options.env) : readSettings());
+  // A given environment is read as given; the process environment once per process (config.settings()).
+  const settings = options.settings ?? (options.env ? readSettings(options.env) : processSettings());
   const clock = options.clock ?? Date.now;
   const doc = options.doc ?? createDocumentClient(process.env.AWS_ENDPOINT_URL_DYNAMODB);
   const sessions = new SessionStore(doc, settings.SESSIONS_TABLE);
