@@ -31,26 +31,29 @@ export async function answerKommunicate(rt: Runtime, body: unknown): Promise<Kom
   const turn = kommunicateToTurn(request, rt.clock());
   logger.appendKeys({ conversationId: turn.conversationId, messageId: turn.messageId });
 
+  const { KOMMUNICATE_REPLY_BUDGET_MS: budgetMs, KOMMUNICATE_HOLDING_MESSAGE: holding } = kommunicateSettings(rt);
+  const bot = request.botId ? { botId: request.botId } : {};
   const running = runKommunicateTurn(rt, turn);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<typeof LATE>((resolve) => {
-    timer = setTimeout(() => resolve(LATE), kommunicateSettings(rt).KOMMUNICATE_REPLY_BUDGET_MS);
+    timer = setTimeout(() => resolve(LATE), budgetMs);
   });
-  const outcome = await Promise.race([running, late]).finally(() => clearTimeout(timer));
+  const answered = await Promise.race([running, late]).finally(() => clearTimeout(timer));
 
-  if (outcome === LATE) {
+  if (answered === LATE) {
     // The run goes on while this process lives; the job makes sure it finishes even if it does not.
     running.catch((err: unknown) => logger.warn("late turn failed in the webhook; the job reruns it", { error: String(err) }));
-    const payload: LateReplyPayload = { turn, ...(request.botId ? { botId: request.botId } : {}) };
+    const payload: LateReplyPayload = { turn, ...bot };
     await jobQueue(rt).enqueue({ kind: KOMMUNICATE_LATE_REPLY, group: `kommunicate#${turn.conversationId}`, dedupeId: turn.messageId, payload });
-    logger.warn("reply budget exceeded: holding message sent, the answer follows out of band", { budgetMs: kommunicateSettings(rt).KOMMUNICATE_REPLY_BUDGET_MS });
-    return [{ message: kommunicateSettings(rt).KOMMUNICATE_HOLDING_MESSAGE }];
+    logger.warn("reply budget exceeded: holding message sent, the answer follows out of band", { budgetMs });
+    return [{ message: holding }];
   }
 
-  if (outcome.deskActions.length) await queueDeskActions(rt, { turn, actions: outcome.deskActions, ...(request.botId ? { botId: request.botId } : {}) });
-  const { messages, degradations } = kommunicateAnswer(outcome);
+  if (answered.deskActions.length) await queueDeskActions(rt, { turn, actions: answered.deskActions, ...bot });
+  const { messages, degradations } = kommunicateAnswer(answered);
   if (degradations.length) logger.warn("reply adapted for Kommunicate", { degradations });
-  logger.info("turn answered", { outcome: outcome.outcome.kind, messages: messages.length, version: outcome.outcome.session.version, ...(outcome.forwarded ? { forwarded: outcome.desk?.id } : {}) });
+  const { outcome, forwarded, desk } = answered;
+  logger.info("turn answered", { outcome: outcome.kind, messages: messages.length, version: outcome.session.version, ...(forwarded ? { forwarded: desk?.id } : {}) });
   return messages;
 }
 
