@@ -20,11 +20,6 @@ import { botpressSettings, requireBotpress } from "./settings";
 
 const BUDGET_MARGIN_MS = 300;
 
-/** The login has no header credential (it is in the body): only "configured on this stage?" (else 503). */
-export function verifyBotpressLogin(rt: Runtime, _event: WebhookEvent): void {
-  requireBotpress(botpressSettings(rt));
-}
-
 /** `Authorization: Bearer <jwt>` on both converse routes (v12 left the public one open; we do not): else 401. */
 export function verifyBotpressRequest(rt: Runtime, event: WebhookEvent): void {
   const config = requireBotpress(botpressSettings(rt));
