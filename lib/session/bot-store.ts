@@ -1,6 +1,7 @@
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { assertMayCommit, markCommitted } from "./commit-guard";
 import { StoreUnavailableError } from "./errors";
 import { assertBotKey, expiresAt, keyPart } from "./keys";
 import { readModifyWrite } from "./read-modify-write";
@@ -93,15 +94,22 @@ export function createBotStore(doc: DynamoDBDocumentClient, tableName: string, c
     async put(key, value, options) {
       // Version 1: a later putIfVersion(key, …, 1) may change it, like any versioned item written once.
       const item = itemOf(key, value, 1, options);
+      assertMayCommit(labelOf(key));
       try {
         await doc.send(new PutItemCommand({ TableName: tableName, Item: marshall(item, { removeUndefinedValues: true }) }));
       } catch (err) {
         throw new StoreUnavailableError(`write ${labelOf(key)}`, err);
       }
+      markCommitted();
     },
 
+    // A bot's direct writes respect the commit guard like update's (lib/session/read-modify-write.ts does it there).
     async putIfVersion(key, value, expected, options) {
-      return putIfVersion(doc, tableName, itemOf(key, value, expected + 1, options), expected, labelOf(key));
+      const item = itemOf(key, value, expected + 1, options);
+      assertMayCommit(labelOf(key));
+      const written = await putIfVersion(doc, tableName, item, expected, labelOf(key));
+      if (written) markCommitted();
+      return written;
     },
 
     async update<T extends BotValue, R>(key: string, options: UpdateOptions<T, R>) {

@@ -1,6 +1,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createRuntime, runtime, useRuntime } from "../../lib/runtime";
-import { TurnConflictError } from "../../lib/session/errors";
+import { withCommitGuard } from "../../lib/session/commit-guard";
+import { TurnAbortedError, TurnConflictError } from "../../lib/session/errors";
 import { expiresAt } from "../../lib/session/keys";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
 import { testBot } from "../support/test-bot";
@@ -65,4 +66,13 @@ test("lib/runtime: no runtime installed and no way to make one is an error; an i
   useRuntime(installed);
   expect(runtime(() => made)).toBe(installed);
   useRuntime(undefined);
+});
+
+test("a bot's direct writes respect the request's commit guard: none starts past its deadline", async () => {
+  const s = botStore();
+  const late = { deadline: Date.now() - 1 };
+  await expect(withCommitGuard(late, () => s.put("guarded#1", { n: 1 }))).rejects.toBeInstanceOf(TurnAbortedError);
+  await expect(withCommitGuard(late, () => s.putIfVersion("guarded#2", { n: 1 }, 0))).rejects.toBeInstanceOf(TurnAbortedError);
+  expect(await s.get("guarded#1")).toBeUndefined();
+  expect(await s.get("guarded#2")).toBeUndefined();
 });
