@@ -16,8 +16,6 @@ type Json = Record<string, unknown>;
 const BOTPRESS_LOGIN_PATH = "/api/v1/auth/login/basic/default";
 const botpressConversePath = (botId: string, userId: string) => `/api/v1/bots/${encodeURIComponent(botId)}/converse/${encodeURIComponent(userId)}/secured`;
 
-const MEDIA_COMMANDS = { image: "image", video: "video", audio: "audio", file: "file" } as const;
-
 export const BOTPRESS_HELP = "Botpress: /image <url> [title], /video, /audio, /file and /location <lat> <lon> [title] send those types.";
 
 /** One typed line → a converse body (text, unless it is one of the media or location commands). */
@@ -33,7 +31,7 @@ export function botpressBody(line: string): Json {
     if (!Number.isFinite(lat) || !Number.isFinite(lon)) return { type: "text", text: line };
     return { type: "location", latitude: lat, longitude: lon, ...(title.length ? { title: title.join(" ") } : {}) };
   }
-  const kind = MEDIA_COMMANDS[name as keyof typeof MEDIA_COMMANDS];
+  const kind = name as "image" | "video" | "audio" | "file";
   const [url, ...title] = words;
   return { type: kind, [kind]: url, ...(title.length && kind !== "audio" ? { title: title.join(" ") } : {}) };
 }
