@@ -3,14 +3,13 @@ import type { DeskAction } from "../../engine/human-desk";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import { kommunicateSettings } from "./settings";
-import { livePersonConfigured, livePersonHold } from "../liveperson/settings";
+import { LIVEPERSON, livePersonConfigured, livePersonHold } from "../liveperson/settings";
 
-export const LIVEPERSON_DESK = "liveperson";
 export const KOMMUNICATE_DESK = "kommunicate.desk";
 
 /** The desk a Kommunicate handover goes to, as the webhook needs it: its id and idle timeout (no LivePerson code). */
 export interface DeskChoice {
-  id: typeof LIVEPERSON_DESK;
+  id: typeof LIVEPERSON;
   idleMs: number;
 }
 
@@ -22,7 +21,7 @@ export interface DeskChoice {
  */
 export function kommunicateDesk(rt: Runtime): DeskChoice | undefined {
   const { KOMMUNICATE_HUMAN_DESK, KOMMUNICATE_API_KEY } = kommunicateSettings(rt);
-  if (KOMMUNICATE_HUMAN_DESK !== LIVEPERSON_DESK) return undefined;
+  if (KOMMUNICATE_HUMAN_DESK !== LIVEPERSON) return undefined;
   // LivePerson's settings module only: this webhook's bundle never carries the LivePerson client.
   const livePerson = livePersonConfigured(rt);
   if (!KOMMUNICATE_API_KEY || !livePerson) {
@@ -30,7 +29,7 @@ export function kommunicateDesk(rt: Runtime): DeskChoice | undefined {
     logger.error(`KOMMUNICATE_HUMAN_DESK=liveperson needs ${missing.join(" and ")}: Kommunicate's own handover (KM_ASSIGN_TO) is used`);
     return undefined;
   }
-  return { id: LIVEPERSON_DESK, idleMs: livePersonHold(rt) };
+  return { id: LIVEPERSON, idleMs: livePersonHold(rt) };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { HumanLink, Origin, ReplySuggestion, Session } from "../../session/
 import { LivePersonClient } from "./client";
 import { indexLivePersonConversation } from "./conversation-index";
 import { sessionKey } from "../../session/keys";
-import { livePersonConfigured, livePersonHold, livepersonSettings } from "./settings";
+import { LIVEPERSON, livePersonConfigured, livePersonHold, livepersonSettings } from "./settings";
 
 /**
  * LivePerson as the human side of a handover: we act as the consumer. Opening sends the recent transcript
@@ -18,7 +18,6 @@ import { livePersonConfigured, livePersonHold, livepersonSettings } from "./sett
  * side ended, or the idle timeout passed) sends CLOSE. The consumer identity (ConsumerJWS, no expiry) is
  * kept in the session item and fetched once per user.
  */
-export const LIVEPERSON = "liveperson";
 const TRANSCRIPT_LINES = 20;
 
 /** The session's human link with what LivePerson's dialogs add (kept in the same stored JSON). */

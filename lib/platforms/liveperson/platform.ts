@@ -3,11 +3,11 @@ import { definePlatform } from "../platform";
 import { LIVEPERSON_CHANGE } from "./change-job";
 import { verifyLivePersonRequest } from "./verify";
 import { acceptLivePersonNotification } from "./webhook";
-import { LIVEPERSON_LOCAL_SECRETS, livepersonSettings } from "./settings";
+import { LIVEPERSON, LIVEPERSON_LOCAL_SECRETS, livepersonSettings } from "./settings";
 
 /** LivePerson Connector API: the human agents' desk behind a handover (webhooks in, Connector API calls out). */
 export const liveperson = definePlatform({
-  id: "liveperson",
+  id: LIVEPERSON,
   name: "LivePerson",
   role: "desk",
   secrets: ["LP_CLIENT_ID", "LP_CLIENT_SECRET"],

@@ -7,6 +7,9 @@ import * as z from "zod/mini";
 import { logger } from "../../log";
 import { defineSettings, intFrom, type SettingsSource } from "../platform-settings";
 
+/** LivePerson's platform id, which is also its desk id and handover target. */
+export const LIVEPERSON = "liveperson";
+
 /** No local defaults: LivePerson is off until its account and client are set (then handovers go to it). */
 export const LIVEPERSON_LOCAL_SECRETS = {} as const;
 
