@@ -4,8 +4,10 @@ import "./zod-locale";
 /**
  * The core settings (stage, tables, AI, jobs, TTLs), read once from the environment and validated with zod.
  * Each platform reads its own slice of the same environment (its `settings.ts`, lib/platforms/platform-settings.ts),
- * with its secrets' local defaults: `BOT_STAGE=local` (set by `npm start` and the tests) enables them; any other
- * stage runs without defaults, so a missing secret rejects requests instead of opening the door.
+ * with its secrets' local defaults: `BOT_STAGE=local` (set by `npm start` and the tests) enables them outside AWS
+ * Lambda only; any other stage, and every deployed function, runs without defaults, so a missing secret rejects
+ * requests instead of opening the door. Deployed functions read their platform's settings from Secrets Manager at
+ * run time (lib/deployment/stage-secrets.ts): the environment only names those secrets.
  */
 /** A positive whole number from its text, with a default (shared with the platforms' slices). */
 export const intFrom = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
@@ -41,6 +43,20 @@ const Settings = z.object({
 
 export type Settings = z.infer<typeof Settings> & { isLocal: boolean };
 
+/** The AI responder's settings: on a deployed stage they live in its `ai` secret (lib/deployment/stage-secrets.ts). */
+export const AI_SETTING_NAMES: readonly string[] = Object.keys(Settings.shape).filter((name) => name.startsWith("AI_"));
+/** The core settings that are not the AI's: a deployment's environment sets them, a stage secret may not override them. */
+export const CORE_SETTING_NAMES: readonly string[] = Object.keys(Settings.shape).filter((name) => !name.startsWith("AI_"));
+
+/**
+ * A function running in AWS Lambda: AWS sets AWS_EXECUTION_ENV (a reserved variable no configuration can set), and
+ * serverless-offline, which imitates Lambda for `npm start`, marks its handlers with IS_OFFLINE. Local defaults of
+ * secrets never apply there, whatever the stage is called: `serverless deploy --stage local` gets none.
+ */
+export function isDeployedLambda(env: Readonly<Record<string, string | undefined>>): boolean {
+  return (env.AWS_EXECUTION_ENV ?? "").startsWith("AWS_Lambda_") && env.IS_OFFLINE !== "true";
+}
+
 export class ConfigError extends Error {}
 
 let cached: Settings | undefined;
@@ -51,7 +67,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     const names = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ConfigError(`invalid settings: ${names}`);
   }
-  return { ...parsed.data, isLocal: parsed.data.BOT_STAGE === "local" };
+  return { ...parsed.data, isLocal: parsed.data.BOT_STAGE === "local" && !isDeployedLambda(env) };
 }
 
 /** Settings of this process (read on first use, then cached for the warm Lambda). */

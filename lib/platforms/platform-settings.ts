@@ -17,9 +17,12 @@ export interface SettingsSource {
 /** A slice as read: its values, and what made it unusable (`NAME: reason`; empty when valid). */
 export type SliceOf<T> = Readonly<T> & { readonly invalid: readonly string[] };
 
+/** Reads a slice from a source; `names` are the settings it owns (a deployed stage's secret of this platform holds them). */
+export type SliceReader<T> = ((source: SettingsSource) => SliceOf<T>) & { readonly names: readonly string[] };
+
 export interface SettingsSlice<T> {
   /** The slice of this runtime (read once per runtime, then cached with it). */
-  read(source: SettingsSource): SliceOf<T>;
+  read: SliceReader<T>;
   /** Local defaults of its secrets, for `npm start`'s table, the stack file and the tests. */
   localSecrets: Readonly<Record<string, string>>;
 }
@@ -40,14 +43,12 @@ export function defineSettings<S extends z.ZodMiniObject, L extends Readonly<Rec
     const rest = Object.fromEntries(Object.entries(picked).filter(([name]) => !bad.has(name)));
     return { ...(schema.parse(rest) as T), invalid };
   };
-  return {
-    localSecrets,
-    read: (source) => {
-      let slice = cache.get(source);
-      if (!slice) cache.set(source, (slice = parse(source)));
-      return slice;
-    },
+  const read = (source: SettingsSource): SliceOf<T> => {
+    let slice = cache.get(source);
+    if (!slice) cache.set(source, (slice = parse(source)));
+    return slice;
   };
+  return { localSecrets, read: Object.assign(read, { names }) };
 }
 
 /** The core settings' field helper, for the slices too. */

@@ -40,7 +40,7 @@ export interface Platform {
    * defaults; lib/config.ts holds only the core): the secrets above and the endpoints' `requires` are looked up
    * there, and an invalid value is a 503 naming it. `npm start` validates every slice before it starts.
    */
-  settings: (rt: SettingsSource) => Readonly<Record<string, unknown>> & { readonly invalid: readonly string[] };
+  settings: ((rt: SettingsSource) => Readonly<Record<string, unknown>> & { readonly invalid: readonly string[] }) & { readonly names: readonly string[] };
   /** Local-stage defaults of its own secrets: `npm start`'s table, the stack file, the tools and the tests. */
   localSecrets: Readonly<Record<string, string>>;
   endpoints: Readonly<Record<string, Endpoint>>;

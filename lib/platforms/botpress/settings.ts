@@ -34,9 +34,7 @@ const slice = defineSettings(BotpressSettingsSchema, BOTPRESS_LOCAL_DEFAULTS);
 export type BotpressSettings = ReturnType<typeof slice.read> & { stage: string };
 
 /** The runtime's Botpress settings (read once per runtime, from the environment it was made from). */
-export function botpressSettings(rt: SettingsSource): BotpressSettings {
-  return { ...slice.read(rt), stage: rt.env.BOT_STAGE || "unset" };
-}
+export const botpressSettings = Object.assign((rt: SettingsSource): BotpressSettings => ({ ...slice.read(rt), stage: rt.env.BOT_STAGE || "unset" }), { names: slice.read.names });
 
 /** The settings an environment gives (tests, tools): never throws, an invalid value is listed in `invalid`. */
 export function readBotpressSettings(env: SettingsSource["env"]): BotpressSettings {
