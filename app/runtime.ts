@@ -1,4 +1,5 @@
 import { bankBot } from "../bot";
+import { readStageSecrets, stageSecretsOf } from "../lib/deployment/secrets";
 import { createRuntime, runtime, type BotFactory, type Runtime } from "../lib/runtime";
 
 /**
@@ -19,4 +20,23 @@ export const userBot: BotFactory = bankBot;
 /** The installed runtime, or (first use in a warm Lambda) a new one with settings from the environment and the user's bot. */
 export function appRuntime(): Runtime {
   return runtime(() => createRuntime({ userBot }));
+}
+
+let deployed: { fingerprint: string; rt: Runtime } | undefined;
+
+/**
+ * The runtime of this request. A deployed function with stage secrets (lib/deployment/secrets.ts) gets one made
+ * from its environment and its secrets' current values, made again only when a value changed (a rotation), with
+ * the same DynamoDB client; everywhere else (npm start, tests) it is appRuntime().
+ */
+export async function currentRuntime(): Promise<Runtime> {
+  const source = stageSecretsOf(process.env);
+  if (!source) return appRuntime();
+  const values = await readStageSecrets(source);
+  const fingerprint = JSON.stringify(values);
+  if (deployed?.fingerprint !== fingerprint) {
+    const rt = createRuntime({ userBot, env: { ...process.env, ...values }, ...(deployed ? { doc: deployed.rt.doc } : {}) });
+    deployed = { fingerprint, rt };
+  }
+  return deployed.rt;
 }

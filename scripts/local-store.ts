@@ -79,7 +79,7 @@ export async function ensureTables(
       if (!envName) throw new Error(`infra/tables.yml: no local table name for ${logicalId}`);
       const TableName = names[envName];
       if (await exists(client, TableName)) continue;
-      const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _pitr, TableName: _n, ...props } =
+      const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _pitr, DeletionProtectionEnabled: _protected, TableName: _n, ...props } =
         table.Properties;
       try {
         await client.send(new CreateTableCommand({ ...(props as Omit<CreateTableCommandInput, "TableName">), TableName }));

@@ -1,0 +1,94 @@
+import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
+import { CORE_SETTING_NAMES, isDeployedLambda } from "../config";
+import { logger } from "../log";
+
+/**
+ * A deployed function's settings from AWS Secrets Manager, read at run time (see lib/deployment/stage-secrets.ts
+ * for the names): ONEBOT_SECRETS lists this function's secrets (`bm,ai`), ONEBOT_SECRETS_PREFIX their path
+ * (`onebot/prod/`). Powertools Parameters caches each value for ONEBOT_SECRETS_TTL_SECONDS (default 300), so a
+ * rotated secret takes effect within that, with no redeploy, and a warm function calls Secrets Manager at most
+ * once per TTL per secret.
+ *
+ * Chosen by measurement (a DynamoDB-only bundle of 342 KB): the Secrets Manager client adds 14 KB and Powertools'
+ * provider 6 KB more, where the SSM client adds 79 KB (its schema covers the whole SSM API), so the settings live
+ * in Secrets Manager, one secret per platform, and each function's role may read only its own.
+ *
+ * Never throws: a secret that is missing, unreadable or not a JSON object of strings is logged by name (never
+ * its value) and left out, so its settings stay unset and the secrets guard answers 503 naming them. A value read
+ * once stays in use when a later refresh fails (Secrets Manager briefly unreachable).
+ */
+const DEFAULT_TTL_SECONDS = 300;
+/** What a secret may not set: the deployment's own environment (tables, stage, queue) and the platform's variables. */
+const RESERVED = new Set(CORE_SETTING_NAMES);
+const RESERVED_PREFIXES = ["AWS_", "ONEBOT_", "POWERTOOLS_", "LAMBDA_", "NODE_", "_"];
+const SETTING_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+export interface StageSecretsSource {
+  ids: string[];
+  prefix: string;
+  ttlSeconds: number;
+}
+
+/** The secrets this function reads, when it is a deployed function that has any; else undefined (local: the environment). */
+export function stageSecretsOf(env: Readonly<Record<string, string | undefined>>): StageSecretsSource | undefined {
+  const ids = (env.ONEBOT_SECRETS ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  if (!ids.length || !env.ONEBOT_SECRETS_PREFIX || !isDeployedLambda(env)) return undefined;
+  const ttl = Number(env.ONEBOT_SECRETS_TTL_SECONDS);
+  return { ids, prefix: env.ONEBOT_SECRETS_PREFIX, ttlSeconds: Number.isInteger(ttl) && ttl >= 0 ? ttl : DEFAULT_TTL_SECONDS };
+}
+
+let provider: SecretsProvider | undefined;
+const lastGood = new Map<string, Record<string, string>>();
+
+/** Every setting of this function's secrets, merged in ONEBOT_SECRETS's order. */
+export async function readStageSecrets(source: StageSecretsSource): Promise<Record<string, string>> {
+  provider ??= new SecretsProvider();
+  const values = await Promise.all(source.ids.map((id) => readOne(provider!, source.prefix + id, source.ttlSeconds)));
+  return Object.assign({}, ...values) as Record<string, string>;
+}
+
+async function readOne(secrets: SecretsProvider, name: string, maxAge: number): Promise<Record<string, string>> {
+  let text: unknown;
+  try {
+    text = await secrets.get(name, { maxAge });
+  } catch (err) {
+    const kept = lastGood.get(name);
+    const why = (err as { name?: string }).name ?? "Error";
+    if (kept) {
+      logger.warn(`secret ${name} could not be refreshed (${why}): keeping the value read before`);
+      return kept;
+    }
+    logger.error(`secret ${name} could not be read (${why}): its settings stay unset`);
+    return {};
+  }
+  const settings = settingsOf(name, text);
+  lastGood.set(name, settings);
+  return settings;
+}
+
+/** The secret's JSON object of setting names to strings; what else it holds is logged (by name) and dropped. */
+function settingsOf(name: string, text: unknown): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = typeof text === "string" ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    logger.error(`secret ${name} is not a JSON object of setting names to values: its settings stay unset`);
+    return {};
+  }
+  const settings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const reserved = !SETTING_NAME.test(key) || RESERVED.has(key) || RESERVED_PREFIXES.some((p) => key.startsWith(p));
+    if (reserved || typeof value !== "string") logger.warn(`secret ${name}: ${key} ignored (${reserved ? "not a setting a secret may hold" : "not a string"})`);
+    else settings[key] = value;
+  }
+  return settings;
+}
+
+/** Tests: forget the cached values and the client (a new endpoint or fresh secrets). */
+export function resetStageSecrets(): void {
+  provider = undefined;
+  lastGood.clear();
+}
