@@ -1,18 +1,18 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { buildSync } from "esbuild";
 import { readBundleConfig } from "../../scripts/bench/bundles";
 import { functionFile, functionName } from "../../lib/platforms/platform";
 import { platforms } from "../../lib/platforms/registry";
+import { LEAK, packagedService } from "../support/packaged-template";
 
 /**
  * `serverless package --stage prod` runs offline (no AWS credentials) and yields the deployment we intend:
  * the routes, the tables with TTL, nodejs22.x, least-privilege IAM, no baked-in secrets, bundles within budget.
  */
 const ROOT = join(__dirname, "..", "..");
-const OUT = join(ROOT, ".serverless");
-const LEAK = "secret-from-the-deployers-shell";
+/** The packaged service's folder (zips and templates), shared with the other tests of the run that read it. */
+let OUT: string;
 
 type Resource = { Type: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
@@ -21,23 +21,14 @@ let templateText: string;
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-beforeAll(() => {
-  rmSync(join(ROOT, ".esbuild"), { recursive: true, force: true });
-  rmSync(OUT, { recursive: true, force: true });
-  // No AWS_* at all (proves `package` needs no credentials), and a secret in the shell that must not leak.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && k !== "ONEBOT_ESBUILD_WORK_FOLDER"),
-  );
-  execFileSync(join(ROOT, "node_modules", ".bin", "serverless"), ["package", "--stage", "prod"], {
-    cwd: ROOT,
-    env: { ...env, SLS_TELEMETRY_DISABLED: "1", BM_SIGNATURE_KEY: LEAK, BM_SIGNATURE_ENCODING: "hex-base64", ENGAGE_API_TOKEN: LEAK, KOMMUNICATE_WEBHOOK_SECRET: LEAK, KOMMUNICATE_API_KEY: LEAK, TWOWAY_WEBHOOK_SECRET: LEAK, CM_PRODUCT_TOKEN: LEAK, LP_CLIENT_SECRET: LEAK, AI_API_KEY: LEAK },
-    stdio: "pipe",
-    timeout: 230_000,
-  });
-  templateText = readFileSync(join(OUT, "cloudformation-template-update-stack.json"), "utf8");
-  const template = JSON.parse(templateText);
-  resources = template.Resources;
-  outputs = template.Outputs;
+// Packaged once per run (test/support/packaged-template.ts): no AWS_* at all (proves `package` needs no
+// credentials), and secrets in the shell (LEAK) that must not reach the template.
+beforeAll(async () => {
+  const packaged = await packagedService();
+  OUT = packaged.dir;
+  templateText = packaged.templateText;
+  resources = packaged.template.Resources as Record<string, Resource>;
+  outputs = packaged.template.Outputs as Record<string, { Value: unknown }>;
 }, 240_000);
 
 /** Every endpoint of every registered platform, as [platform, endpoint name, spec]. */

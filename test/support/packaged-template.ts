@@ -1,0 +1,113 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+
+/**
+ * `serverless package --stage prod` once per jest run, shared by the test files that read its output (the
+ * package test, the CloudFormation spec check): the first file to ask packages into a folder of its own, the others
+ * wait for it and read the same files. Offline on purpose: no AWS_* variable reaches it (proves `package` needs no
+ * credentials), and the shell holds secrets that must not reach the template (`LEAK`).
+ */
+const ROOT = join(__dirname, "..", "..");
+const CACHE = join(ROOT, "node_modules", ".cache", "onebot-package");
+export const LEAK = "secret-from-the-deployers-shell";
+
+export interface PackagedService {
+  /** The folder holding the zips and cloudformation-template-*.json. */
+  dir: string;
+  templateText: string;
+  template: { Resources: Record<string, { Type: string; Properties?: Record<string, any>; [key: string]: unknown }>; Outputs?: Record<string, any>; [key: string]: unknown };
+}
+
+// Jest's workers are children of the jest process: its pid names the run (in-band, the test process is jest).
+const runPid = () => (process.env.JEST_WORKER_ID && process.ppid > 1 ? process.ppid : process.pid);
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+let packaged: Promise<PackagedService> | undefined;
+
+/** The packaged service of this run; packages it when no other test file of the run has. */
+export function packagedService(): Promise<PackagedService> {
+  return (packaged ??= obtain());
+}
+
+/** What the package is made from, by path, size and mtime: a file changed during a `jest --watch` run repackages. */
+function fingerprint(): string {
+  const hash = createHash("sha1");
+  const walk = (path: string): void => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) return readdirSync(path).sort().forEach((name) => walk(join(path, name)));
+    hash.update(`${relative(ROOT, path)} ${stat.size} ${stat.mtimeMs}\n`);
+  };
+  ["serverless.yml", "package-lock.json", "infra", "lib", "functions", "app", "bot"].forEach((p) => walk(join(ROOT, p)));
+  return hash.digest("hex").slice(0, 12);
+}
+
+async function obtain(): Promise<PackagedService> {
+  const pid = runPid();
+  const runDir = join(CACHE, `${pid}-${fingerprint()}`);
+  const dir = join(runDir, "out");
+  const done = join(runDir, "done");
+  const failed = join(runDir, "failed");
+  mkdirSync(CACHE, { recursive: true });
+  for (const old of readdirSync(CACHE)) if (!alive(Number(old.split("-")[0]))) rmSync(join(CACHE, old), { recursive: true, force: true });
+  let mine = false;
+  try {
+    mkdirSync(runDir); // atomic: exactly one file of the run gets to package
+    mine = true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  if (mine) {
+    try {
+      await runPackage(runDir, dir);
+      mkdirSync(done);
+    } catch (err) {
+      mkdirSync(failed);
+      throw err;
+    }
+  } else {
+    const deadline = Date.now() + 230_000;
+    while (!existsSync(done)) {
+      if (existsSync(failed)) throw new Error(`serverless package failed in another test file of this run (see its error)`);
+      if (Date.now() > deadline) throw new Error(`serverless package did not finish in time in ${dir}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const templateText = readFileSync(join(dir, "cloudformation-template-update-stack.json"), "utf8");
+  return { dir, templateText, template: JSON.parse(templateText) };
+}
+
+async function runPackage(runDir: string, dir: string): Promise<void> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && k !== "ONEBOT_ESBUILD_WORK_FOLDER"));
+  await promisify(execFile)(join(ROOT, "node_modules", ".bin", "serverless"), ["package", "--stage", "prod", "--package", dir], {
+    cwd: ROOT,
+    env: {
+      ...env,
+      SLS_TELEMETRY_DISABLED: "1",
+      // Its own build folder (relative: serverless-esbuild joins it to the service folder), so neither a running
+      // `npm start` nor `npm run package` shares files with it.
+      ONEBOT_ESBUILD_WORK_FOLDER: relative(ROOT, join(runDir, "esbuild")),
+      BM_SIGNATURE_KEY: LEAK,
+      BM_SIGNATURE_ENCODING: "hex-base64",
+      ENGAGE_API_TOKEN: LEAK,
+      KOMMUNICATE_WEBHOOK_SECRET: LEAK,
+      KOMMUNICATE_API_KEY: LEAK,
+      TWOWAY_WEBHOOK_SECRET: LEAK,
+      CM_PRODUCT_TOKEN: LEAK,
+      LP_CLIENT_SECRET: LEAK,
+      AI_API_KEY: LEAK,
+    },
+    timeout: 230_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
