@@ -1,41 +1,32 @@
-import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { appRuntime } from "../app/runtime";
-import { recordDeadLetter } from "../lib/jobs/dead-letter";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { currentRuntime } from "../app/runtime";
+import { canStartJob, jobDeadline } from "../lib/jobs/budget";
+import { processFifoBatch } from "../lib/jobs/fifo-batch";
 import { jobHandlers } from "../lib/jobs/handlers";
-import { isJob } from "../lib/jobs/job";
-import { runJob } from "../lib/jobs/worker";
+import { reportUnrun, runSqsRecord } from "../lib/jobs/sqs-record";
 import { logger } from "../lib/log";
-
-/** infra/queues.yml's maxReceiveCount: the last try before SQS moves the message to the dead-letter queue. */
-const MAX_RECEIVES = 5;
+import { publishMetrics } from "../lib/metrics";
 
 /**
- * The SQS FIFO worker: runs each job; on a failure reports that message and every later one of the batch
- * as failed (FIFO order within a group must hold), so SQS retries them and, after maxReceiveCount,
- * moves them to the dead-letter queue. The last failure is also recorded in the events table
- * (`jobs#dead-letter`), next to the session it belongs to, where a person looks first.
+ * The SQS FIFO worker: runs a batch's jobs in order, one conversation (message group) never holding up another:
+ * a failure reports that record and its group's later ones, so SQS retries them in order and, after
+ * maxReceiveCount, moves them to the dead-letter queue (the last receive is also recorded in the events table,
+ * `jobs#dead-letter`). A job starts only while the invocation has time for a whole one; the rest are reported
+ * and handed out again, so the worker always answers before its timeout and no finished job is redelivered.
  */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const failures: SQSBatchItemFailure[] = [];
-  for (const record of event.Records) {
-    if (failures.length) {
-      failures.push({ itemIdentifier: record.messageId });
-      continue;
-    }
+export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+  if (context) logger.addContext(context);
+  // Lambda always passes a context; a direct call without one (a test) has no clock to respect.
+  const remaining = () => context?.getRemainingTimeInMillis() ?? Infinity;
+  try {
+    const rt = await currentRuntime();
+    return await processFifoBatch(event.Records, {
+      canStart: () => canStartJob(remaining()),
+      run: (record) => runSqsRecord(rt, jobHandlers, record, jobDeadline(Date.now(), remaining())),
+      skipped: (record, reason) => reportUnrun(record, reason),
+    });
+  } finally {
     logger.resetKeys();
-    logger.appendKeys({ correlationId: record.messageId });
-    let job: unknown;
-    try {
-      job = JSON.parse(record.body);
-      if (!isJob(job)) throw new Error("message body is not a job (JSON with a string kind)");
-      logger.appendKeys({ platform: job.kind.split(".")[0] });
-      await runJob(appRuntime(), jobHandlers, job, Number(record.attributes.ApproximateReceiveCount) || 1);
-    } catch (err) {
-      const receives = Number(record.attributes.ApproximateReceiveCount);
-      logger.error("job failed; SQS will retry it", { error: String(err), receiveCount: receives });
-      failures.push({ itemIdentifier: record.messageId });
-      if (receives >= MAX_RECEIVES) await recordDeadLetter(appRuntime(), isJob(job) ? job : { body: record.body }, err);
-    }
+    publishMetrics();
   }
-  return { batchItemFailures: failures };
 };

@@ -1,4 +1,5 @@
 import { HttpError } from "../http/errors";
+import { currentCorrelationId } from "./correlation";
 /**
  * Work finished out of band: a late Kommunicate reply today, TwoWay and LivePerson deliveries next.
  * Jobs of one `group` run in order (an SQS FIFO message group per conversation); `dedupeId` makes a
@@ -11,6 +12,15 @@ export interface Job {
   /** Same id, same work: e.g. the platform's message id. */
   dedupeId: string;
   payload: Record<string, unknown>;
+  /** The correlation id of the request that enqueued it (filled at enqueue): the worker logs the job with it. */
+  correlationId?: string;
+}
+
+/** The job as queued: stamped with the enqueueing request's correlation id unless it has one. */
+export function stampCorrelation(job: Job): Job {
+  if (job.correlationId) return job;
+  const correlationId = currentCorrelationId();
+  return correlationId ? { ...job, correlationId } : job;
 }
 
 /** An SQS message body parsed as JSON is a job only with a string kind (anything may arrive there). */
@@ -32,7 +42,7 @@ export function assertJobsFit(jobs: readonly Job[]): void {
 /** Each job as the JSON body a queue sends, every one checked against MAX_JOB_BYTES (413) before any is returned. */
 export function jobBodies(jobs: readonly Job[]): string[] {
   return jobs.map((job) => {
-    const body = JSON.stringify(job);
+    const body = JSON.stringify(stampCorrelation(job));
     const bytes = Buffer.byteLength(body, "utf8");
     if (bytes > MAX_JOB_BYTES) {
       throw new HttpError(413, `a message of this request makes a ${bytes}-byte job; the job queue takes at most ${MAX_JOB_BYTES} bytes`);

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
  * - `conv#<platform>#<conversation>`: a conversation's events (the same key as its session);
  * - `platform#<platform>#<stream>`: a platform-wide stream (BM's debug reports, undelivered relays);
  * - `jobs#dead-letter`: jobs that failed for good;
+ * - `jobs#done#<kind>#<group>#<dedupe id>`: a job that finished, so a redelivery of it does nothing;
  * - `delivery#<platform>#<conversation>#<message>`: how many parts of an out-of-band answer were delivered.
  *
  * Every item that expires carries `expiresAt` in epoch seconds (DynamoDB's TTL attribute): see expiresAt().
@@ -42,6 +43,9 @@ export const platformStreamKey = (platform: string, stream: string) => `platform
 
 /** The events partition of jobs that failed for good. */
 export const DEAD_LETTER_KEY = "jobs#dead-letter";
+
+/** The completion record of one job (sort key `delivered`, like a delivery's progress): see lib/jobs/worker.ts. */
+export const jobDoneKey = (kind: string, group: string, dedupeId: string) => `jobs#done#${kind}#${keyPart(group)}#${keyPart(dedupeId)}`;
 
 /** Delivery progress of one out-of-band answer (ids are bounded by the platforms' schemas). */
 export const deliveryKey = (platform: string, conversationId: string, messageId: string) => `delivery#${platform}#${conversationId}#${messageId}`;
