@@ -39,6 +39,8 @@ export function stageSecretsOf(env: Readonly<Record<string, string | undefined>>
 
 let provider: SecretsProvider | undefined;
 const lastGood = new Map<string, Record<string, string>>();
+/** Secrets that could not be read, until when not to ask again: a stage without AI has no `ai` secret, every request. */
+const missUntil = new Map<string, number>();
 
 /** Every setting of this function's secrets, merged in ONEBOT_SECRETS's order. */
 export async function readStageSecrets(source: StageSecretsSource): Promise<Record<string, string>> {
@@ -48,17 +50,23 @@ export async function readStageSecrets(source: StageSecretsSource): Promise<Reco
 }
 
 async function readOne(secrets: SecretsProvider, name: string, maxAge: number): Promise<Record<string, string>> {
+  if ((missUntil.get(name) ?? 0) > Date.now()) return lastGood.get(name) ?? {};
   let text: unknown;
   try {
     text = await secrets.get(name, { maxAge });
+    missUntil.delete(name);
   } catch (err) {
+    missUntil.set(name, Date.now() + maxAge * 1000);
     const kept = lastGood.get(name);
-    const why = (err as { name?: string }).name ?? "Error";
+    // Powertools wraps the SDK's error: its cause names what happened (ResourceNotFoundException, AccessDeniedException…).
+    const why = errorName((err as { cause?: unknown }).cause) ?? errorName(err) ?? "Error";
     if (kept) {
       logger.warn(`secret ${name} could not be refreshed (${why}): keeping the value read before`);
       return kept;
     }
-    logger.error(`secret ${name} could not be read (${why}): its settings stay unset`);
+    // Not there is a choice (a platform or the AI not used on this stage): the guard logs an error if it was needed.
+    const log = why === "ResourceNotFoundException" ? logger.info.bind(logger) : logger.error.bind(logger);
+    log(`secret ${name} could not be read (${why}): its settings stay unset`);
     return {};
   }
   const settings = settingsOf(name, text);
@@ -87,8 +95,11 @@ function settingsOf(name: string, text: unknown): Record<string, string> {
   return settings;
 }
 
+const errorName = (err: unknown): string | undefined => (err instanceof Error ? err.name : undefined);
+
 /** Tests: forget the cached values and the client (a new endpoint or fresh secrets). */
 export function resetStageSecrets(): void {
   provider = undefined;
   lastGood.clear();
+  missUntil.clear();
 }
