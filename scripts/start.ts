@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   });
   env.LOCAL_JOBS_QUEUE_URL = sqs.queueUrl;
 
-  // Local secrets go to the handlers explicitly; serverless.yml reads them (stage "local" only) from this env.
+  // Local secrets go to the handlers explicitly, through this environment (serverless-offline's localEnvironment).
   for (const [name, value] of localSecrets) env[name] ||= value;
   buildDir = join("node_modules", ".cache", "onebot-offline", String(port));
   env.ONEBOT_ESBUILD_WORK_FOLDER = buildDir;
