@@ -58,8 +58,15 @@ export function publishMetrics(): void {
   const groups = [...pending];
   pending.clear();
   for (const [platform, counters] of groups) {
-    if (platform) metrics.addDimension("platform", platform);
-    for (const [name, value] of counters) metrics.addMetric(name, MetricUnit.Count, value);
-    metrics.publishStoredMetrics();
+    // Metrics never fail the request they describe.
+    try {
+      if (platform) metrics.addDimension("platform", platform);
+      for (const [name, value] of counters) metrics.addMetric(name, MetricUnit.Count, value);
+      metrics.publishStoredMetrics();
+    } catch (err) {
+      metrics.clearMetrics();
+      metrics.clearDimensions();
+      logger.warn("metrics not published", { platform, error: String(err) });
+    }
   }
 }

@@ -1,7 +1,9 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { randomUUID } from "node:crypto";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logger } from "../log";
+import { publishMetrics } from "../metrics";
 import { StoreUnavailableError, TurnAbortedError, TurnConflictError } from "../session/errors";
 import { HttpError, payloadTooLarge } from "./errors";
 import { json, type HttpResult } from "./responses";
@@ -11,6 +13,23 @@ export type WebhookEvent = APIGatewayProxyEventV2 & { rawBody: Buffer };
 type Middleware = MiddlewareObj<WebhookEvent, HttpResult, Error, Context>;
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Puts the Lambda context on every log line (cold_start, function_name, function_request_id, …). Used before
+ * correlation(): it keeps the context apart from the keys that correlation() resets, and resets nothing itself
+ * (a reset at the end of one request would strip the keys of another still running under serverless-offline).
+ * Without a context (direct calls in tests) there is nothing to add.
+ */
+export function lambdaContext(): Middleware {
+  const inject = injectLambdaContext(logger);
+  return { before: (request) => (request.context ? inject.before?.(request) : undefined) };
+}
+
+/** Publishes the metrics counted during the request, whatever its answer (after errorResponses() on errors). */
+export function flushMetrics(): Middleware {
+  const flush = () => publishMetrics();
+  return { after: flush, onError: flush };
+}
 
 /**
  * Sets the correlation id of the request on every log line (the Lambda request id, the API Gateway request

@@ -2,7 +2,7 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { withCommitGuard } from "../session/commit-guard";
 import { TurnAbortedError } from "../session/errors";
-import { correlation, errorResponses, rawBody, verifyCredential, type WebhookEvent } from "./middlewares";
+import { correlation, errorResponses, flushMetrics, lambdaContext, rawBody, verifyCredential, type WebhookEvent } from "./middlewares";
 import type { HttpResult } from "./responses";
 
 export interface WebhookOptions {
@@ -18,7 +18,8 @@ export const TIMEOUT_EARLY_MS = 1_000;
 export const COMMIT_MARGIN_MS = 1_000;
 
 /**
- * The pipeline every platform endpoint shares: correlation id, error mapping, raw body + size, credential.
+ * The pipeline every platform endpoint shares: Lambda context and correlation id on every log line, metrics
+ * published per request (errors included), error mapping, raw body + size, credential.
  * Near the Lambda's timeout the caller gets 503 + Retry-After (errorResponses), and the turn still running
  * commits nothing afterwards (its writes check the commit guard), so the caller's retry runs it once.
  */
@@ -29,7 +30,9 @@ export function webhookHandler({ platform, verify, handle }: WebhookOptions) {
       throw new TurnAbortedError("answered 503 before the Lambda's timeout");
     },
   })
+    .use(lambdaContext())
     .use(correlation(platform))
+    .use(flushMetrics())
     .use(errorResponses())
     .use(rawBody())
     .use(verifyCredential(verify))
