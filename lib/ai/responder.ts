@@ -1,4 +1,5 @@
 import type { Settings } from "../config";
+import { countMetric } from "../metrics";
 import type { HistoryEntry } from "../session/session";
 import { chatCompletion, type ChatCompletion, type ChatMessage } from "./client";
 
@@ -24,8 +25,9 @@ export function aiMessages(settings: Settings, history: HistoryEntry[], userText
 
 export async function answerWithAi(
   settings: Settings,
-  input: { history: HistoryEntry[]; userText: string; instructions?: string; deadline: number; clock: () => number },
+  input: { platform?: string; history: HistoryEntry[]; userText: string; instructions?: string; deadline: number; clock: () => number },
 ): Promise<AiAnswer> {
+  const dimensions = input.platform ? { platform: input.platform } : {};
   const started = input.clock();
   try {
     const completion = await chatCompletion({
@@ -38,8 +40,12 @@ export async function answerWithAi(
       deadline: Math.min(input.deadline, started + settings.AI_TIMEOUT_MS),
       clock: input.clock,
     });
+    // Counted at the call, not with the turn: tokens are spent even when the turn's write then fails.
+    countMetric("AiPromptTokens", completion.usage?.prompt_tokens ?? 0, dimensions);
+    countMetric("AiCompletionTokens", completion.usage?.completion_tokens ?? 0, dimensions);
     return { text: completion.text, answered: true, completion, ms: input.clock() - started };
   } catch (err) {
+    countMetric("AiFallbacks", 1, dimensions);
     return { text: settings.AI_FALLBACK_MESSAGE, answered: false, error: String((err as Error).message), ms: input.clock() - started };
   }
 }

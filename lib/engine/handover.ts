@@ -23,6 +23,10 @@ export function currentHandover(state: HandoverState, now: number): HandoverStat
 
 export const withHuman = (state: HandoverState): boolean => state.status === "human";
 
+/** A change that hands the conversation to a human: from the bot, or a new hold replacing one that ended. */
+export const handedToHuman = (before: HandoverState, after: HandoverState): boolean =>
+  after.status === "human" && (before.status !== "human" || after.since !== before.since);
+
 /**
  * Everything outside a bot's reply that changes who holds a conversation: a platform's own handover signal (TwoWay's
  * router), a desk opening or closing its conversation, the desk extending the hold (a survey), the user's side

@@ -1,5 +1,6 @@
 import { describeInbound, historyText, inboundText, type BotReply, type OutboundMessage, type Turn } from "../conversation";
 import { logger } from "../log";
+import { countMetric } from "../metrics";
 import type { EventStore } from "../session/events";
 import { mergeNamespace } from "../session/namespaces";
 import { hasAnswer } from "../session/bounds";
@@ -8,13 +9,15 @@ import { type HandoverState, type HistoryEntry, type ProcessedEntry, type ReplyS
 import type { SessionStore } from "../session/store";
 import type { AiAnswer } from "../ai/responder";
 import type { Bot, DialogContext } from "./bot";
-import { currentHandover, startHandover, withHuman } from "./handover";
+import { currentHandover, handedToHuman, startHandover, withHuman } from "./handover";
 import { fillPlaceholders } from "./placeholders";
 import { updateSession } from "./update-session";
 import { appliedOf, validateReply } from "./validate-reply";
 import { offeredSuggestions, resolveSuggestionReply } from "./suggestion-replies";
 
 export interface AiRequest {
+  /** For the AI metrics' dimension. */
+  platform: string;
   history: HistoryEntry[];
   userText: string;
   instructions?: string;
@@ -109,7 +112,12 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
       },
     };
   });
-  if (result.kind === "duplicate") return result as TurnOutcome;
+  if (result.kind === "duplicate") {
+    // Any message already answered, whether met on the first read (a platform's retry) or on a rerun (a retry racing this one).
+    countMetric("Duplicates", 1, { platform: turn.platform });
+    return result as TurnOutcome;
+  }
+  countMetric("Turns", 1, { platform: turn.platform });
   await recordHandoverChange(deps, turn, before.handover, session.handover, deps.clock());
   if (memo.answer) await recordAiUse(deps, turn, await memo.answer);
   return result.kind === "silent"
@@ -168,7 +176,7 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
   const messages = fillPlaceholders(reply.messages ?? [], namespaces);
   if (reply.ai && deps.ai) {
     const ai = deps.ai;
-    memo.answer ??= ai({ history: session.history, userText: describeInbound(message), ...(reply.ai.instructions ? { instructions: reply.ai.instructions } : {}), deadline: options.deadline ?? now + 60_000 });
+    memo.answer ??= ai({ platform: turn.platform, history: session.history, userText: describeInbound(message), ...(reply.ai.instructions ? { instructions: reply.ai.instructions } : {}), deadline: options.deadline ?? now + 60_000 });
     messages.push({ type: "text", text: (await memo.answer).text });
   }
   const botLines = messages.map((m): HistoryEntry => ({ role: "bot", text: historyText(m).slice(0, MAX_HISTORY_TEXT), at: now }));
@@ -211,7 +219,7 @@ function releasedHold(before: HandoverState, after: HandoverState): { released: 
 
 /** Handover changes also go to the events table for inspection; the session item already holds the truth. */
 async function recordHandoverChange(deps: EngineDeps, turn: Turn, before: HandoverState, after: HandoverState, now: number) {
-  if (before.status === after.status && !(after.status === "human" && before.status === "human" && after.since !== before.since)) return;
+  if (before.status === after.status && !handedToHuman(before, after)) return;
   const type = after.status === "human" ? "handover.started" : "handover.ended";
   try {
     await deps.events.record(

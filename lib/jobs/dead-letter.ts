@@ -1,4 +1,5 @@
 import { logger } from "../log";
+import { countMetric } from "../metrics";
 import type { Runtime } from "../runtime";
 import type { Job } from "./job";
 import { DEAD_LETTER_KEY } from "../session/keys";
@@ -11,6 +12,7 @@ import { DEAD_LETTER_KEY } from "../session/keys";
 export async function recordDeadLetter(rt: Runtime, job: Job | { body: string }, error: unknown): Promise<void> {
   try {
     const platform = "kind" in job ? (job.kind.split(".")[0] ?? "jobs") : "jobs";
+    countMetric("DeadLetters", 1, { platform });
     const data = { job: "kind" in job ? { ...job } : { body: job.body.slice(0, 4000) }, error: String(error) };
     await rt.events.record({ pk: DEAD_LETTER_KEY, type: "job.dead_letter", platform, data }, rt.clock());
     logger.error("job failed for good: recorded in the events table", { platform, error: String(error) });
