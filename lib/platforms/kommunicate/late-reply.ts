@@ -1,4 +1,5 @@
 import type { Turn } from "../../conversation";
+import { fitRetries, jobTimeLeft } from "../../jobs/deadline";
 import type { JobHandler } from "../../jobs/worker";
 import { logger } from "../../log";
 import { KommunicateClient } from "./client";
@@ -8,6 +9,9 @@ import { deliveryKey, sessionKey } from "../../session/keys";
 import { kommunicateSettings } from "./settings";
 
 export const KOMMUNICATE_LATE_REPLY = "kommunicate.late-reply";
+
+/** The client's timeout per bubble, given explicitly so that a job's deadline can shorten it. */
+const KOMMUNICATE_TIMEOUT_MS = 5_000;
 
 export interface LateReplyPayload extends Record<string, unknown> {
   turn: Turn;
@@ -22,20 +26,21 @@ export interface LateReplyPayload extends Record<string, unknown> {
  * The API takes one bubble per call: after each accepted bubble the progress is recorded, so a retry of
  * this job resumes after the bubbles already shown instead of repeating them. Once every bubble is accepted,
  * failing to record that is logged, not retried (a retry would only push the answer again).
+ * Each bubble's request is cut to the job's deadline; a bubble with no time left waits for the next receive.
  */
 export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
   const { turn, botId } = payload as LateReplyPayload;
   // Out of band the webhook's budget no longer applies: an AI answer gets its own full timeout.
-  const outcome = await runKommunicateTurn(rt, turn, rt.clock() + rt.settings.AI_TIMEOUT_MS);
+  const outcome = await runKommunicateTurn(rt, turn, rt.clock() + Math.min(rt.settings.AI_TIMEOUT_MS, jobTimeLeft()));
   // Already in the worker: the desk's work (forward, close, open) runs here, before the answer is pushed.
   if (outcome.deskActions.length) await runKommunicateDeskActions(rt, { turn, actions: outcome.deskActions, ...(botId ? { botId } : {}) }, { attempt: 1 });
   const { messages } = kommunicateAnswer(outcome);
   const { KOMMUNICATE_API_KEY: apiKey, KOMMUNICATE_API_BASE: apiBase } = kommunicateSettings(rt);
   if (apiKey && messages.length) {
-    const client = new KommunicateClient(apiBase, apiKey);
     const progress = deliveryKey("kommunicate", turn.conversationId, turn.messageId);
     for (let part = await rt.events.deliveredParts(progress); part < messages.length; part++) {
-      await client.send(turn.conversationId, messages[part]!, botId);
+      const { timeoutMs } = fitRetries({ timeoutMs: KOMMUNICATE_TIMEOUT_MS, retryDelaysMs: [] }, "a Kommunicate bubble");
+      await new KommunicateClient(apiBase, apiKey, timeoutMs).send(turn.conversationId, messages[part]!, botId);
       // Best effort: if this write fails, a later failure would repeat this one bubble, nothing more.
       await rt.events.markDelivered(progress, part + 1, rt.clock()).catch((err: unknown) => logger.warn("delivery progress not recorded", { error: String(err) }));
     }

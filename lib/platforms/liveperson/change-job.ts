@@ -6,6 +6,7 @@ import { updateSession } from "../../engine/update-session";
 import type { JobHandler } from "../../jobs/worker";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
+import { deliveryKey } from "../../session/keys";
 import { relayToUser } from "../relay";
 import { withoutConversation, type LivePersonLink } from "./bridge";
 import { livePersonHold } from "./settings";
@@ -60,7 +61,13 @@ async function relayAgentMessage(rt: Runtime, change: MessagingChange): Promise<
   if (sequence !== undefined && lastSequence !== undefined && sequence <= lastSequence) {
     return logger.info("LivePerson agent message already relayed or out of date: dropped", { dialogId, sequence, lastSequence });
   }
-  await relayToUser(rt, link.origin, messages, `lp:${dialogId}:${sequence ?? change.serverTimestamp ?? ""}`);
+  const ref = `lp:${dialogId}:${sequence ?? change.serverTimestamp ?? ""}`;
+  // The relay leaves a progress record: a rerun after the session update below failed does not relay it again.
+  const progress = deliveryKey(to.platform, to.conversationId, ref);
+  if ((await rt.events.deliveredParts(progress)) === 0) {
+    await relayToUser(rt, link.origin, messages, ref);
+    await rt.events.markDelivered(progress, 1, rt.clock()).catch((err: unknown) => logger.warn("relay progress not recorded", { error: String(err) }));
+  } else logger.info("LivePerson agent message relayed by an earlier try: not relayed again", { dialogId, sequence });
   await updateSession(rt.engine, to.platform, to.conversationId, (current, now) => {
     const human = current.human as LivePersonLink | undefined;
     if (!human || human.conversationId !== conversation) return { result: undefined };

@@ -1,4 +1,5 @@
 import type { OutboundMessage } from "../../conversation";
+import { fitRetries } from "../../jobs/deadline";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import type { Origin } from "../../session/session";
@@ -7,7 +8,12 @@ import { renderTwoWay, type TwoWayChatRef, type TwoWayRenderResult } from "./ren
 import { sessionKey } from "../../session/keys";
 import { twowaySettings } from "./settings";
 
-export const twoWayClient = (rt: Runtime, token: string) => new TwoWayClient(token, { retryDelaysMs: twowaySettings(rt).TWOWAY_RETRY_DELAYS_MS });
+/** The client's per-attempt timeout, given explicitly so that a job's deadline can shorten it. */
+const CM_TIMEOUT_MS = 8_000;
+
+/** Inside a job, the attempts and their timeouts are cut to the job's deadline (none fits: JobDeadlineError). */
+export const twoWayClient = (rt: Runtime, token: string) =>
+  new TwoWayClient(token, fitRetries({ timeoutMs: CM_TIMEOUT_MS, retryDelaysMs: twowaySettings(rt).TWOWAY_RETRY_DELAYS_MS }, "a POST to CM"));
 const eventKey = (chatId: string) => sessionKey("twoway", chatId);
 
 /**

@@ -2,6 +2,7 @@ import type { Turn } from "../../conversation";
 import { runTurn } from "../../engine/run-turn";
 import type { JobHandler } from "../../jobs/worker";
 import { logger } from "../../log";
+import { deliveryKey } from "../../session/keys";
 import { deskTurnOptions, followDesk } from "../../engine/human-desk";
 import { livePersonDesk } from "../liveperson/bridge";
 import { renderOnce } from "../render-once";
@@ -24,6 +25,8 @@ export interface TwoWayTurnPayload extends Record<string, unknown> {
  * job answered (the webhook queues without reading the session): that job owned the reply, so nothing is
  * sent again. One found on a rerun is this job's own write whose answer was lost: the reply still goes out.
  * The human side of a handover is LivePerson when it is configured, else CM's own routing.
+ * Each outbound step leaves a progress record (1: reply sent, 2: handover requested): a rerun after a later
+ * step failed, or after the worker was cut off, does not send the reply again.
  */
 export const runTwoWayTurn: JobHandler = async (rt, payload, { attempt }) => {
   const { turn, chat } = payload as TwoWayTurnPayload;
@@ -39,7 +42,17 @@ export const runTwoWayTurn: JobHandler = async (rt, payload, { attempt }) => {
   }
   // With a desk, its control path: forward to the agent, close a timed-out hold, open on a handover.
   if (desk && (await followDesk(desk, turn, outcome, { platform: "twoway", chat })) === "forwarded") return;
-  await deliverTwoWay(rt, chat, render(outcome.messages), turn.messageId);
+  const progress = deliveryKey("twoway", chat.id, turn.messageId);
+  const done = await rt.events.deliveredParts(progress);
+  const mark = (parts: number) =>
+    rt.events.markDelivered(progress, parts, rt.clock()).catch((err: unknown) => logger.warn("TwoWay delivery progress not recorded", { error: String(err) }));
+  if (done < 1) {
+    await deliverTwoWay(rt, chat, render(outcome.messages), turn.messageId);
+    await mark(1);
+  } else logger.info("TwoWay reply sent by an earlier try: not sent again", { messageId: turn.messageId });
   // Without a desk, CM's own routing takes the chat to its agents.
-  if (outcome.applied.handover && !desk) await requestRouterHandover(rt, chat);
+  if (outcome.applied.handover && !desk && done < 2) {
+    await requestRouterHandover(rt, chat);
+    await mark(2);
+  }
 };
