@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { buildSync } from "esbuild";
 import { readBundleConfig } from "../../scripts/bench/bundles";
@@ -18,6 +19,7 @@ type Resource = { Type: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
 let outputs: Record<string, { Value: unknown }>;
 let templateText: string;
+let conditions: Record<string, unknown>;
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
@@ -27,6 +29,7 @@ beforeAll(async () => {
   const packaged = await packagedService();
   OUT = packaged.dir;
   templateText = packaged.templateText;
+  conditions = (packaged.template.Conditions ?? {}) as Record<string, unknown>;
   resources = packaged.template.Resources as Record<string, Resource>;
   outputs = packaged.template.Outputs as Record<string, { Value: unknown }>;
 }, 240_000);
@@ -46,13 +49,16 @@ test.each(["GET /health", ...endpoints.flatMap(([, , spec]) => spec.routes)])("r
   expect(keys).toContain(routeKey);
 });
 
-test("both tables exist with TTL on expiresAt", () => {
-  const tables = Object.fromEntries(ofType("AWS::DynamoDB::Table"));
+test("both tables exist with TTL, point-in-time recovery, deletion protection, and survive a remove or replacement", () => {
+  const tables = Object.fromEntries(Object.entries(resources).filter(([, r]) => r.Type === "AWS::DynamoDB::Table")) as Record<string, Resource & { DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
   expect(Object.keys(tables).sort()).toEqual(["EventsTable", "SessionsTable"]);
   expect(tables.SessionsTable!.Properties.TableName).toBe("onebot-prod-sessions");
   expect(tables.EventsTable!.Properties.TableName).toBe("onebot-prod-events");
   for (const table of Object.values(tables)) {
     expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: "expiresAt", Enabled: true });
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(["Retain", "Retain"]);
   }
 });
 
@@ -71,54 +77,125 @@ test("every function runs nodejs22.x on arm64 with the table names as literal st
   }
 });
 
-test("IAM allows only the DynamoDB item calls on the two tables and the job queue's calls on it (plus logs)", () => {
-  const roles = ofType("AWS::IAM::Role");
-  expect(roles).toHaveLength(1);
-  const role = roles[0]![1].Properties;
-  expect(role.ManagedPolicyArns ?? []).toEqual([]);
+/** The statements of a function's own role (its only policy), with conditional ones (Fn::If) resolved as tracing on/off. */
+function roleOf(fnLogicalId: string, tracing: boolean) {
+  const fn = resources[fnLogicalId]!;
+  const roleId = (fn.Properties.Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+  const role = resources[roleId]!;
+  expect(role.Type).toBe("AWS::IAM::Role");
+  expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+  expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] }]);
+  expect(role.Properties.Policies).toHaveLength(1);
+  return (role.Properties.Policies[0].PolicyDocument.Statement as any[]).flatMap((s) => {
+    if (!s["Fn::If"]) return [s];
+    const [condition, whenOn, whenOff] = s["Fn::If"];
+    expect(condition).toBe("TracingEnabled");
+    const chosen = tracing ? whenOn : whenOff;
+    return chosen.Ref === "AWS::NoValue" ? [] : [chosen];
+  });
+}
+
+const fnLogicalIds = () => ofType("AWS::Lambda::Function").map(([id]) => id);
+const byHandler = (handler: string) => ofType("AWS::Lambda::Function").find(([, f]) => f.Properties.Handler === handler)![0];
+const secretArn = (id: string) => ({ "Fn::Sub": `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:onebot/prod/${id}-??????` });
+
+test("every function has its own role; no provider-wide role, no other policy", () => {
+  const roles = fnLogicalIds().map((id) => JSON.stringify(resources[id]!.Properties.Role));
+  expect(new Set(roles).size).toBe(fnLogicalIds().length);
+  expect(ofType("AWS::IAM::Role")).toHaveLength(fnLogicalIds().length);
   expect(ofType("AWS::IAM::Policy")).toEqual([]);
-  const statements = role.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
-  const logActions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"];
-  const dynamoActions = ["dynamodb:GetItem", "dynamodb:PutItem"];
-  const sqsActions = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
-  const granted = new Set<string>();
-  for (const s of statements) {
-    expect(s.Effect).toBe("Allow");
-    expect(s.NotAction ?? s.NotResource).toBeUndefined();
-    const actions: string[] = [s.Action].flat();
-    const res: unknown[] = [s.Resource].flat();
-    expect(res).not.toContain("*");
-    actions.forEach((a) => granted.add(a));
-    if (actions.some((a) => a.startsWith("dynamodb:"))) {
-      expect([...actions].sort()).toEqual(dynamoActions);
-      expect(res).toEqual([{ "Fn::GetAtt": ["SessionsTable", "Arn"] }, { "Fn::GetAtt": ["EventsTable", "Arn"] }]);
-    } else if (actions.some((a) => a.startsWith("sqs:"))) {
-      // Send (our statement) and the worker's receive/delete (added by the sqs event), on the job queue only.
-      for (const a of actions) expect(sqsActions).toContain(a);
-      expect(res).toEqual([{ "Fn::GetAtt": ["JobsQueue", "Arn"] }]);
-    } else {
-      for (const a of actions) expect(logActions).toContain(a);
-      for (const r of res) expect(JSON.stringify(r)).toContain(":log-group:/aws/lambda/onebot-prod");
-    }
-  }
-  expect([...granted].filter((a) => a.startsWith("dynamodb:")).sort()).toEqual(dynamoActions);
+  expect(resources.IamRoleLambdaExecution).toBeUndefined();
 });
 
-test("no secret is baked into the template", () => {
-  for (const [, fn] of ofType("AWS::Lambda::Function")) {
-    expect(fn.Properties.Environment.Variables.BM_SIGNATURE_KEY).toBe("");
-    expect(fn.Properties.Environment.Variables.BM_SIGNATURE_ENCODING).toBe("");
-    expect(fn.Properties.Environment.Variables.ENGAGE_API_TOKEN).toBe("");
-    expect(fn.Properties.Environment.Variables.KOMMUNICATE_WEBHOOK_SECRET).toBe("");
-    expect(fn.Properties.Environment.Variables.KOMMUNICATE_API_KEY).toBe("");
-    expect(fn.Properties.Environment.Variables.TWOWAY_WEBHOOK_SECRET).toBe("");
-    expect(fn.Properties.Environment.Variables.CM_PRODUCT_TOKEN).toBe("");
-    expect(fn.Properties.Environment.Variables.LP_CLIENT_SECRET).toBe("");
-    expect(fn.Properties.Environment.Variables.AI_API_KEY).toBe("");
+test("each role grants only the calls its function makes, on the resources it uses", () => {
+  const enqueuing = new Set(platforms.filter((p) => p.jobKinds?.length).map((p) => p.id));
+  const worker = byHandler("functions/job-worker.handler");
+  for (const id of fnLogicalIds()) {
+    const statements = roleOf(id, false);
+    const granted = new Map<string, unknown[]>();
+    for (const s of statements) {
+      expect(s.Effect).toBe("Allow");
+      expect(s.NotAction ?? s.NotResource ?? s.Condition).toBeUndefined();
+      const res: unknown[] = [s.Resource].flat();
+      expect(res).not.toContain("*");
+      for (const action of [s.Action].flat() as string[]) granted.set(action, res);
+    }
+    // Its own log group only.
+    expect(granted.get("logs:PutLogEvents")).toEqual([{ "Fn::GetAtt": [id.replace(/LambdaFunction$/, "LogGroup"), "Arn"] }]);
+    expect(granted.get("logs:CreateLogStream")).toEqual(granted.get("logs:PutLogEvents"));
+    const handler = resources[id]!.Properties.Handler as string;
+    if (handler === "functions/health.handler") {
+      expect([...granted.keys()].sort()).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+      continue;
+    }
+    expect(granted.get("dynamodb:GetItem")).toEqual([{ "Fn::GetAtt": ["SessionsTable", "Arn"] }, { "Fn::GetAtt": ["EventsTable", "Arn"] }]);
+    expect(granted.get("dynamodb:PutItem")).toEqual(granted.get("dynamodb:GetItem"));
+    const endpoint = endpoints.find(([platform, name]) => functionFile(platform, name).replace(/\.ts$/, ".handler") === handler);
+    const secrets = (resources[id]!.Properties.Environment.Variables.ONEBOT_SECRETS as string).split(",");
+    expect(granted.get("secretsmanager:GetSecretValue")).toEqual(secrets.map(secretArn));
+    const expected = ["logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem", "dynamodb:PutItem", "secretsmanager:GetSecretValue"];
+    if (id === worker) {
+      expected.push("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility");
+      expect(granted.get("sqs:ReceiveMessage")).toEqual([{ "Fn::GetAtt": ["JobsQueue", "Arn"] }]);
+    } else {
+      const [platform] = endpoint!;
+      // Its own platform's secret, and the AI's when it runs turns.
+      expect(secrets).toEqual(platform.role === "channel" ? [platform.id, "ai"] : [platform.id]);
+      if (enqueuing.has(platform.id)) {
+        expected.push("sqs:SendMessage");
+        expect(granted.get("sqs:SendMessage")).toEqual([{ "Fn::GetAtt": ["JobsQueue", "Arn"] }]);
+      }
+    }
+    expect({ id, actions: [...granted.keys()].sort() }).toEqual({ id, actions: expected.sort() });
   }
+});
+
+test("tracing is a stage parameter: off by default, and only then may a role write traces", () => {
+  expect(conditions.TracingEnabled).toEqual({ "Fn::Equals": ["tracing-false", "tracing-true"] });
+  for (const id of fnLogicalIds()) {
+    expect(resources[id]!.Properties.TracingConfig).toBeUndefined();
+    const traced = roleOf(id, true).filter((s) => [s.Action].flat().some((a: string) => a.startsWith("xray:")));
+    expect(traced).toEqual([{ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" }]);
+  }
+});
+
+test("no secret is in the template: functions only name their secrets (ONEBOT_SECRETS) and where they are", () => {
+  for (const id of fnLogicalIds()) {
+    const vars = resources[id]!.Properties.Environment.Variables as Record<string, unknown>;
+    const names = Object.keys(vars).sort();
+    expect(names.filter((n) => !["BOT_STAGE", "SESSIONS_TABLE", "EVENTS_TABLE", "AWS_NODEJS_CONNECTION_REUSE_ENABLED", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "ONEBOT_SECRETS_PREFIX", "ONEBOT_SECRETS_TTL_SECONDS", "ONEBOT_SECRETS", "JOBS_QUEUE_URL"].includes(n))).toEqual([]);
+    expect(vars.ONEBOT_SECRETS_PREFIX).toBe("onebot/prod/");
+  }
+  expect(resources[byHandler("functions/health.handler")]!.Properties.Environment.Variables.ONEBOT_SECRETS).toBeUndefined();
   expect(templateText).not.toContain(LEAK);
   expect(templateText).not.toContain("local-bm-signature-key");
   expect(templateText).not.toContain("local-engage-api-token");
+});
+
+test("nothing packaged holds a secret of the deployer's shell: not the templates, not the bundles", () => {
+  const files = execFileSync("find", [OUT, "-type", "f"], { encoding: "utf8" }).trim().split("\n");
+  expect(files.length).toBeGreaterThan(10);
+  for (const file of files) {
+    const text = file.endsWith(".zip") ? execFileSync("unzip", ["-p", file], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }) : readFileSync(file, "utf8");
+    expect({ file: basename(file), leaks: text.includes(LEAK) }).toEqual({ file: basename(file), leaks: false });
+  }
+});
+
+test("operations: alarms to an SNS topic (e-mail optional), a dashboard, HTTP API access logs", () => {
+  expect(resources.AlarmTopic!.Type).toBe("AWS::SNS::Topic");
+  expect((resources.AlarmEmailSubscription as any).Condition).toBe("HasAlarmEmail");
+  const alarms = ofType("AWS::CloudWatch::Alarm");
+  for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: "AlarmTopic" }]);
+  const watched = alarms.map(([, a]) => `${a.Properties.Namespace ?? "math"}:${a.Properties.MetricName ?? a.Properties.Metrics.map((m: any) => m.MetricStat?.Metric.MetricName).filter(Boolean).join("+")}`);
+  expect(watched).toEqual(expect.arrayContaining(["AWS/SQS:ApproximateNumberOfMessagesVisible", "AWS/Lambda:Throttles", "AWS/ApiGateway:5xx", "math:ReadThrottleEvents+WriteThrottleEvents+ReadThrottleEvents+WriteThrottleEvents"]));
+  // One errors alarm per function, on its deployed name.
+  const errorAlarms = alarms.filter(([, a]) => a.Properties.MetricName === "Errors").map(([, a]) => a.Properties.Dimensions[0].Value).sort();
+  expect(errorAlarms).toEqual(fnLogicalIds().map((id) => resources[id]!.Properties.FunctionName).sort());
+  const dlq = alarms.find(([, a]) => a.Properties.Namespace === "AWS/SQS")![1];
+  expect(dlq.Properties.Dimensions).toEqual([{ Name: "QueueName", Value: { "Fn::GetAtt": ["JobsDeadLetterQueue", "QueueName"] } }]);
+  expect(ofType("AWS::CloudWatch::Dashboard")).toHaveLength(1);
+  expect(resources.HttpApiStage!.Properties.AccessLogSettings.DestinationArn).toEqual({ "Fn::GetAtt": ["HttpApiLogGroup", "Arn"] });
+  expect(resources.HttpApiLogGroup!.Properties.RetentionInDays).toBe(14);
 });
 
 test("outputs give the API base URL and the webhook URLs on the HttpApi", () => {
@@ -144,9 +221,14 @@ test("the job queue is FIFO, feeds the worker with partial-batch failures, and d
   }
 });
 
-// Issue 9's bundle budget, on the zips as deployed: no function's code over 500 KB, nor over 1.5 times a
-// bundle holding only the DynamoDB client built with the same options (npm run bench reports the figures).
-test("each function's bundle is at most 500 KB and 1.5 times the DynamoDB-client-only floor", () => {
+// The bundle budget, on the zips as deployed, against a bundle holding only the DynamoDB client built with the
+// same options (npm run bench reports the figures). Issue 9 set 500 KB and 1.5 times that floor; production on AWS
+// (issue 15) added to every function the Secrets Manager client and Powertools Parameters (its settings at run
+// time, +20 KB) and Powertools Metrics (+14 KB), so the budget is 560 KB and 1.65 times until the cost-and-speed
+// work (issue 16) sets its own floors and targets.
+const MAX_BUNDLE_BYTES = 560_000;
+const MAX_BUNDLE_RATIO = 1.65;
+test(`each function's bundle is at most ${MAX_BUNDLE_BYTES / 1000} KB and ${MAX_BUNDLE_RATIO} times the DynamoDB-client-only floor`, () => {
   const { options } = readBundleConfig();
   const floor = buildSync({ ...options, entryPoints: [join(ROOT, "scripts", "bench", "floor-handler.ts")], write: false, logLevel: "silent" }).outputFiles[0]!.contents.length;
   expect(floor).toBeGreaterThan(200_000); // sanity: the SDK client really is in it
@@ -159,7 +241,7 @@ test("each function's bundle is at most 500 KB and 1.5 times the DynamoDB-client
     const js = listing.split("\n").map((line) => /^\s*(\d+)\s+\S+\s+\S+\s+(\S+\.js)$/.exec(line)).filter((m) => m !== null);
     expect({ name, files: js.length }).toEqual({ name, files: 1 });
     const bytes = Number(js[0]![1]);
-    expect({ name, bytes, overBudget: bytes > 500_000 || bytes > 1.5 * floor }).toEqual({ name, bytes, overBudget: false });
+    expect({ name, bytes, overBudget: bytes > MAX_BUNDLE_BYTES || bytes > MAX_BUNDLE_RATIO * floor }).toEqual({ name, bytes, overBudget: false });
   }
 });
 
