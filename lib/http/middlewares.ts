@@ -1,7 +1,6 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { randomUUID } from "node:crypto";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logger } from "../log";
 import { publishMetrics } from "../metrics";
 import { StoreUnavailableError, TurnAbortedError, TurnConflictError } from "../session/errors";
@@ -15,14 +14,15 @@ type Middleware = MiddlewareObj<WebhookEvent, HttpResult, Error, Context>;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Puts the Lambda context on every log line (cold_start, function_name, function_request_id, …). Used before
- * correlation(): it keeps the context apart from the keys that correlation() resets, and resets nothing itself
- * (a reset at the end of one request would strip the keys of another still running under serverless-offline).
- * Without a context (direct calls in tests) there is nothing to add.
+ * Puts the Lambda context on every log line (cold_start, function_name, function_request_id, …), as Powertools'
+ * injectLambdaContext does, without its other work: it sets the log level back to the configured one on every
+ * invocation (for debug sampling, which we do not use: a level set while running would not last) and can log
+ * the raw event (POWERTOOLS_LOGGER_LOG_EVENT; bodies hold user data). Used before correlation(): the context is
+ * kept apart from the keys that correlation() resets, and nothing here resets. No context (direct calls in tests):
+ * nothing to add.
  */
 export function lambdaContext(): Middleware {
-  const inject = injectLambdaContext(logger);
-  return { before: (request) => (request.context ? inject.before?.(request) : undefined) };
+  return { before: (request) => (request.context ? logger.addContext(request.context) : undefined) };
 }
 
 /** Publishes the metrics counted during the request, whatever its answer (after errorResponses() on errors). */
