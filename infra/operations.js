@@ -71,7 +71,7 @@ module.exports.resources = ({ resolveVariable }) =>
           OKActions: [{ Ref: "AlarmTopic" }],
         },
       },
-      Dashboard: { Type: "AWS::CloudWatch::Dashboard", Properties: { DashboardName: prefix, DashboardBody: dashboardBody(service, functions, tables) } },
+      Dashboard: { Type: "AWS::CloudWatch::Dashboard", Properties: { DashboardName: prefix, DashboardBody: dashboardBody(await resolveVariable("self:provider.environment.POWERTOOLS_METRICS_NAMESPACE"), functions, tables) } },
     };
     for (const fn of functions) {
       resources[`${logicalId(fn.name)}ErrorsAlarm`] = alarm(`${fn.deployed} failed (an error or a timeout): see its log group`, "AWS/Lambda", "Errors", [{ Name: "FunctionName", Value: fn.deployed }], "Sum");
@@ -80,14 +80,17 @@ module.exports.resources = ({ resolveVariable }) =>
   })();
 
 /** A small dashboard: the bot's own metrics (EMF, lib/metrics.ts), the API, the functions, the queue and the tables. */
-function dashboardBody(service, functions, tables) {
+function dashboardBody(namespace, functions, tables) {
   const region = "${AWS::Region}";
   const widget = (title, metrics, x, y, extra = {}) => ({ type: "metric", x, y, width: 12, height: 6, properties: { title, region, period: PERIOD, view: "timeSeries", metrics, ...extra } });
-  const ours = (name) => ["OneBot", name, "service", service];
+  // Ours, per platform (their only dimension besides the service), whatever platforms the stage has.
+  const ours = (names, id) => [{ id, expression: `SEARCH('Namespace="${namespace}" (${names.map((n) => `MetricName="${n}"`).join(" OR ")})', 'Sum', ${PERIOD})` }];
   const body = {
     widgets: [
-      widget("Turns, duplicates, reruns, handovers", [ours("Turns"), ours("Duplicates"), ours("Reruns"), ours("Handovers")], 0, 0, { stat: "Sum" }),
-      widget("AI tokens and fallbacks, dead letters", [ours("AiTokens"), ours("AiFallbacks"), ours("DeadLetters")], 12, 0, { stat: "Sum" }),
+      widget("Turns per platform", [ours(["Turns"], "turns")], 0, 0),
+      widget("Duplicates, reruns, handovers", [ours(["Duplicates", "Reruns", "Handovers"], "events")], 12, 0),
+      widget("AI tokens", [ours(["AiPromptTokens", "AiCompletionTokens"], "tokens")], 0, 24),
+      widget("AI fallbacks and dead letters", [ours(["AiFallbacks", "DeadLetters"], "failures")], 12, 24),
       widget("HTTP API: requests, 4xx, 5xx", [["AWS/ApiGateway", "Count", "ApiId", "${HttpApi}"], [".", "4xx", ".", "."], [".", "5xx", ".", "."]], 0, 6, { stat: "Sum" }),
       widget("HTTP API latency (p50, p99)", [["AWS/ApiGateway", "Latency", "ApiId", "${HttpApi}", { stat: "p50" }], ["...", { stat: "p99" }]], 12, 6),
       widget("Function errors", functions.map((fn) => ["AWS/Lambda", "Errors", "FunctionName", fn.deployed]), 0, 12, { stat: "Sum" }),
