@@ -31,6 +31,7 @@ export const DEFAULT_NAMESPACE = "OneBot";
 
 // Summed here rather than in Powertools: one value per name and platform, and Powertools' dimensions are
 // per flush, so metrics of different platforms must go out in separate lines. Key "" = no platform.
+// One buffer per process: concurrent requests (serverless-offline) share it, and a flush publishes all of it.
 const pending = new Map<string, Map<MetricName, number>>();
 let instance: Metrics | undefined;
 
