@@ -76,7 +76,7 @@ export function settings(): Settings {
   return cached;
 }
 
-/** Serverless writes unset stage params as empty strings: treat them as unset. */
+/** An empty value (an empty variable, or "" in a stage secret) counts as unset. */
 function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === "" ? undefined : v]));
 }

@@ -1,7 +1,7 @@
 /**
  * A platform's own settings slice: its zod schema over the environment the runtime was made from (rt.env), so
  * lib/config.ts keeps only the core and a platform stays one folder. Like the core settings: blank = unset
- * (Serverless writes unset stage params as ""), documented local defaults of its secrets on BOT_STAGE=local only.
+ * (an empty variable or secret value), documented local defaults of its secrets on BOT_STAGE=local only, outside AWS Lambda.
  * Never throws: an invalid value is listed in `invalid` and the shared guard answers 503 naming it, never a 500.
  */
 import * as z from "zod/mini";
