@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 
@@ -9,9 +10,13 @@ import { promisify } from "node:util";
  * package test, the CloudFormation spec check): the first file to ask packages into a folder of its own, the others
  * wait for it and read the same files. Offline on purpose: no AWS_* variable reaches it (proves `package` needs no
  * credentials), and the shell holds secrets that must not reach the template (`LEAK`).
+ *
+ * osls always builds in `<service folder>/.serverless` and deletes that folder first, whatever `--package` says, so
+ * two packagings of one checkout (another test run, someone's `npm run package`) wipe each other's files. Ours runs
+ * in a service folder of its own: serverless.yml copied, everything else linked to the checkout.
  */
 const ROOT = join(__dirname, "..", "..");
-const CACHE = join(ROOT, "node_modules", ".cache", "onebot-package");
+const CACHE = join(tmpdir(), "onebot-package");
 export const LEAK = "secret-from-the-deployers-shell";
 
 export interface PackagedService {
@@ -21,8 +26,8 @@ export interface PackagedService {
   template: { Resources: Record<string, { Type: string; Properties?: Record<string, any>; [key: string]: unknown }>; Outputs?: Record<string, any>; [key: string]: unknown };
 }
 
-// Jest's workers are children of the jest process: its pid names the run (in-band, the test process is jest).
-const runPid = () => (process.env.JEST_WORKER_ID && process.ppid > 1 ? process.ppid : process.pid);
+// A jest run is its main process: a worker (jest-worker's processChild) is its child; in band, the test file runs in it.
+const runPid = () => (process.argv.some((arg) => /jest-worker[\\/].*processChild/.test(arg)) ? process.ppid : process.pid);
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -87,16 +92,21 @@ async function obtain(): Promise<PackagedService> {
   return { dir, templateText, template: JSON.parse(templateText) };
 }
 
+/** Files of the checkout that are build output, not input. */
+const NOT_LINKED = new Set([".serverless", ".esbuild", ".git", ".local", "serverless.yml"]);
+
 async function runPackage(runDir: string, dir: string): Promise<void> {
+  const service = join(runDir, "service");
+  mkdirSync(service);
+  // osls refuses a linked serverless.yml; its ${file(…)} paths resolve against the links.
+  copyFileSync(join(ROOT, "serverless.yml"), join(service, "serverless.yml"));
+  for (const name of readdirSync(ROOT)) if (!NOT_LINKED.has(name)) symlinkSync(join(ROOT, name), join(service, name));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && k !== "ONEBOT_ESBUILD_WORK_FOLDER"));
   await promisify(execFile)(join(ROOT, "node_modules", ".bin", "serverless"), ["package", "--stage", "prod", "--package", dir], {
-    cwd: ROOT,
+    cwd: service,
     env: {
       ...env,
       SLS_TELEMETRY_DISABLED: "1",
-      // Its own build folder (relative: serverless-esbuild joins it to the service folder), so neither a running
-      // `npm start` nor `npm run package` shares files with it.
-      ONEBOT_ESBUILD_WORK_FOLDER: relative(ROOT, join(runDir, "esbuild")),
       BM_SIGNATURE_KEY: LEAK,
       BM_SIGNATURE_ENCODING: "hex-base64",
       ENGAGE_API_TOKEN: LEAK,
