@@ -123,6 +123,10 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
       const name = input.Name;
       if (typeof name !== "string" || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) throw new ServiceError("InvalidParameterException", "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!");
       const existing = metaOf(name, region);
+      // The SDK sends a fresh ClientRequestToken per call and the same one on a retry: a retry succeeds again.
+      if (existing && input.ClientRequestToken === existing.versionId && input.SecretString === secrets.get(name) && existing.deletedAt === undefined) {
+        return { ARN: existing.arn, Name: name, VersionId: existing.versionId };
+      }
       if (existing) {
         if (existing.deletedAt !== undefined) throw new ServiceError("InvalidRequestException", `You can't create this secret because a secret with this name is already scheduled for deletion.`);
         throw new ServiceError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
@@ -137,6 +141,11 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
     PutSecretValue(input, region) {
       const { name, meta: m } = live(resolve(input.SecretId, region));
       const value = valueOf(input);
+      if (input.ClientRequestToken !== undefined && input.ClientRequestToken === m.versionId) {
+        // A retried call: the same data does nothing, other data under that version id is refused.
+        if (value !== secrets.get(name)) throw new ServiceError("ResourceExistsException", `A version with this ClientRequestToken already exists with different secret data.`);
+        return { ARN: m.arn, Name: name, VersionId: m.versionId, VersionStages: ["AWSCURRENT"] };
+      }
       secrets.set(name, value);
       Object.assign(m, { changed: Date.now(), versionId: typeof input.ClientRequestToken === "string" ? input.ClientRequestToken : randomUUID(), versionOf: value });
       return { ARN: m.arn, Name: name, VersionId: m.versionId, VersionStages: ["AWSCURRENT"] };

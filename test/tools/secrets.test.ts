@@ -1,7 +1,19 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { main, parseSecretsArgs, splitStdin, UsageError, type SecretsIo } from "../../scripts/secrets";
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  InvalidRequestException,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
+import { readFileSync } from "node:fs";
+import { DEFAULT_REGION, main, parseSecretsArgs, SERVICE, splitStdin, UsageError, type SecretsIo } from "../../scripts/secrets";
 import { secretIds, secretKeys } from "../../lib/deployment/stage-secrets";
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from "../support/secrets-manager-stand-in";
 
@@ -189,4 +201,65 @@ describe("npm run secrets against Secrets Manager", () => {
     expect(bad.stderr).toContain(`secrets: secret "ai" cannot hold OPENAI_KEY`);
     for (const r of [set, list, bad]) expect(r.stdout + r.stderr).not.toMatch(/sk-from-stdin-value|gpt-from-stdin/);
   }, 30_000);
+});
+
+test("the default region and the service are serverless.yml's", () => {
+  const yml = readFileSync(join(ROOT, "serverless.yml"), "utf8");
+  expect(yml).toMatch(new RegExp(`^\\s+region: \\$\\{opt:region, '${DEFAULT_REGION}'\\}`, "m"));
+  expect(yml).toMatch(new RegExp(`^service: ${SERVICE}$`, "m"));
+});
+
+describe("the Secrets Manager stand-in, through the SDK", () => {
+  const client = () => new SecretsManagerClient({ region: "eu-west-1", endpoint: sm.endpoint, credentials: CREDENTIALS });
+
+  test("errors arrive as the SDK's exception classes with HTTP 400", async () => {
+    const missing = await client().send(new GetSecretValueCommand({ SecretId: "onebot/prod/bm" })).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
+    expect(missing).toMatchObject({ message: "Secrets Manager can't find the specified secret.", $metadata: { httpStatusCode: 400 } });
+    await client().send(new CreateSecretCommand({ Name: "onebot/prod/bm", SecretString: "{}" }));
+    await expect(client().send(new CreateSecretCommand({ Name: "onebot/prod/bm", SecretString: "{}" }))).rejects.toBeInstanceOf(ResourceExistsException);
+    await expect(client().send(new PutSecretValueCommand({ SecretId: "onebot/prod/nope", SecretString: "{}" }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  test("a secret is found by name, full ARN or ARN without its suffix; versions and dates follow each write", async () => {
+    const created = await client().send(new CreateSecretCommand({ Name: "onebot/prod/ai", SecretString: '{"AI_MODEL":"a"}' }));
+    expect(created.ARN).toMatch(/^arn:aws:secretsmanager:eu-west-1:\d{12}:secret:onebot\/prod\/ai-[A-Za-z0-9]{6}$/);
+    const put = await client().send(new PutSecretValueCommand({ SecretId: created.ARN, SecretString: '{"AI_MODEL":"b"}' }));
+    expect(put.VersionId).not.toBe(created.VersionId);
+    for (const id of ["onebot/prod/ai", created.ARN!, created.ARN!.slice(0, -7)]) {
+      const got = await client().send(new GetSecretValueCommand({ SecretId: id }));
+      expect(got).toMatchObject({ ARN: created.ARN, Name: "onebot/prod/ai", VersionId: put.VersionId, SecretString: '{"AI_MODEL":"b"}', VersionStages: ["AWSCURRENT"] });
+      expect(got.CreatedDate).toBeInstanceOf(Date);
+    }
+    const described = await client().send(new DescribeSecretCommand({ SecretId: "onebot/prod/ai" }));
+    expect(described).toMatchObject({ Name: "onebot/prod/ai", VersionIdsToStages: { [put.VersionId!]: ["AWSCURRENT"] } });
+    // A value a test writes into `secrets` directly is a new version too.
+    sm.secrets.set("onebot/prod/ai", '{"AI_MODEL":"c"}');
+    expect((await client().send(new GetSecretValueCommand({ SecretId: "onebot/prod/ai" }))).VersionId).not.toBe(put.VersionId);
+  });
+
+  test("ListSecrets filters by name prefix and pages; DeleteSecret schedules or forces", async () => {
+    for (const name of ["onebot/prod/bm", "onebot/prod/ai", "onebot/dev/bm", "other/prod/bm"]) sm.secrets.set(name, "{}");
+    const names = async (Values: string[], MaxResults?: number) => (await client().send(new ListSecretsCommand({ Filters: [{ Key: "name", Values }], MaxResults }))).SecretList!.map((e) => e.Name);
+    expect(await names(["onebot/prod/"])).toEqual(["onebot/prod/ai", "onebot/prod/bm"]);
+    expect(await names(["onebot/", "!onebot/dev"])).toEqual(["onebot/prod/ai", "onebot/prod/bm"]);
+    const page = await client().send(new ListSecretsCommand({ MaxResults: 3 }));
+    expect(page.SecretList).toHaveLength(3);
+    expect((await client().send(new ListSecretsCommand({ MaxResults: 3, NextToken: page.NextToken }))).SecretList!.map((e) => e.Name)).toEqual(["other/prod/bm"]);
+
+    await client().send(new DeleteSecretCommand({ SecretId: "onebot/prod/bm", RecoveryWindowInDays: 7 }));
+    await expect(client().send(new GetSecretValueCommand({ SecretId: "onebot/prod/bm" }))).rejects.toBeInstanceOf(InvalidRequestException);
+    expect(await names(["onebot/prod/"])).toEqual(["onebot/prod/ai"]);
+    await client().send(new DeleteSecretCommand({ SecretId: "onebot/prod/ai", ForceDeleteWithoutRecovery: true }));
+    expect(sm.secrets.has("onebot/prod/ai")).toBe(false);
+    expect(sm.calls.filter((c) => c === "DeleteSecret")).toHaveLength(2);
+  });
+
+  test("a retried call (same ClientRequestToken) succeeds again without a second version", async () => {
+    const token = "11111111-2222-3333-4444-555555555555";
+    const first = await client().send(new CreateSecretCommand({ Name: "onebot/prod/engage", SecretString: "{}", ClientRequestToken: token }));
+    const again = await client().send(new CreateSecretCommand({ Name: "onebot/prod/engage", SecretString: "{}", ClientRequestToken: token }));
+    expect(again.VersionId).toBe(first.VersionId);
+    await expect(client().send(new PutSecretValueCommand({ SecretId: "onebot/prod/engage", SecretString: '{"X":"1"}', ClientRequestToken: token }))).rejects.toBeInstanceOf(ResourceExistsException);
+  });
 });
