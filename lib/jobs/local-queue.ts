@@ -1,67 +1,77 @@
+import type { SQSRecord } from "aws-lambda";
 import { logger } from "../log";
-import { backoffMs, sleep } from "../session/backoff";
-import { assertJobsFit, type Job, type JobQueue } from "./job";
+import { processFifoBatch } from "./fifo-batch";
+import { FifoMessages, sqsRecordOf, type QueuedMessage } from "./fifo-messages";
+import { FifoPump } from "./fifo-pump";
+import { assertJobsFit, stampCorrelation, type Job, type JobQueue } from "./job";
+
+export interface LocalQueueOptions {
+  /** How long a failed job waits before it is received again (SQS's visibility timeout). Short by default: tests. */
+  visibilityTimeoutMs?: number;
+  batchSize?: number;
+}
+
+const LOCAL_QUEUE_ARN = "arn:aws:sqs:local:000000000000:in-process-jobs.fifo";
 
 /**
- * An in-process FIFO queue: jobs of one group in order, with the retries SQS would give; a job that keeps
- * failing goes to `deadLetter`, like the DLQ. Tests run the worker code through it directly, and npm start's
- * SQS stand-in (scripts/local-sqs.ts) hands its messages to the job-worker function through it.
+ * An in-process SQS FIFO queue: jobs are handed out in batches across groups, in order within a group, like SQS
+ * and the worker do it: a failure fails only its own group for that batch, the job comes back after the
+ * visibility timeout, and one that keeps failing goes to `deadLetter` after `maxAttempts` receives (the DLQ).
+ * Tests run the worker code through it directly.
  */
-const MAX_REMEMBERED = 10_000;
-
 export class LocalJobQueue implements JobQueue {
-  private readonly chains = new Map<string, Promise<void>>();
-  private readonly seen = new Set<string>();
+  private readonly messages: FifoMessages;
+  private readonly pump: FifoPump;
+  private readonly errors = new Map<string, unknown>();
 
   constructor(
     /** `attempt` counts from 1, like SQS's ApproximateReceiveCount. */
     private readonly work: (job: Job, attempt: number) => Promise<void>,
     private readonly deadLetter: (job: Job, error: unknown) => Promise<void>,
-    private readonly maxAttempts = 5,
-  ) {}
+    maxAttempts = 5,
+    options: LocalQueueOptions = {},
+  ) {
+    this.messages = new FifoMessages({ visibilityTimeoutMs: options.visibilityTimeoutMs ?? 50, maxReceiveCount: maxAttempts });
+    this.pump = new FifoPump(this.messages, (batch) => this.runBatch(batch), (message) => this.dead(message), options.batchSize);
+  }
 
   async enqueue(job: Job): Promise<void> {
-    assertJobsFit([job]);
-    this.push(job);
+    await this.enqueueAll([job]);
   }
 
   async enqueueAll(jobs: readonly Job[]): Promise<void> {
     assertJobsFit(jobs);
-    for (const job of jobs) this.push(job);
+    for (const job of jobs.map(stampCorrelation)) this.messages.send(JSON.stringify(job), job.group, `${job.kind}#${job.dedupeId}`);
+    // Not inside the caller's code: its jobs start once it has moved on, as they would behind a real queue.
+    queueMicrotask(() => this.pump.pump());
   }
 
-  private push(job: Job): void {
-    const id = `${job.kind}#${job.dedupeId}`;
-    if (this.seen.has(id)) return; // FIFO deduplication
-    this.seen.add(id);
-    // Bounded like SQS's 5-minute window: a long-running local stack does not grow without end.
-    if (this.seen.size > MAX_REMEMBERED) this.seen.delete(this.seen.values().next().value!);
-    const previous = this.chains.get(job.group) ?? Promise.resolve();
-    const next = previous.then(() => this.run(job));
-    this.chains.set(job.group, next);
-    void next.finally(() => {
-      if (this.chains.get(job.group) === next) this.chains.delete(job.group);
-    });
+  /** Resolves when every job enqueued so far has finished or been dead-lettered (tests and graceful shutdown). */
+  drain(): Promise<void> {
+    return this.pump.drain();
   }
 
-  /** Resolves when every job enqueued so far has finished (tests and graceful shutdown). */
-  async drain(): Promise<void> {
-    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
-  }
-
-  private async run(job: Job): Promise<void> {
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+  private async runBatch(batch: readonly QueuedMessage[]): Promise<ReadonlySet<string>> {
+    const run = async (record: SQSRecord) => {
+      const job = JSON.parse(record.body) as Job;
+      const attempt = Number(record.attributes.ApproximateReceiveCount);
       try {
         await this.work(job, attempt);
-        return;
+        this.errors.delete(record.messageId);
       } catch (err) {
         logger.warn("job failed", { kind: job.kind, attempt, error: String(err) });
-        if (attempt === this.maxAttempts) {
-          await this.deadLetter(job, err).catch((e) => logger.error("dead letter not recorded", { error: String(e) }));
-          return;
-        }
-        await sleep(backoffMs(attempt));
+        this.errors.set(record.messageId, err);
+        throw err;
       }
-    }
+    };
+    const records = batch.map((m) => sqsRecordOf(m, LOCAL_QUEUE_ARN));
+    const { batchItemFailures } = await processFifoBatch(records, { canStart: () => true, run, skipped: () => undefined });
+    return new Set(batchItemFailures.map((f) => f.itemIdentifier));
+  }
+
+  private async dead(message: QueuedMessage): Promise<void> {
+    const error = this.errors.get(message.messageId) ?? new Error("not run: an earlier job of its group kept failing");
+    this.errors.delete(message.messageId);
+    await this.deadLetter(JSON.parse(message.body) as Job, error).catch((e: unknown) => logger.error("dead letter not recorded", { error: String(e) }));
   }
 }
