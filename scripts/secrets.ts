@@ -198,6 +198,8 @@ async function set(command: Extract<SecretsCommand, { command: "set" }>, values:
     await client.send(new PutSecretValueCommand({ SecretId: name, SecretString }));
     io.out(`updated ${name} (${command.region}): set ${[...values.keys()].join(", ")}; it holds ${Object.keys(merged).sort().join(", ")}`);
   }
+  const lacking = requiredOf(command.id).filter((n) => !(n in merged));
+  if (lacking.length) io.out(`still missing before ${command.id} answers requests: ${lacking.join(", ")}`);
   io.out(`functions read it within their cache time (secretsTtlSeconds, 300 s by default); no redeploy needed`);
 }
 
@@ -248,9 +250,11 @@ async function list(command: Extract<SecretsCommand, { command: "list" }>, io: S
   if (others.length) io.out(`  other secrets under ${prefix}: ${others.join(", ")}`);
 }
 
-/** The platform's secrets (what its functions refuse to run without); the AI secret is optional as a whole. */
+/** What a deployed platform refuses requests without: its secrets and its endpoints' `requires`; AI is optional. */
 function requiredOf(id: string): readonly string[] {
-  return platforms.find((p) => p.id === id)?.secrets ?? [];
+  const platform = platforms.find((p) => p.id === id);
+  if (!platform) return [];
+  return [...new Set([...platform.secrets, ...Object.values(platform.endpoints).flatMap((e) => e.requires ?? [])])];
 }
 
 /**

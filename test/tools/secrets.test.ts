@@ -106,12 +106,14 @@ describe("npm run secrets against Secrets Manager", () => {
     const first = await run("set twoway TWOWAY_WEBHOOK_SECRET=- CM_PRODUCT_TOKEN=- --stage prod", ["tw-secret-value-1", "cm-token-value-2"]);
     expect(first).toMatchObject({ code: 0, err: "" });
     expect(first.out).toContain("created onebot/prod/twoway (eu-central-1) with TWOWAY_WEBHOOK_SECRET, CM_PRODUCT_TOKEN");
+    expect(first.out).toContain("still missing before twoway answers requests: TWOWAY_OUTBOUND_URL");
     expect(stored("onebot/prod/twoway")).toEqual({ TWOWAY_WEBHOOK_SECRET: "tw-secret-value-1", CM_PRODUCT_TOKEN: "cm-token-value-2" });
     expect(sm.calls).toEqual(["GetSecretValue", "CreateSecret"]);
 
     const second = await run("set twoway TWOWAY_OUTBOUND_URL=https://cm.example/adapters/a1 CM_PRODUCT_TOKEN=- --stage prod", ["cm-token-value-3"]);
     expect(second.code).toBe(0);
     expect(second.out).toContain("updated onebot/prod/twoway (eu-central-1): set TWOWAY_OUTBOUND_URL, CM_PRODUCT_TOKEN; it holds CM_PRODUCT_TOKEN, TWOWAY_OUTBOUND_URL, TWOWAY_WEBHOOK_SECRET");
+    expect(second.out).not.toContain("still missing");
     expect(stored("onebot/prod/twoway")).toEqual({ TWOWAY_WEBHOOK_SECRET: "tw-secret-value-1", CM_PRODUCT_TOKEN: "cm-token-value-3", TWOWAY_OUTBOUND_URL: "https://cm.example/adapters/a1" });
     expect(sm.calls.slice(2)).toEqual(["GetSecretValue", "PutSecretValue"]);
 
