@@ -501,6 +501,20 @@ describe("the rules, on small examples", () => {
   });
 });
 
-test("README.md's commands", () => {
-  expect(readmeProblems(readFileSync(join(ROOT, "README.md"), "utf8"))).toEqual([]);
+describe("README.md", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+
+  test("its commands run as written", () => {
+    expect(readmeProblems(readme)).toEqual([]);
+  });
+
+  // The user's bug, put back into today's README: the check sees the real deploy block, not just the examples.
+  test("a copy whose deploy command lost its trailing `\\` is caught", () => {
+    const lines = readme.split("\n");
+    const deploy = blockCommands(commandBlocks(readme).find((b) => hasDeployCommand(blockCommands(b)))!).find((c) => hasDeployCommand([c]))!;
+    lines.splice(deploy.line, 0, '  --param="alarmEmail=ops@example.com"');
+    expect(readmeProblems(lines.join("\n"))).toEqual([
+      `line ${deploy.line + 1}: \`--param="alarmEmail=ops@example.com"\` starts with an option but the line before does not end in \`\\\`: the shell runs it as a command of its own`,
+    ]);
+  });
 });
