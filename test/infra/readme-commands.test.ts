@@ -27,7 +27,7 @@ const credentialNames = new Set([...platforms.flatMap((p) => p.secrets), ...[...
 
 // ---- extraction ----
 
-export interface Block {
+interface Block {
   /** Line number of the block's first content line in the markdown. */
   line: number;
   lang: string;
@@ -47,7 +47,7 @@ const firstWord = (line: string): string | undefined =>
     .find((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
 
 /** Fenced blocks meant for a shell: tagged bash/sh/shell/console, or untagged with mostly command lines. */
-export function commandBlocks(markdown: string): Block[] {
+function commandBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
   const lines = markdown.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -67,7 +67,7 @@ export function commandBlocks(markdown: string): Block[] {
 }
 
 /** Inline code spans that are commands (`npx serverless info --stage prod`): checked for names, not completeness. */
-export function inlineCommands(markdown: string): Array<{ line: number; text: string }> {
+function inlineCommands(markdown: string): Array<{ line: number; text: string }> {
   const found: Array<{ line: number; text: string }> = [];
   let inFence = false;
   markdown.split("\n").forEach((text, i) => {
@@ -86,7 +86,7 @@ export function inlineCommands(markdown: string): Array<{ line: number; text: st
  * Where the shell would cut a block: lines that begin with an option or are indented must continue the line before
  * (a trailing `\`, or an open quote); a `\` followed by spaces or by a blank line continues nothing.
  */
-export function continuationProblems(block: Block): string[] {
+function continuationProblems(block: Block): string[] {
   const problems: string[] = [];
   let continued = false;
   let quote: string | undefined;
@@ -123,7 +123,7 @@ export function continuationProblems(block: Block): string[] {
 }
 
 /** One command as the shell would run it: its first line and its words, quotes removed. */
-export interface Command {
+interface Command {
   line: number;
   words: string[];
   /** Its text with continuations joined, for messages. */
@@ -131,7 +131,7 @@ export interface Command {
 }
 
 /** The commands of a block: continuation lines joined, split at `&&`, `||`, `;`, `|` (outside quotes and `$(…)`). */
-export function blockCommands(block: Block): Command[] {
+function blockCommands(block: Block): Command[] {
   const commands: Command[] = [];
   let buffer = "";
   let joiner: string | undefined; // how the next line joins the command: after `\` a space, in a quote a newline
@@ -173,7 +173,7 @@ function openQuote(text: string): boolean {
 }
 
 /** Shell words of a command line (quotes removed, comments dropped), split into commands at control operators. */
-export function splitCommands(text: string, line: number): Command[] {
+function splitCommands(text: string, line: number): Command[] {
   const commands: Command[] = [];
   let words: string[] = [];
   let word: string | undefined;
@@ -255,7 +255,7 @@ const NPM_COMMANDS = ["run", "run-script", "start", "test", "ci", "install", "i"
 const SECRETS_MANAGER_OPERATIONS = ["create-secret", "put-secret-value", "get-secret-value", "describe-secret", "list-secrets", "delete-secret", "restore-secret", "update-secret", "tag-resource", "rotate-secret"];
 
 /** Problems of one command; `complete` (fenced blocks) also asks that it names its stage. */
-export function commandProblems(command: Command, complete = true): string[] {
+function commandProblems(command: Command, complete = true): string[] {
   const problems: string[] = [];
   const problem = (text: string) => problems.push(`line ${command.line}: ${text}: \`${command.text.replace(/\s*\n\s*/g, " ")}\``);
   const assignments: string[] = [];
@@ -377,7 +377,7 @@ function awsProblems(args: string[], problem: (text: string) => void): void {
 }
 
 /** THE deploy command: `npx serverless deploy --stage prod`, whole, at most with `--region <r>` after it. */
-export function hasDeployCommand(commands: readonly Command[]): boolean {
+function hasDeployCommand(commands: readonly Command[]): boolean {
   return commands.some((c) => {
     const [npx, serverless, deploy, stageFlag, stage, ...rest] = c.words;
     if (npx !== "npx" || serverless !== "serverless" || deploy !== "deploy" || stageFlag !== "--stage" || stage !== "prod") return false;
@@ -386,7 +386,7 @@ export function hasDeployCommand(commands: readonly Command[]): boolean {
 }
 
 /** Every problem of a README's commands. */
-export function readmeProblems(markdown: string): string[] {
+function readmeProblems(markdown: string): string[] {
   const blocks = commandBlocks(markdown);
   const commands = blocks.flatMap(blockCommands);
   const problems = [

@@ -53,7 +53,7 @@ function fingerprint(): string {
     if (stat.isDirectory()) return readdirSync(path).sort().forEach((name) => walk(join(path, name)));
     hash.update(`${relative(ROOT, path)} ${stat.size} ${stat.mtimeMs}\n`);
   };
-  ["serverless.yml", "package-lock.json", "infra", "lib", "functions", "app", "bot"].forEach((p) => walk(join(ROOT, p)));
+  ["serverless.yml", "package.json", "package-lock.json", "tsconfig.json", "infra", "lib", "functions", "app", "bot"].forEach((p) => walk(join(ROOT, p)));
   return hash.digest("hex").slice(0, 12);
 }
 
