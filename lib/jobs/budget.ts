@@ -5,12 +5,17 @@
  * Steps that would run past the job's deadline are cut (./deadline.ts) and resumed on the next receive
  * through the progress records, so a job never outlives the worker's 60 s timeout.
  */
-export const JOB_BUDGET_MS = 30_000;
-/** Kept free after the last job: a dead-letter write and the answer to SQS. */
-export const FINISH_MS = 3_000;
+export interface JobBudget {
+  /** The most one job may take. */
+  jobMs: number;
+  /** Kept free after the last job: a dead-letter write and the answer to SQS. */
+  finishMs: number;
+}
+
+export const JOB_BUDGET: JobBudget = { jobMs: 30_000, finishMs: 3_000 };
 
 /** Whether a job may start with this much of the invocation left. */
-export const canStartJob = (remainingMs: number): boolean => remainingMs >= JOB_BUDGET_MS + FINISH_MS;
+export const canStartJob = (budget: JobBudget, remainingMs: number): boolean => remainingMs >= budget.jobMs + budget.finishMs;
 
 /** The deadline of a job started at `now` with `remainingMs` of the invocation left. */
-export const jobDeadline = (now: number, remainingMs: number): number => now + Math.min(JOB_BUDGET_MS, remainingMs - FINISH_MS);
+export const jobDeadline = (budget: JobBudget, now: number, remainingMs: number): number => now + Math.min(budget.jobMs, remainingMs - budget.finishMs);
