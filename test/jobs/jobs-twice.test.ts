@@ -13,7 +13,7 @@ import { LIVEPERSON_CHANGE } from "../../lib/platforms/liveperson/change-job";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { kmTextRequest } from "../platforms/kommunicate/fixtures";
-import { messagingNotification, textEvent } from "../platforms/liveperson/fixtures";
+import { conversationNotification, messagingNotification, textEvent } from "../platforms/liveperson/fixtures";
 import { useHarness } from "../support/harness";
 import { localSecrets } from "../support/local-secrets";
 import { startLivePersonStandIn, type LivePersonStandIn } from "../support/liveperson-standin";
@@ -30,11 +30,21 @@ let km: RecordingServer;
 let rt: Runtime;
 const now = Date.parse("2026-11-21T12:00:00Z");
 let n = 0;
+/** How many of the next Platform API calls fail (those are left out of `pushed`). */
+let kmFailures = 0;
+const failedCalls = new Set<number>();
 
 beforeAll(async () => {
   [lp, km] = await Promise.all([
     startLivePersonStandIn({ accountId: "12345678", clientId: "lp-client", clientSecret: "lp-secret" }),
-    startRecordingServer((_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end('{"status":"success"}')),
+    startRecordingServer((_req, res) => {
+      if (kmFailures > 0) {
+        kmFailures--;
+        failedCalls.add(km.requests.length - 1);
+        return void res.writeHead(500).end();
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"success"}');
+    }),
   ]);
 });
 afterAll(() => Promise.all([lp.close(), km.close()]));
@@ -42,13 +52,15 @@ beforeEach(() => {
   resetLivePersonCaches();
   lp.calls.length = 0;
   km.requests.length = 0;
+  failedCalls.clear();
+  kmFailures = 0;
   const env = { LP_ACCOUNT_ID: "12345678", LP_CLIENT_ID: "lp-client", LP_CLIENT_SECRET: "lp-secret", LP_CSDS_URL: lp.url, KOMMUNICATE_API_BASE: km.url };
   rt = h.store.runtime({ clock: () => now, env: { ...env, KOMMUNICATE_HUMAN_DESK: "liveperson", KOMMUNICATE_API_KEY: "km-api-key" } });
   useRuntime(rt);
 });
 
 const drain = () => (rt.jobs as LocalJobQueue).drain();
-const pushed = () => km.requests.map((r) => (JSON.parse(r.body) as { message: string }).message);
+const pushed = () => km.requests.filter((_, i) => !failedCalls.has(i)).map((r) => (JSON.parse(r.body) as { message: string }).message);
 const userSays = async (groupId: string, key: string, text: string) => {
   const res = await fetch(`${h.api.url}/kommunicate/webhook`, {
     method: "POST",
@@ -113,4 +125,18 @@ test("the LivePerson webhook delivering a notification twice relays the agent's 
     await drain();
   }
   expect(pushed()).toEqual(["Hello again"]);
+});
+
+test("LivePerson close: the greeting's relay fails, the job is rerun: the greeting is owed and goes out once", async () => {
+  const { lpConversationId } = await handedOver();
+  const body = conversationNotification(lpConversationId, { state: "CLOSE", ts: now + 10 });
+  const job: Job = { kind: LIVEPERSON_CHANGE, group: `lp#${lpConversationId}`, dedupeId: `${lpConversationId}:close`, payload: { type: body.type, change: body.body.changes[0]! } };
+  kmFailures = 1;
+  await expect(runJob(rt, jobHandlers, job, 1)).rejects.toThrow();
+  expect(pushed()).toEqual([]);
+  await runJob(rt, jobHandlers, job, 2);
+  expect(pushed()).toHaveLength(1);
+  expect(pushed()[0]).toMatch(/This is the test bot/);
+  await runJob(rt, jobHandlers, again(job, 3), 3);
+  expect(pushed()).toHaveLength(1);
 });

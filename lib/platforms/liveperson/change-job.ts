@@ -177,17 +177,38 @@ async function applyConversationChange(rt: Runtime, change: ConversationChange):
     if (!surveyDialogId) return { result: undefined, next: { ...current, human: { ...open, lastChangeTs: ts } } };
     return { result: undefined, next: { ...applyHandoverEvent(current, { kind: "extend-hold", holdMs: livePersonHold(rt) }, now), human: { ...open, surveyDialogId, lastChangeTs: ts } } };
   });
-  if (!written) return logger.info("LivePerson conversation change out of date or already applied: ignored", { convId, ts });
+  // A close this job applied on an earlier try whose greeting did not go out: the greeting is still owed.
+  const closedBefore = !written && closing && isClosedAt(before.human as LivePersonLink | undefined, ts);
+  if (!written && !closedBefore) return logger.info("LivePerson conversation change out of date or already applied: ignored", { convId, ts });
+  if (written) await recordChange(rt, to, before.pk, convId, details, { closing, surveyDialogId, ts });
+  if (!closing || !before.human) return;
+
+  // Back with the bot, which greets the user again (a turn of its own, recorded and deduplicated like any other);
+  // the greeting leaves a progress record, so a rerun after it was relayed does not relay it again.
+  const messageId = `lp-close:${convId}:${ts}`;
+  const outcome = await runTurn(
+    { platform: to.platform, conversationId: to.conversationId, userId: before.userId ?? to.conversationId, messageId, message: { type: "event", name: "handover_ended" }, receivedAt: rt.clock() },
+    rt.engine,
+  );
+  const progress = deliveryKey(to.platform, to.conversationId, messageId);
+  if (!outcome.messages.length || (await rt.events.deliveredParts(progress)) > 0) return;
+  await relayToUser(rt, before.human.origin, outcome.messages, `lp-close:${convId}`);
+  await rt.events.markDelivered(progress, 1, rt.clock()).catch((err: unknown) => logger.warn("relay progress not recorded", { error: String(err) }));
+}
+
+/** The link as a close at `ts` left it: no LivePerson conversation, that change the last applied. */
+const isClosedAt = (link: LivePersonLink | undefined, ts: number) => Boolean(link && link.conversationId === undefined && link.lastChangeTs === ts);
+
+async function recordChange(
+  rt: Runtime,
+  to: IndexedSession,
+  pk: string,
+  convId: string,
+  details: ConversationChange["result"]["conversationDetails"],
+  { closing, surveyDialogId, ts }: { closing: boolean; surveyDialogId: string | undefined; ts: number },
+): Promise<void> {
   const agentJoined = details.participants?.some((p) => p.role === "ASSIGNED_AGENT") ?? false;
   const type = closing ? "liveperson.closed_by_agent" : surveyDialogId ? "liveperson.survey" : agentJoined ? "liveperson.agent_assigned" : "liveperson.changed";
   const data = { lpConversationId: convId, state: details.state, ...(details.stage ? { stage: details.stage } : {}), ...(surveyDialogId ? { surveyDialogId } : {}), ts };
-  await rt.events.record({ pk: before.pk, type, platform: to.platform, conversationId: to.conversationId, data }, rt.clock());
-  if (!closing || !before.human) return;
-
-  // Back with the bot, which greets the user again (a turn of its own, recorded and deduplicated like any other).
-  const outcome = await runTurn(
-    { platform: to.platform, conversationId: to.conversationId, userId: before.userId ?? to.conversationId, messageId: `lp-close:${convId}:${ts}`, message: { type: "event", name: "handover_ended" }, receivedAt: rt.clock() },
-    rt.engine,
-  );
-  if (outcome.messages.length) await relayToUser(rt, before.human.origin, outcome.messages, `lp-close:${convId}`);
+  await rt.events.record({ pk, type, platform: to.platform, conversationId: to.conversationId, data }, rt.clock());
 }
