@@ -7,6 +7,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
  */
 const scope = new AsyncLocalStorage<{ deadline: number }>();
 
+/** An HTTP attempt shorter than this would time out on an ordinary round trip: not worth starting. */
+const MIN_ATTEMPT_MS = 1_000;
+
 export function withJobDeadline<T>(deadline: number, run: () => Promise<T>): Promise<T> {
   return scope.run({ deadline }, run);
 }
@@ -23,11 +26,6 @@ export class JobDeadlineError extends Error {
     super(`job deadline reached before ${what}`);
     this.name = "JobDeadlineError";
   }
-}
-
-/** Refuses to start `what` when less than `needMs` is left. */
-export function assertTimeLeft(needMs: number, what: string): void {
-  if (jobTimeLeft() < needMs) throw new JobDeadlineError(what);
 }
 
 /**
@@ -48,5 +46,3 @@ export function fitRetries(options: { timeoutMs: number; retryDelaysMs: readonly
   return { timeoutMs, retryDelaysMs: delays };
 }
 
-/** An HTTP attempt shorter than this would time out on an ordinary round trip: not worth starting. */
-export const MIN_ATTEMPT_MS = 1_000;
