@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { randomUUID } from "node:crypto";
-import { logger } from "../log";
+import { beginCorrelation, logger } from "../log";
 import { publishMetrics } from "../metrics";
 import { StoreUnavailableError, TurnAbortedError, TurnConflictError } from "../session/errors";
 import { HttpError, payloadTooLarge } from "./errors";
@@ -49,8 +49,7 @@ export function correlation(platform: string): Middleware {
       // The Lambda request id is unique per invocation everywhere; serverless-offline's API request id is a constant.
       const id = request.context?.awsRequestId || request.event.requestContext?.requestId || randomUUID();
       state(request).correlationId = id;
-      logger.resetKeys();
-      logger.appendKeys({ correlationId: id, platform });
+      beginCorrelation(id, { platform });
     },
     after: echo,
     // Runs after errorResponses() (middy runs onError in reverse order): error answers carry the id too.

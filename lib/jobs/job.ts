@@ -1,5 +1,5 @@
 import { HttpError } from "../http/errors";
-import { currentCorrelationId } from "./correlation";
+import { currentCorrelationId } from "../log";
 /**
  * Work finished out of band: a late Kommunicate reply today, TwoWay and LivePerson deliveries next.
  * Jobs of one `group` run in order (an SQS FIFO message group per conversation); `dedupeId` makes a

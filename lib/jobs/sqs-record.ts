@@ -1,5 +1,5 @@
 import type { SQSRecord } from "aws-lambda";
-import { logger } from "../log";
+import { beginCorrelation, logger } from "../log";
 import type { Runtime } from "../runtime";
 import { recordDeadLetter } from "./dead-letter";
 import type { SkipReason } from "./fifo-batch";
@@ -25,9 +25,7 @@ function parseJob(record: SQSRecord): Job | undefined {
  * job without one), the job kind, the SQS message id and the receive count.
  */
 function logKeysFor(record: SQSRecord, job: Job | undefined): void {
-  logger.resetKeys();
-  logger.appendKeys({
-    correlationId: job?.correlationId ?? record.messageId,
+  beginCorrelation(job?.correlationId ?? record.messageId, {
     messageId: record.messageId,
     receiveCount: receivesOf(record),
     ...(job ? { jobKind: job.kind, platform: job.kind.split(".")[0] } : {}),

@@ -4,7 +4,10 @@ import { handler as twowayMessages } from "../../functions/twoway-messages";
 import { localSecrets } from "../support/local-secrets";
 import { say } from "../../lib/conversation";
 import { defineBot } from "../../lib/engine/bot";
-import type { LocalJobQueue } from "../../lib/jobs/local-queue";
+import type { Job } from "../../lib/jobs/job";
+import { jobHandlers } from "../../lib/jobs/handlers";
+import { LocalJobQueue } from "../../lib/jobs/local-queue";
+import { runJob } from "../../lib/jobs/worker";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { twDelivery, twEventsBody, twHandoverBody, twHandoverEmptyContextBody, twMixedDelivery } from "../platforms/twoway/fixtures";
 import { useHarness } from "../support/harness";
@@ -82,6 +85,24 @@ describe("POST /twoway/messages", () => {
       chat: { id, accountId: expect.any(String), channel: "WhatsApp", conversationClientId: "0031612345678", conversationHostId: "0031201234567" },
       conversationMessages: [{ $type: "text", direction: "ClientTerminated", text: "Hi! How can I help?" }],
     });
+  });
+
+  test("the job carries the webhook request's correlation id across the queue (the id the answer echoes)", async () => {
+    const received: Job[] = [];
+    rt.jobs = new LocalJobQueue(
+      (job, attempt) => (received.push(job), runJob(rt, jobHandlers, job, attempt)),
+      async () => undefined,
+    );
+    const res = await fetch(`${h.api.url}/twoway/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-webhook-secret": SECRET },
+      body: JSON.stringify(twDelivery({ chatId: chatId(), messageId: "c-1" })),
+    });
+    expect(res.status).toBe(201);
+    await drain();
+    const id = res.headers.get("x-correlation-id");
+    expect(id).toBeTruthy();
+    expect(received.map((job) => job.correlationId)).toEqual([id]);
   });
 
   test("the test bot's greeting arrives with numbered options, and '1' maps back to the first", async () => {

@@ -5,7 +5,7 @@ import { defineBot } from "../../lib/engine/bot";
 import { jobHandlers } from "../../lib/jobs/handlers";
 import { jobBodies } from "../../lib/jobs/job";
 import { sqsWorker } from "../../lib/jobs/sqs-worker";
-import { logger } from "../../lib/log";
+import { beginCorrelation, logger } from "../../lib/log";
 import { useRuntime, type Runtime } from "../../lib/runtime";
 import { lambdaContext, redelivered, sqsRecord, twowayTurnJob } from "../support/jobs-sqs";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
@@ -173,8 +173,7 @@ describe("the clock, on a budget shrunk to a few seconds (1.2 s per job, 0.2 s t
 });
 
 test("every log line of a job carries the enqueueing request's correlation id, its kind, message id and receive count, and the Lambda context", async () => {
-  logger.resetKeys();
-  logger.setCorrelationId("webhook-req-42");
+  beginCorrelation("webhook-req-42");
   const id = chat("logged");
   const [body] = jobBodies([twowayTurnJob(id, `${id}-1`, "hi")]);
   logger.resetKeys();
