@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { startDynamoDbLocal } from "./dynamodb-local";
 
 /** The suites that read or write DynamoDB (unit suites of renderers, schemas and the package test do not). */
-const STORE_SUITES = ["test/integration", "test/conformance", "test/session", "test/engine", "test/jobs", "test/faults", "test/property", "test/ai", "test/e2e", "test/tools"];
+const STORE_SUITES = ["test/integration", "test/conformance", "test/session", "test/engine", "test/jobs", "test/faults", "test/property", "test/ai", "test/e2e", "test/tools", "test/deployment", "test/metrics"];
 /** Not serverless.yml's default (eu-central-1): the region mismatch of npm start would show. */
 const REGION = "us-east-1";
 
