@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { freePort } from "../../scripts/ports";
 import { waitForHealth } from "../../scripts/wait-for-health";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
@@ -44,6 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cm.close();
+  rmSync(dirname(stackFile), { recursive: true, force: true });
   if (child.exitCode === null) {
     try {
       process.kill(-child.pid!, "SIGKILL");

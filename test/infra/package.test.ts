@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { buildSync } from "esbuild";
 import { readBundleConfig } from "../../scripts/bench/bundles";
 import { functionFile, functionName } from "../../lib/platforms/platform";
@@ -172,8 +172,9 @@ test("no secret is in the template: functions only name their secrets (ONEBOT_SE
   expect(templateText).not.toContain("local-engage-api-token");
 });
 
-test("nothing packaged holds a secret of the deployer's shell: not the templates, not the bundles", () => {
-  const files = execFileSync("find", [OUT, "-type", "f"], { encoding: "utf8" }).trim().split("\n");
+test("nothing packaged holds a secret of the deployer's shell: not the templates, not the bundles, not the build folders", () => {
+  // The packaging's whole folder: the artifacts, the service's own .serverless and the esbuild work folder.
+  const files = execFileSync("find", [dirname(OUT), "-type", "f"], { encoding: "utf8" }).trim().split("\n");
   expect(files.length).toBeGreaterThan(10);
   for (const file of files) {
     const text = file.endsWith(".zip") ? execFileSync("unzip", ["-p", file], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }) : readFileSync(file, "utf8");

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { secretIds, secretKeys } from "../../lib/deployment/stage-secrets";
 import { promisify } from "node:util";
 
 /**
@@ -107,15 +108,8 @@ async function runPackage(runDir: string, dir: string): Promise<void> {
     env: {
       ...env,
       SLS_TELEMETRY_DISABLED: "1",
-      BM_SIGNATURE_KEY: LEAK,
-      BM_SIGNATURE_ENCODING: "hex-base64",
-      ENGAGE_API_TOKEN: LEAK,
-      KOMMUNICATE_WEBHOOK_SECRET: LEAK,
-      KOMMUNICATE_API_KEY: LEAK,
-      TWOWAY_WEBHOOK_SECRET: LEAK,
-      CM_PRODUCT_TOKEN: LEAK,
-      LP_CLIENT_SECRET: LEAK,
-      AI_API_KEY: LEAK,
+      // Every setting a stage secret may hold, each with a distinctive value: none may reach anything packaged.
+      ...Object.fromEntries(secretIds.flatMap((id) => secretKeys(id).map((name) => [name, `${LEAK}-${name}`]))),
     },
     timeout: 230_000,
     maxBuffer: 16 * 1024 * 1024,
