@@ -1,4 +1,5 @@
 import type { KommunicateMessage } from "./render";
+import { fitRetries } from "../../jobs/deadline";
 
 export class KommunicateApiError extends Error {
   constructor(
@@ -32,7 +33,8 @@ export class KommunicateClient {
         // The REST send API wants nested metadata values as JSON strings (unlike webhook replies).
         ...(message.metadata ? { metadata: stringifyNested(message.metadata) } : {}),
       }),
-      signal: AbortSignal.timeout(this.timeoutMs),
+      // Inside a job, never past its deadline (lib/jobs/deadline.ts); a webhook's own call keeps its timeout.
+      signal: AbortSignal.timeout(fitRetries({ timeoutMs: this.timeoutMs, retryDelaysMs: [] }, "a Kommunicate send").timeoutMs),
     });
     await res.body?.cancel();
     if (!res.ok) throw new KommunicateApiError(res.status, `Kommunicate send API answered HTTP ${res.status}`);

@@ -1,6 +1,7 @@
 import { sleep } from "../../session/backoff";
 import { csdsLookupUrl, resetDomainCache, serviceOrigin, type LivePersonServiceName } from "./domains";
 import { appJwtExpiresAt, appJwtKey, cachedAppJwt, dropAppJwt, resetAppJwtCache } from "./tokens";
+import { fitRetries } from "../../jobs/deadline";
 
 /** LP answered 401: `errorCode` tells an AppJWT problem (40001/40102/40105) from a ConsumerJWS one (40103/40104). */
 export class LivePersonAuthError extends Error {
@@ -222,12 +223,14 @@ export class LivePersonClient {
   /** One HTTP call (GET without a body, else POST) with retries on 429/5xx/network/timeout. */
   private async request(url: string, headers: Record<string, string>, body?: string): Promise<Answer> {
     let lastReason = "";
-    for (let attempt = 0; attempt <= this.delays.length; attempt++) {
-      if (attempt > 0) await sleep(this.delays[attempt - 1]!);
+    // Inside a job, the attempts and their timeouts are cut to its deadline (lib/jobs/deadline.ts).
+    const { timeoutMs, retryDelaysMs } = fitRetries({ timeoutMs: this.timeoutMs, retryDelaysMs: this.delays }, "a LivePerson call");
+    for (let attempt = 0; attempt <= retryDelaysMs.length; attempt++) {
+      if (attempt > 0) await sleep(retryDelaysMs[attempt - 1]!);
       let res: Response;
       let text: string;
       try {
-        res = await fetch(url, { method: body === undefined ? "GET" : "POST", headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+        res = await fetch(url, { method: body === undefined ? "GET" : "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
         text = await res.text();
       } catch (err) {
         lastReason = (err as Error).name === "TimeoutError" ? "timeout" : String((err as Error & { cause?: { code?: string } }).cause?.code ?? err);
