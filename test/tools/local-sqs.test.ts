@@ -76,7 +76,9 @@ test("a failed message comes back only after the visibility timeout, with SQS's 
   await new SqsJobQueue(sqs.queueUrl, client()).enqueue(job("vis-1", "vis"));
   await sqs.drain();
   const [first, second] = receives("vis-1");
-  expect(second!.at - first!.at).toBeGreaterThanOrEqual(VISIBILITY_MS - 5);
+  // Timed where the worker stand-in gets each batch: the first hop (a cold connection on a busy machine) may take
+  // tens of ms longer than the second. An immediate redelivery would come within a few ms, far below this.
+  expect(second!.at - first!.at).toBeGreaterThanOrEqual(VISIBILITY_MS - 50);
   expect(second!.messageId).toBe(first!.messageId);
   // As SqsJobQueue sent them: the group and deduplication ids are its hashes.
   expect(first!.attributes).toMatchObject({ ApproximateReceiveCount: "1", MessageGroupId: expect.stringMatching(/^[0-9a-f]{64}$/), MessageDeduplicationId: expect.stringMatching(/^[0-9a-f]{64}$/) });
