@@ -6,7 +6,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
+import { defaultProvider } from "@aws-sdk/credential-provider-node"; // the SDK's full chain: this script is not bundled
 import { load } from "js-yaml";
+import { needsPinning, pinCredentials } from "../lib/aws/pinned-credentials";
 import { ConfigError, readSettings } from "../lib/config";
 import type { SettingsSource } from "../lib/platforms/platform-settings";
 import { platforms } from "../lib/platforms/registry";
@@ -57,6 +59,15 @@ async function main(): Promise<void> {
     Object.assign(env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
     delete env.AWS_SESSION_TOKEN;
     delete env.AWS_PROFILE;
+  } else if (needsPinning(env)) {
+    // The functions are the deployed bundles, which read credentials from the environment only: resolve the
+    // profile (SSO, an assumed role, ~/.aws files) once here with the SDK's full chain and pass the keys on.
+    // Temporary credentials then last as long as they do: when they expire, restart npm start. Never printed.
+    const profile = env.AWS_PROFILE ? ` of profile ${env.AWS_PROFILE}` : "";
+    const { expiration } = await pinCredentials(env, defaultProvider()).catch((err: Error) => {
+      throw new StartError(`cannot resolve AWS credentials${profile}: ${err.message}`);
+    });
+    say(`AWS credentials${profile} resolved for the functions${expiration ? ` (until ${expiration.toISOString()}; restart npm start then)` : ""}`);
   }
   const tables = { sessions: (env.SESSIONS_TABLE ||= "onebot-local-sessions"), events: (env.EVENTS_TABLE ||= "onebot-local-events") };
   // Without an outbound URL, TwoWay replies go to the chat simulator (`npm run chat -- twoway` listens there).
