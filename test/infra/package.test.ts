@@ -223,16 +223,17 @@ test("the job queue is FIFO, feeds the worker with partial-batch failures, and d
 });
 
 // The bundle budget, on the zips as deployed, against a bundle holding only the DynamoDB client built with the
-// same options (npm run bench reports the figures). Issue 9 set 500 KB and 1.5 times that floor; production on AWS
-// (issue 15) added to every function the Secrets Manager client and Powertools Parameters (its settings at run
-// time, +20 KB) and Powertools Metrics (+14 KB), so the budget is 560 KB and 1.65 times until the cost-and-speed
-// work (issue 16) sets its own floors and targets.
-const MAX_BUNDLE_BYTES = 560_000;
-const MAX_BUNDLE_RATIO = 1.65;
+// same options (npm run bench reports the figures). Issue 16 (cost and speed) dropped the SDK's default credential
+// chain from every bundle (environment only, lib/aws/environment-credentials.ts): 135 KB off each, the largest now
+// 394 KB, so the budget is 400 KB. The floor lost the same 135 KB (331 -> 196 KB), so the same code's ratio rose
+// from 1.60 to 2.01. Issue 16 sets the target at 1.5 times the smallest DynamoDB-only bundle; 2.05 holds today's
+// bundles until the rest of that work brings them down to it.
+const MAX_BUNDLE_BYTES = 400_000;
+const MAX_BUNDLE_RATIO = 2.05;
 test(`each function's bundle is at most ${MAX_BUNDLE_BYTES / 1000} KB and ${MAX_BUNDLE_RATIO} times the DynamoDB-client-only floor`, () => {
   const { options } = readBundleConfig();
   const floor = buildSync({ ...options, entryPoints: [join(ROOT, "scripts", "bench", "floor-handler.ts")], write: false, logLevel: "silent" }).outputFiles[0]!.contents.length;
-  expect(floor).toBeGreaterThan(200_000); // sanity: the SDK client really is in it
+  expect(floor).toBeGreaterThan(150_000); // sanity: the SDK client really is in it
   const fns = ofType("AWS::Lambda::Function");
   expect(fns.length).toBeGreaterThanOrEqual(10);
   for (const [name, fn] of fns) {
