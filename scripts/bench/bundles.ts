@@ -11,10 +11,26 @@ import { median } from "./stats";
  * c) Per function of serverless.yml: the bundle as deployed (built with esbuild and the options of
  * serverless.yml's custom.esbuild, read at run time, minus the keys serverless-esbuild keeps for itself)
  * and its module load time in a fresh Node process (require() timed inside it, so process start-up is
- * excluded; median of alternating runs), beside a floor bundle holding only the DynamoDB client.
+ * excluded; median of alternating runs), beside the floor: the smallest DynamoDB-only bundle that runs on
+ * Lambda (the minimal turn on the raw client, with an environment-only credential provider). A reference row
+ * shows the same handler with the SDK's default credential chain.
  */
 const root = join(__dirname, "..", "..");
-export const FLOOR = "(floor: DynamoDB client only)";
+export const FLOOR = "(floor: raw DynamoDB client, env credentials)";
+export const DEFAULT_CHAIN = "(reference: the floor with the SDK's default credential chain)";
+const CHAIN = "@aws-sdk/credential-provider-node";
+const FLOOR_ENTRY = relative(root, join(__dirname, "floor-handler.ts"));
+
+/** The floor's build: serverless.yml's options, with the SDK's default credential chain swapped for the environment. */
+export function floorOptions(options: BuildOptions): BuildOptions {
+  return { ...options, alias: { ...options.alias, [CHAIN]: join(__dirname, "floor-credentials.ts") } };
+}
+
+/** The reference build: the SDK's default chain even when serverless.yml aliases it away. */
+function defaultChainOptions(options: BuildOptions): BuildOptions {
+  const { [CHAIN]: _chain, ...alias } = options.alias ?? {};
+  return { ...options, alias };
+}
 
 /** serverless-esbuild 1.57's own options, deleted before it calls esbuild (node_modules/serverless-esbuild/dist/bundle.js). */
 const PLUGIN_KEYS = [
@@ -105,19 +121,30 @@ function loadMs(file: string): number {
   return Number(execFileSync(process.execPath, ["-e", script], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", POWERTOOLS_LOG_LEVEL: "SILENT" } }));
 }
 
-export async function measureBundles(config: BundleConfig, runs: number, progress: (line: string) => void): Promise<BundleResult[]> {
+export async function measureBundles(
+  config: BundleConfig,
+  runs: number,
+  progress: (line: string) => void,
+  /** Called with the floor bundle's file before the load runs: proves it works. */
+  checkFloor?: (file: string) => Promise<void>,
+): Promise<BundleResult[]> {
   const dir = mkdtempSync(join(tmpdir(), "onebot-bench-bundles-"));
   try {
-    const entries = [...config.functions, { name: FLOOR, entry: relative(root, join(__dirname, "floor-handler.ts")) }];
+    const entries = [
+      ...config.functions.map((f) => ({ ...f, options: config.options })),
+      { name: FLOOR, entry: FLOOR_ENTRY, options: floorOptions(config.options) },
+      { name: DEFAULT_CHAIN, entry: FLOOR_ENTRY, options: defaultChainOptions(config.options) },
+    ];
     const built = await Promise.all(
-      entries.map(async ({ name, entry }, i) => {
+      entries.map(async ({ name, entry, options }, i) => {
         const outdir = join(dir, String(i));
-        await build({ ...config.options, entryPoints: [join(root, entry)], outdir, absWorkingDir: root, logLevel: "error", write: true });
+        await build({ ...options, entryPoints: [join(root, entry)], outdir, absWorkingDir: root, logLevel: "error", write: true });
         const file = join(outdir, entry.replace(/^.*\//, "").replace(/\.[mc]?[tj]s$/, ".js"));
         return { name, entry, file, bytes: statSync(file).size, gzipBytes: gzipSync(readFileSync(file), { level: 9 }).length, loadMs: [] as number[] };
       }),
     );
     progress(`bundles: ${built.length} built`);
+    if (checkFloor) await checkFloor(built.find((b) => b.name === FLOOR)!.file);
     // Alternate: every run loads every bundle once, starting one further along each time.
     for (let run = 0; run < runs; run++) {
       for (let k = 0; k < built.length; k++) {

@@ -77,8 +77,9 @@ export function sqsEvent(bodies: Array<{ body: string; group: string; dedupeId: 
   };
 }
 
-export function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 29_000;
+/** `timeoutMs`: the function's timeout in serverless.yml (29 s for HTTP functions, 60 s for the job worker). */
+export function lambdaContext(functionName: string, timeoutMs = 29_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,

@@ -1,16 +1,17 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { sessionKey } from "../../lib/session/session";
+import { itemBytes } from "./capacity";
 import { minimalKey } from "./minimal";
 import type { Stack } from "./setup";
 
 /**
- * Mean size (JSON bytes) of the items each variant keeps per conversation after the latency run: what every
- * turn reads and writes back. Ours holds the bounded history and the recorded answers for dedupe.
+ * Mean size (DynamoDB's bytes, scripts/bench/capacity.ts) of the items each variant keeps per conversation
+ * after a run: what every turn reads and writes back. Ours holds the bounded history and the recorded answers.
  */
 export async function meanItemBytes(stack: Stack, oursKeys: string[], minimalKeys: string[]): Promise<{ ours: number; minimal: number }> {
   const size = async (pk: string) => {
-    const { Item } = await stack.minimal.doc.send(new GetCommand({ TableName: stack.minimal.table, Key: { pk } }));
-    return Item ? Buffer.byteLength(JSON.stringify(Item)) : 0;
+    const { Item } = await stack.minimal.client.send(new GetItemCommand({ TableName: stack.minimal.table, Key: { pk: { S: pk } } }));
+    return Item ? itemBytes(Item) : 0;
   };
   const ours = await Promise.all(oursKeys.map(size));
   const minimal = await Promise.all(minimalKeys.map(size));

@@ -5,8 +5,11 @@ import { now, seeded } from "./stats";
 /**
  * a) Warm turn latency, in-process: each function's exported handler called with an API Gateway (or SQS)
  * event, against the embedded store, beside the minimal handler fed the same event. Each iteration is a
- * NEW message in a conversation drawn from a pool (a mix of first contacts and ongoing conversations);
- * the two variants alternate which goes first, iteration by iteration, so drift and GC hit both alike.
+ * NEW message in a conversation drawn from a pool (a mix of first contacts and ongoing conversations).
+ * Two floors get the same event: the minimal handler with its item padded to the size of ours in the same
+ * conversation (the size ours wrote at this turn when ours went first, else at its previous turn), and the
+ * minimal handler with a 1 KB item. The three rotate which goes first, iteration by iteration, so drift and
+ * GC hit all alike.
  */
 export interface LatencyOptions {
   warmup: number;
@@ -17,16 +20,25 @@ export interface LatencyOptions {
   maxSecondsPerScenario: number;
 }
 
+export const FLOOR_1K_BYTES = 1024;
+export const VARIANTS = ["ours", "minimal", "minimal1k"] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export interface VariantSamples {
+  ms: number[];
+  /** DynamoDB commands sent during the measured turns. */
+  requests: number;
+  /** Milliseconds inside the DynamoDB client, per measured turn. */
+  storeMs: number[];
+  /** Bytes of the session item written per measured turn that wrote one (the floors: the size padded to). */
+  itemBytes: number[];
+}
+
 export interface LatencyResult {
   row: Row;
-  ours: number[];
-  minimal: number[];
-  /** DynamoDB commands sent during the measured turns, per variant. */
-  oursRequests: number;
-  minimalRequests: number;
-  /** Milliseconds inside the DynamoDB client, per measured turn, per variant. */
-  oursStoreMs: number[];
-  minimalStoreMs: number[];
+  ours: VariantSamples;
+  minimal: VariantSamples;
+  minimal1k: VariantSamples;
 }
 
 async function timed(call: Prepared): Promise<number> {
@@ -41,7 +53,10 @@ export async function measureLatency(stack: Stack, scenarios: Scenario[], option
   const results: LatencyResult[] = [];
   for (const [index, scenario] of scenarios.entries()) {
     const random = seeded(options.seed + index);
-    const byRow = new Map<string, LatencyResult>(scenario.rows.map((row) => [row.id, { row, ours: [], minimal: [], oursRequests: 0, minimalRequests: 0, oursStoreMs: [], minimalStoreMs: [] }]));
+    const samples = (): VariantSamples => ({ ms: [], requests: 0, storeMs: [], itemBytes: [] });
+    const byRow = new Map<string, LatencyResult>(scenario.rows.map((row) => [row.id, { row, ours: samples(), minimal: samples(), minimal1k: samples() }]));
+    // The size of ours' session item per row and conversation, as last written.
+    const oursSize = new Map<string, number>();
     const started = now();
     const deadline = started + options.maxSecondsPerScenario * 1000;
     for (let i = 0; i < options.warmup + options.iterations && now() < deadline; i++) {
@@ -49,27 +64,34 @@ export async function measureLatency(stack: Stack, scenarios: Scenario[], option
       const conv = Math.floor(random() * options.conversations);
       for (const step of scenario.next(conv)) {
         const result = byRow.get(step.row.id)!;
-        const oursFirst = i % 2 === 0;
-        for (const variant of oursFirst ? (["ours", "minimal"] as const) : (["minimal", "ours"] as const)) {
+        const sizeKey = `${step.row.id}:${conv}`;
+        for (let k = 0; k < VARIANTS.length; k++) {
+          const variant = VARIANTS[(i + k) % VARIANTS.length]!;
           const log = variant === "ours" ? stack.ours : stack.minimal.log;
-          const call = step[variant]();
+          if (variant === "ours") stack.oursItems.last = 0;
+          else {
+            stack.minimal.prefix = variant;
+            stack.minimal.padTo = variant === "minimal1k" ? FLOOR_1K_BYTES : (oursSize.get(sizeKey) ?? 0);
+          }
+          const call = variant === "ours" ? step.ours() : step.minimal();
           const [before, storeBefore] = [log.total, log.ms];
           const elapsed = await timed(call);
           log.names.length = 0;
+          const written = variant === "ours" ? stack.oursItems.last : stack.minimal.padTo;
+          if (variant === "ours" && written > 0) oursSize.set(sizeKey, written);
           if (!measured) continue;
-          result[variant].push(elapsed);
-          if (variant === "ours") {
-            result.oursRequests += log.total - before;
-            result.oursStoreMs.push(log.ms - storeBefore);
-          } else {
-            result.minimalRequests += log.total - before;
-            result.minimalStoreMs.push(log.ms - storeBefore);
-          }
+          const v = result[variant];
+          v.ms.push(elapsed);
+          v.requests += log.total - before;
+          v.storeMs.push(log.ms - storeBefore);
+          if (written > 0) v.itemBytes.push(written);
         }
       }
     }
     results.push(...byRow.values());
-    const measured = [...byRow.values()][0]!.ours.length;
+    stack.minimal.prefix = "minimal";
+    stack.minimal.padTo = 0;
+    const measured = [...byRow.values()][0]!.ours.ms.length;
     const capped = measured < options.iterations ? ` (time cap of ${options.maxSecondsPerScenario} s reached)` : "";
     progress(`latency: ${scenario.id}: ${measured} turns per variant in ${((now() - started) / 1000).toFixed(1)} s${capped}`);
   }

@@ -1,11 +1,14 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSEvent } from "aws-lambda";
+import { padTo } from "./capacity";
 
 /**
- * The floor our handlers are compared with: hand-written, no middy, no zod, no engine. Parse the JSON,
- * one consistent GetItem and one PutItem conditional on the version read (the same sessions table and
- * the same client settings as ours), answer JSON. It dedupes by message id like ours (a duplicate costs
- * the read only), but checks no credential and renders nothing.
+ * The floor our handlers are compared with: hand-written, no middy, no zod, no engine, and no document
+ * client (the raw DynamoDBClient with attributes marshalled by hand, as our own hot path does). Parse the
+ * JSON, one consistent GetItem and one PutItem conditional on the version read (the same sessions table and
+ * client settings as ours), answer JSON. Its item is padded to `padTo` bytes, so it reads and writes as much
+ * as ours does at that point of the conversation (the bench sets it turn by turn). It dedupes by message id
+ * like ours (a duplicate costs the read only), but checks no credential and renders nothing.
  */
 export interface MinimalKey {
   conversation: string;
@@ -17,28 +20,39 @@ export interface MinimalKey {
 export type KeyOf = (input: Record<string, any>, raw: string) => MinimalKey;
 
 export interface MinimalStore {
-  doc: DynamoDBDocumentClient;
+  client: DynamoDBClient;
   table: string;
+  /** Key prefix: each floor variant keeps its own items. */
+  prefix: string;
+  /** Bytes the written item is padded to (DynamoDB's size; 0: no padding). */
+  padTo: number;
 }
 
 const MAX_PROCESSED = 30;
 
-export const minimalKey = (platform: string, conversation: string) => `minimal#${platform}#${conversation}`;
+export const minimalKey = (platform: string, conversation: string, prefix = "minimal") => `${prefix}#${platform}#${conversation}`;
 
-export async function minimalTurn(store: MinimalStore, platform: string, key: MinimalKey): Promise<{ duplicate: boolean; reply: unknown }> {
-  const pk = minimalKey(platform, key.conversation);
-  const { Item } = await store.doc.send(new GetCommand({ TableName: store.table, Key: { pk }, ConsistentRead: true }));
-  const version = typeof Item?.version === "number" ? Item.version : 0;
-  const processed: string[] = Array.isArray(Item?.processed) ? Item.processed : [];
-  if (processed.includes(key.messageId)) return { duplicate: true, reply: Item?.reply };
+export async function minimalTurn(store: MinimalStore, platform: string, key: MinimalKey, target = store.padTo): Promise<{ duplicate: boolean; reply: unknown }> {
+  const pk = minimalKey(platform, key.conversation, store.prefix);
+  const { Item } = await store.client.send(new GetItemCommand({ TableName: store.table, Key: { pk: { S: pk } }, ConsistentRead: true }));
+  const version = Item?.version?.N ? Number(Item.version.N) : 0;
+  const processed = Item?.processed?.S ? (JSON.parse(Item.processed.S) as string[]) : [];
+  if (processed.includes(key.messageId)) return { duplicate: true, reply: Item?.reply?.S ? JSON.parse(Item.reply.S) : undefined };
   const reply = { text: `you said ${key.text}` };
-  await store.doc.send(
-    new PutCommand({
+  const item: Record<string, AttributeValue> = {
+    pk: { S: pk },
+    version: { N: String(version + 1) },
+    processed: { S: JSON.stringify([...processed, key.messageId].slice(-MAX_PROCESSED)) },
+    reply: { S: JSON.stringify(reply) },
+    updatedAt: { N: String(Date.now()) },
+  };
+  await store.client.send(
+    new PutItemCommand({
       TableName: store.table,
-      Item: { pk, version: version + 1, processed: [...processed, key.messageId].slice(-MAX_PROCESSED), reply, updatedAt: Date.now() },
+      Item: padTo(item, target),
       ...(version === 0
         ? { ConditionExpression: "attribute_not_exists(pk)" }
-        : { ConditionExpression: "#v = :v", ExpressionAttributeNames: { "#v": "version" }, ExpressionAttributeValues: { ":v": version } }),
+        : { ConditionExpression: "#v = :v", ExpressionAttributeNames: { "#v": "version" }, ExpressionAttributeValues: { ":v": { N: String(version) } } }),
     }),
   );
   return { duplicate: false, reply };

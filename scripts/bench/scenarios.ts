@@ -305,7 +305,8 @@ export function scenarios(stack: Stack): Scenario[] {
       const jobCall = (h: LambdaHandler, fn: string): Prepared => {
         const j = theJob();
         const event = sqsEvent([{ body: JSON.stringify(j), group: j.group, dedupeId: j.dedupeId }]);
-        const context = lambdaContext(fn);
+        // The job worker's timeout (infra/functions.js): it starts a job only with a job's budget left.
+        const context = lambdaContext(fn, 60_000);
         return {
           run: () => h(event, context),
           check: (r) => {

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { DynamoDBClient, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { itemBytes } from "./capacity";
 import { readSettings } from "../../lib/config";
 import { localSecrets } from "../../test/support/local-secrets";
 import type { Job, JobQueue } from "../../lib/jobs/job";
@@ -9,6 +11,7 @@ import { userBot } from "../../app/runtime";
 import { createRuntime, useRuntime, type Runtime } from "../../lib/runtime";
 import * as z from "zod/mini";
 import { createDocumentClient } from "../../lib/session/dynamo";
+import type { MinimalStore } from "./minimal";
 import { startRecordingServer, type RecordingServer } from "../../test/support/recording-server";
 import { ensureTables, openStore, type LocalStore } from "../local-store";
 
@@ -16,7 +19,7 @@ import { ensureTables, openStore, type LocalStore } from "../local-store";
  * What the in-process sections share: the embedded store (dynalite, or AWS_ENDPOINT_URL_DYNAMODB) with
  * fresh tables from infra/tables.yml, the runtime every function handler uses (installed with useRuntime),
  * a stand-in for CM's outbound endpoint (TwoWay replies are POSTed there), and the minimal variant's own
- * document client with the same settings (lib/session/dynamo.ts). Jobs are captured, not run: the bench
+ * raw DynamoDB client with the same settings (lib/session/dynamo.ts). Jobs are captured, not run: the bench
  * feeds them to the job-worker function itself, as SQS would.
  */
 export const LP = { accountId: "12345678", clientId: "bench-lp-client", clientSecret: "bench-lp-secret" } as const;
@@ -36,15 +39,19 @@ export interface Stack {
   /** Every job enqueued by a webhook, oldest first; sections take what they need and clear it. */
   jobs: Job[];
   ours: CommandLog;
-  minimal: { doc: DynamoDBDocumentClient; table: string; log: CommandLog };
+  /** Sizes of the session items ours writes (DynamoDB's bytes), to pad the floor's item to. */
+  oursItems: ItemSizes;
+  minimal: MinimalStore & { log: CommandLog };
   cm: RecordingServer;
   close(): Promise<void>;
 }
 
+type AnyClient = Pick<DynamoDBClient, "middlewareStack">;
+
 /** Counts the commands sent through a client, like test/engine/request-count.test.ts. */
-export function countCommands(doc: DynamoDBDocumentClient): CommandLog {
+export function countCommands(doc: AnyClient | DynamoDBDocumentClient): CommandLog {
   const log: CommandLog = { names: [], total: 0, ms: 0 };
-  doc.middlewareStack.add(
+  (doc as AnyClient).middlewareStack.add(
     (next, context) => async (args) => {
       log.names.push(String(context.commandName));
       log.total++;
@@ -60,6 +67,31 @@ export function countCommands(doc: DynamoDBDocumentClient): CommandLog {
   return log;
 }
 
+export interface ItemSizes {
+  byKey: Map<string, number>;
+  /** The last session item written, in bytes (0 before any). */
+  last: number;
+}
+
+/** Records the size of every session item (`conv#…`) the client puts, as DynamoDB counts it. */
+export function trackSessionItems(doc: AnyClient | DynamoDBDocumentClient): ItemSizes {
+  const sizes: ItemSizes = { byKey: new Map(), last: 0 };
+  (doc as AnyClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      const item = (args.input as { Item?: Record<string, AttributeValue> }).Item;
+      const pk = item?.pk?.S;
+      if (context.commandName === "PutItemCommand" && pk?.startsWith("conv#")) sizes.byKey.set(pk, (sizes.last = itemBytes(item!)));
+      return next(args);
+    },
+    { step: "initialize", name: "benchSessionItemSizes" },
+  );
+  return sizes;
+}
+
+/** The floor's client: the raw DynamoDBClient with the settings of lib/session/dynamo.ts. */
+export const rawClient = (endpoint: string) =>
+  new DynamoDBClient({ endpoint, maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true } });
+
 export async function startStack(): Promise<Stack> {
   logger.setLogLevel("SILENT");
   const store = await openStore();
@@ -73,6 +105,7 @@ export async function startStack(): Promise<Stack> {
   const capture: JobQueue = { enqueue: async (job) => void jobs.push(job), enqueueAll: async (all) => void jobs.push(...all) };
   const doc = createDocumentClient(store.endpoint);
   const ours = countCommands(doc);
+  const oursItems = trackSessionItems(doc);
   const env = {
     ...process.env,
     ...tables,
@@ -94,8 +127,8 @@ export async function startStack(): Promise<Stack> {
   };
   useRuntime(rt);
 
-  const minimalDoc = createDocumentClient(store.endpoint);
-  const minimal = { doc: minimalDoc, table: tables.SESSIONS_TABLE, log: countCommands(minimalDoc) };
+  const minimalClient = rawClient(store.endpoint);
+  const minimal = { client: minimalClient, table: tables.SESSIONS_TABLE, prefix: "minimal", padTo: 0, log: countCommands(minimalClient) };
 
   return {
     store,
@@ -103,12 +136,13 @@ export async function startStack(): Promise<Stack> {
     rt,
     jobs,
     ours,
+    oursItems,
     minimal,
     cm,
     close: async () => {
       useRuntime(undefined);
       doc.destroy();
-      minimalDoc.destroy();
+      minimalClient.destroy();
       await cm.close();
       await store.close();
     },

@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import { handler as bmWebhook } from "../../functions/bm-webhook";
 import { localSecrets } from "../../test/support/local-secrets";
 import { startLocalApi } from "../../test/support/api-gateway";
+import { sessionKey } from "../../lib/session/session";
 import { minimalTurn } from "./minimal";
 import { bmKey, SCRIPT } from "./scenarios";
 import type { Stack } from "./setup";
@@ -12,7 +13,7 @@ import type { Stack } from "./setup";
 /**
  * d) Throughput on loopback: the real BM webhook behind the API Gateway stand-in (test/support/api-gateway.ts)
  * on the embedded store, beside a bare node:http server doing the same store work as the minimal handler
- * (parse, consistent GetItem, conditional PutItem). The client (load-client.mjs) runs in a worker thread:
+ * (parse, consistent GetItem, conditional PutItem of an item padded to the size of ours' in the same conversation). The client (load-client.mjs) runs in a worker thread:
  * N conversations at once, each sending new signed messages one after the other, for a fixed time.
  * Rounds alternate which variant goes first.
  */
@@ -52,14 +53,23 @@ function load(port: number, concurrency: number, prefix: string, options: Throug
   });
 }
 
-function startBareServer(stack: Stack): Promise<{ port: number; close(): Promise<void> }> {
+interface BareServer {
+  port: number;
+  /** Bytes to pad a conversation's item to (by its dialogUuid). */
+  padFor: (dialog: string) => number;
+  close(): Promise<void>;
+}
+
+function startBareServer(stack: Stack): Promise<BareServer> {
+  const state = { padFor: (_dialog: string) => 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
       try {
         const raw = Buffer.concat(chunks).toString("utf8");
-        const out = await minimalTurn(stack.minimal, BARE_PLATFORM, bmKey(JSON.parse(raw), raw));
+        const key = bmKey(JSON.parse(raw), raw);
+        const out = await minimalTurn(stack.minimal, BARE_PLATFORM, key, state.padFor(key.conversation));
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(out));
       } catch (err) {
         res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error: String(err) }));
@@ -70,6 +80,12 @@ function startBareServer(stack: Stack): Promise<{ port: number; close(): Promise
     server.listen(0, "127.0.0.1", () =>
       resolve({
         port: (server.address() as AddressInfo).port,
+        get padFor() {
+          return state.padFor;
+        },
+        set padFor(f) {
+          state.padFor = f;
+        },
         close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
       }),
     ),
@@ -100,7 +116,12 @@ export async function measureThroughput(stack: Stack, options: ThroughputOptions
         for (const variant of order) {
           const prefix = conversationPrefix(variant, n, round);
           if (variant === "ours") ours = merge(ours, await load(apiPort, n, prefix, options));
-          else plain = merge(plain, await load(bare.port, n, prefix, options));
+          else {
+            // Conversation c of the bare server carries the item of ours' conversation c (this round's, else the last one's).
+            const oursPrefix = conversationPrefix("ours", n, order[0] === "ours" ? round : round - 1);
+            bare.padFor = (dialog) => stack.oursItems.byKey.get(sessionKey("bm", `${oursPrefix}-${dialog.slice(dialog.lastIndexOf("-") + 1)}`)) ?? 0;
+            plain = merge(plain, await load(bare.port, n, prefix, options));
+          }
         }
       }
       rows.push({ concurrency: n, ours: ours!, bare: plain! });

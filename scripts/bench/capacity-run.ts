@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { userBot } from "../../app/runtime";
+import { handler as bmWebhook } from "../../functions/bm-webhook";
+import { readSettings } from "../../lib/config";
+import type { Job, JobQueue } from "../../lib/jobs/job";
+import { signBmBody } from "../../lib/platforms/business-messenger/verify";
+import { createRuntime, useRuntime } from "../../lib/runtime";
+import { createDocumentClient } from "../../lib/session/dynamo";
+import { bmRequest } from "../../test/platforms/business-messenger/fixtures";
+import { localSecrets } from "../../test/support/local-secrets";
+import { startOpenAiStandIn } from "../../test/support/openai-standin";
+import { startDynamoDbLocal } from "../dynamodb-local";
+import { ensureTables, startEmbeddedDynamo, type LocalStore } from "../local-store";
+import { itemBytes, readUnits, writeUnits } from "./capacity";
+import { apiEvent, lambdaContext } from "./events";
+import { trackSessionItems } from "./setup";
+
+/**
+ * e) Write and read units per turn of long BM conversations with the example bank bot: a scripted one and one
+ * where every answer is a 600-character AI answer (the OpenAI stand-in of test/support). Measured from the
+ * ConsumedCapacity the store reports: a middleware on the runtime's client asks every request for it
+ * (ReturnConsumedCapacity TOTAL) and sums it. Beside it, the same units computed from the item sizes as
+ * DynamoDB counts them (scripts/bench/capacity.ts), as a cross-check of the store's report.
+ */
+export const CAPACITY_TURNS = 40;
+export const LONG_TURNS = 120;
+export const AI_ANSWER_CHARS = 600;
+export const SIZE_AT = [10, 20, 40, LONG_TURNS] as const;
+
+/** A bank customer's messages, in a loop: menus, a balance, a confirmed transfer, a cancelled one, a free question. */
+export const CAPACITY_SCRIPT = ["hi", "Balance", "Products", "Transfer", "25", "Bob", "Yes", "What are your opening hours?", "Transfer", "10", "Alice", "No", "menu"] as const;
+const AI_QUESTIONS = ["Can I open a savings account online, and what does it cost?", "How long does a transfer to another bank take?", "What should I do if I lose my card abroad?", "Do you offer mortgages for first-time buyers?"];
+
+export interface Units {
+  read: number;
+  write: number;
+}
+
+export interface TurnCapacity {
+  reported: Units;
+  computed: Units;
+  /** The session item after the turn (DynamoDB's bytes). */
+  itemBytes: number;
+}
+
+export interface ConversationCapacity {
+  name: string;
+  turns: TurnCapacity[];
+}
+
+const READS = new Set(["GetItemCommand", "QueryCommand", "ScanCommand", "BatchGetItemCommand", "TransactGetItemsCommand"]);
+const DATA = new Set([...READS, "PutItemCommand", "UpdateItemCommand", "DeleteItemCommand", "BatchWriteItemCommand", "TransactWriteItemsCommand"]);
+
+/** Asks every data request for its ConsumedCapacity, adds it to `units.reported`, and the units its item sizes imply to `units.computed`. */
+export function meterCapacity(doc: DynamoDBDocumentClient): TurnCapacity {
+  const meter: TurnCapacity = { reported: { read: 0, write: 0 }, computed: { read: 0, write: 0 }, itemBytes: 0 };
+  const known = new Map<string, number>();
+  const keyOf = (item: Record<string, AttributeValue> | undefined) => (item ? JSON.stringify([item.pk, item.sk]) : "");
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName);
+      if (!DATA.has(name)) return next(args);
+      const input: Record<string, any> = { ...(args.input as Record<string, any>), ReturnConsumedCapacity: "TOTAL" };
+      const out = await next({ ...args, input });
+      const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> }).ConsumedCapacity;
+      const units = [consumed ?? []].flat().reduce((a, c) => a + (c.CapacityUnits ?? 0), 0);
+      meter.reported[READS.has(name) ? "read" : "write"] += units;
+      if (name === "GetItemCommand") {
+        const item = (out.output as { Item?: Record<string, AttributeValue> }).Item;
+        const bytes = item ? itemBytes(item) : 0;
+        if (item) known.set(keyOf(item), bytes);
+        meter.computed.read += readUnits(bytes, input.ConsistentRead === true);
+      } else if (name === "PutItemCommand") {
+        const item = input.Item as Record<string, AttributeValue>;
+        const bytes = itemBytes(item);
+        meter.computed.write += writeUnits(bytes, known.get(keyOf(item)) ?? 0);
+        known.set(keyOf(item), bytes);
+      }
+      return out;
+    },
+    { step: "initialize", name: "benchConsumedCapacity" },
+  );
+  return meter;
+}
+
+/** DynamoDB Local when Java is there (it reports capacity as DynamoDB does), else the embedded dynalite (which also reports it). */
+async function openCapacityStore(): Promise<{ store: LocalStore; description: string }> {
+  try {
+    const local = await startDynamoDbLocal();
+    return { store: { endpoint: local.endpoint, embedded: true, close: local.close }, description: "Amazon DynamoDB Local 1.25.1 (scripts/dynamodb-local.ts)" };
+  } catch (err) {
+    const store = await startEmbeddedDynamo();
+    return { store, description: `embedded dynalite (DynamoDB Local unavailable: ${err instanceof Error ? err.message : String(err)})` };
+  }
+}
+
+async function converse(name: string, endpoint: string, tables: Record<"SESSIONS_TABLE" | "EVENTS_TABLE", string>, extraEnv: Record<string, string>, text: (turn: number) => string): Promise<ConversationCapacity> {
+  const doc = createDocumentClient(endpoint);
+  const meter = meterCapacity(doc);
+  const sizes = trackSessionItems(doc);
+  const jobs: Job[] = [];
+  const capture: JobQueue = { enqueue: async (job) => void jobs.push(job), enqueueAll: async (all) => void jobs.push(...all) };
+  const env = { ...process.env, ...tables, ...localSecrets, BOT_STAGE: "local", AI_BASE_URL: "", ...extraEnv };
+  useRuntime(createRuntime({ userBot, settings: readSettings(env), env, doc, jobs: capture }));
+  const dialogUuid = `capacity-${name}-${randomUUID().slice(0, 8)}`;
+  const turns: TurnCapacity[] = [];
+  try {
+    for (let t = 0; t < LONG_TURNS; t++) {
+      const raw = JSON.stringify(bmRequest({ content: text(t) }, { dialogUuid, providerMsgID: randomUUID(), contact: { uuid: "contact-capacity", first_name: "Ana", mobile: "41791234567", language: "de", email: null } }));
+      const before = { reported: { ...meter.reported }, computed: { ...meter.computed } };
+      const res = (await (bmWebhook as unknown as LambdaHandler)(
+        apiEvent({ method: "POST", path: "/bm/webhook", route: "POST /bm/webhook", headers: { "content-type": "application/json", "x-bm-signature": signBmBody(raw, localSecrets.BM_SIGNATURE_KEY) }, body: raw }),
+        lambdaContext("bmWebhook"),
+      )) as { statusCode?: number; body?: string };
+      if (res.statusCode !== 200) throw new Error(`capacity ${name}, turn ${t + 1}: HTTP ${res.statusCode} ${res.body ?? ""}`);
+      jobs.length = 0;
+      const diff = (k: "reported" | "computed"): Units => ({ read: meter[k].read - before[k].read, write: meter[k].write - before[k].write });
+      turns.push({ reported: diff("reported"), computed: diff("computed"), itemBytes: sizes.last });
+    }
+  } finally {
+    useRuntime(undefined);
+    doc.destroy();
+  }
+  return { name, turns };
+}
+
+type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export interface CapacityResult {
+  store: string;
+  conversations: ConversationCapacity[];
+}
+
+export async function measureCapacity(progress: (line: string) => void): Promise<CapacityResult> {
+  const { store, description } = await openCapacityStore();
+  const ai = await startOpenAiStandIn();
+  ai.answer = Array.from({ length: 20 }, (_, i) => `Sentence ${String(i + 1).padStart(2, "0")} of a long AI answer.`).join(" ").padEnd(AI_ANSWER_CHARS, ".").slice(0, AI_ANSWER_CHARS);
+  try {
+    const suffix = randomUUID().slice(0, 8);
+    const tables = { SESSIONS_TABLE: `capacity-${suffix}-sessions`, EVENTS_TABLE: `capacity-${suffix}-events` };
+    await ensureTables(store.endpoint, tables, process.env.AWS_REGION);
+    progress(`capacity: store ${description}`);
+    const scripted = await converse("scripted", store.endpoint, tables, {}, (t) => CAPACITY_SCRIPT[t % CAPACITY_SCRIPT.length]!);
+    const withAi = await converse("ai", store.endpoint, tables, { AI_BASE_URL: ai.baseUrl, AI_API_KEY: "sk-bench" }, (t) => (t === 0 ? "hi" : AI_QUESTIONS[t % AI_QUESTIONS.length]!));
+    const answered = ai.bodies().length;
+    if (answered < LONG_TURNS - 1) throw new Error(`capacity: the AI stand-in answered ${answered} of ${LONG_TURNS - 1} questions`);
+    progress("capacity: done");
+    return { store: description, conversations: [scripted, withAi] };
+  } finally {
+    await ai.close();
+    await store.close();
+  }
+}
+
+/** Mean units per turn over turns [from, to) (0-based). */
+export function meanUnits(turns: TurnCapacity[], kind: "reported" | "computed", from = 0, to = CAPACITY_TURNS): Units {
+  const slice = turns.slice(from, to);
+  const n = slice.length || NaN;
+  return { read: slice.reduce((a, t) => a + t[kind].read, 0) / n, write: slice.reduce((a, t) => a + t[kind].write, 0) / n };
+}
