@@ -41,6 +41,8 @@ export interface Units {
 export interface TurnCapacity {
   reported: Units;
   computed: Units;
+  /** The reported units by table: "sessions" (session, answers, the bank's accounts) or "events". */
+  byTable: Record<string, Units>;
   /** The session item after the turn (DynamoDB's bytes). */
   itemBytes: number;
 }
@@ -53,9 +55,11 @@ export interface ConversationCapacity {
 const READS = new Set(["GetItemCommand", "QueryCommand", "ScanCommand", "BatchGetItemCommand", "TransactGetItemsCommand"]);
 const DATA = new Set([...READS, "PutItemCommand", "UpdateItemCommand", "DeleteItemCommand", "BatchWriteItemCommand", "TransactWriteItemsCommand"]);
 
+const tableKind = (name = "") => (name.endsWith("-events") ? "events" : "sessions");
+
 /** Asks every data request for its ConsumedCapacity, adds it to `units.reported`, and the units its item sizes imply to `units.computed`. */
 export function meterCapacity(doc: DynamoDBDocumentClient): TurnCapacity {
-  const meter: TurnCapacity = { reported: { read: 0, write: 0 }, computed: { read: 0, write: 0 }, itemBytes: 0 };
+  const meter: TurnCapacity = { reported: { read: 0, write: 0 }, computed: { read: 0, write: 0 }, byTable: {}, itemBytes: 0 };
   const known = new Map<string, number>();
   const keyOf = (item: Record<string, AttributeValue> | undefined) => (item ? JSON.stringify([item.pk, item.sk]) : "");
   doc.middlewareStack.add(
@@ -64,9 +68,14 @@ export function meterCapacity(doc: DynamoDBDocumentClient): TurnCapacity {
       if (!DATA.has(name)) return next(args);
       const input: Record<string, any> = { ...(args.input as Record<string, any>), ReturnConsumedCapacity: "TOTAL" };
       const out = await next({ ...args, input });
-      const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> }).ConsumedCapacity;
-      const units = [consumed ?? []].flat().reduce((a, c) => a + (c.CapacityUnits ?? 0), 0);
-      meter.reported[READS.has(name) ? "read" : "write"] += units;
+      type Consumed = { CapacityUnits?: number; TableName?: string };
+      const consumed = (out.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
+      const kind = READS.has(name) ? "read" : "write";
+      for (const c of [consumed ?? []].flat()) {
+        meter.reported[kind] += c.CapacityUnits ?? 0;
+        const table = (meter.byTable[tableKind(c.TableName)] ??= { read: 0, write: 0 });
+        table[kind] += c.CapacityUnits ?? 0;
+      }
       if (name === "GetItemCommand") {
         const item = (out.output as { Item?: Record<string, AttributeValue> }).Item;
         const bytes = item ? itemBytes(item) : 0;
@@ -109,7 +118,7 @@ async function converse(name: string, endpoint: string, tables: Record<"SESSIONS
   try {
     for (let t = 0; t < LONG_TURNS; t++) {
       const raw = JSON.stringify(bmRequest({ content: text(t) }, { dialogUuid, providerMsgID: randomUUID(), contact: { uuid: "contact-capacity", first_name: "Ana", mobile: "41791234567", language: "de", email: null } }));
-      const before = { reported: { ...meter.reported }, computed: { ...meter.computed } };
+      const before = { reported: { ...meter.reported }, computed: { ...meter.computed }, byTable: structuredClone(meter.byTable) };
       const res = (await (bmWebhook as unknown as LambdaHandler)(
         apiEvent({ method: "POST", path: "/bm/webhook", route: "POST /bm/webhook", headers: { "content-type": "application/json", "x-bm-signature": signBmBody(raw, localSecrets.BM_SIGNATURE_KEY) }, body: raw }),
         lambdaContext("bmWebhook"),
@@ -117,7 +126,10 @@ async function converse(name: string, endpoint: string, tables: Record<"SESSIONS
       if (res.statusCode !== 200) throw new Error(`capacity ${name}, turn ${t + 1}: HTTP ${res.statusCode} ${res.body ?? ""}`);
       jobs.length = 0;
       const diff = (k: "reported" | "computed"): Units => ({ read: meter[k].read - before[k].read, write: meter[k].write - before[k].write });
-      turns.push({ reported: diff("reported"), computed: diff("computed"), itemBytes: sizes.last });
+      const byTable = Object.fromEntries(
+        Object.entries(meter.byTable).map(([t, u]) => [t, { read: u.read - (before.byTable[t]?.read ?? 0), write: u.write - (before.byTable[t]?.write ?? 0) }]),
+      );
+      turns.push({ reported: diff("reported"), computed: diff("computed"), byTable, itemBytes: sizes.last });
     }
   } finally {
     useRuntime(undefined);
@@ -154,9 +166,21 @@ export async function measureCapacity(progress: (line: string) => void): Promise
   }
 }
 
-/** Mean units per turn over turns [from, to) (0-based). */
-export function meanUnits(turns: TurnCapacity[], kind: "reported" | "computed", from = 0, to = CAPACITY_TURNS): Units {
+/** Mean units per turn over turns [from, to) (0-based); `table` narrows the reported units to one table. */
+export function meanUnits(turns: TurnCapacity[], kind: "reported" | "computed", from = 0, to = CAPACITY_TURNS, table?: string): Units {
   const slice = turns.slice(from, to);
   const n = slice.length || NaN;
-  return { read: slice.reduce((a, t) => a + t[kind].read, 0) / n, write: slice.reduce((a, t) => a + t[kind].write, 0) / n };
+  const of = (t: TurnCapacity) => (table ? (t.byTable[table] ?? { read: 0, write: 0 }) : t[kind]);
+  return { read: slice.reduce((a, t) => a + of(t).read, 0) / n, write: slice.reduce((a, t) => a + of(t).write, 0) / n };
+}
+
+/** Units per turn of the session item alone over turns [from, to), from its sizes: its consistent read, its put over the previous item. */
+export function sessionItemUnits(turns: TurnCapacity[], from = 0, to = CAPACITY_TURNS): Units {
+  const slice = turns.slice(from, to);
+  const n = slice.length || NaN;
+  const previous = (i: number) => (from + i > 0 ? turns[from + i - 1]!.itemBytes : 0);
+  return {
+    read: slice.reduce((a, _t, i) => a + readUnits(previous(i)), 0) / n,
+    write: slice.reduce((a, t, i) => a + writeUnits(t.itemBytes, previous(i)), 0) / n,
+  };
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_CHAIN, FLOOR, medianLoad, type BundleResult } from "./bundles";
-import { CAPACITY_TURNS, meanUnits, SIZE_AT, type CapacityResult } from "./capacity-run";
+import { CAPACITY_TURNS, meanUnits, sessionItemUnits, SIZE_AT, type CapacityResult } from "./capacity-run";
 import { TARGETS, type LatencySummary } from "./report";
 import type { CountResult } from "./request-count";
 import { figure, type Figure } from "./results-json";
@@ -40,6 +40,14 @@ export function collectFigures(input: { latency: LatencySummary[]; counts: Count
     const long = meanUnits(c.turns, "reported", c.turns.length - CAPACITY_TURNS, c.turns.length);
     out.push(figure(`capacity.${c.name}.write_units_per_turn`, mean.write, "WCU", { target: t.write }));
     out.push(figure(`capacity.${c.name}.read_units_per_turn`, mean.read, "RCU", { target: t.read }));
+    for (const table of ["sessions", "events"]) {
+      const u = meanUnits(c.turns, "reported", 0, CAPACITY_TURNS, table);
+      out.push(figure(`capacity.${c.name}.${table}_table_write_units_per_turn`, u.write, "WCU"));
+      out.push(figure(`capacity.${c.name}.${table}_table_read_units_per_turn`, u.read, "RCU"));
+    }
+    const item = sessionItemUnits(c.turns);
+    out.push(figure(`capacity.${c.name}.session_item_write_units_per_turn`, item.write, "WCU"));
+    out.push(figure(`capacity.${c.name}.session_item_read_units_per_turn`, item.read, "RCU"));
     out.push(figure(`capacity.${c.name}.write_units_per_turn_long_run`, long.write, "WCU"));
     out.push(figure(`capacity.${c.name}.read_units_per_turn_long_run`, long.read, "RCU"));
     for (const at of SIZE_AT) out.push(figure(`capacity.${c.name}.item_bytes_turn_${at}`, c.turns[at - 1]?.itemBytes ?? NaN, "bytes"));

@@ -25,7 +25,8 @@ export const load1 = () => loadavg()[0]!.toFixed(2);
 
 export function environment(store: string, client: string, loadAtStart: string): string {
   const commit = git(["rev-parse", "--short", "HEAD"]) || "unknown";
-  const dirty = git(["status", "--porcelain"]) ? " (with uncommitted changes in the working tree)" : "";
+  // The bench's own output files do not count: a run rewrites them.
+  const dirty = git(["status", "--porcelain", "--", ".", ":!bench/results.md", ":!bench/results.json"]) ? " (with uncommitted changes in the working tree)" : "";
   return [
     `- node ${process.version} on ${platform()}/${arch()}`,
     `- CPU: ${cpus()[0]?.model ?? "unknown"}, ${cpus().length} cores (available parallelism ${availableParallelism()})`,

@@ -1,6 +1,6 @@
 import { CreateTableCommand, GetItemCommand, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { itemBytes, padTo, readUnits, writeUnits } from "../../scripts/bench/capacity";
-import { meterCapacity } from "../../scripts/bench/capacity-run";
+import { meterCapacity, sessionItemUnits } from "../../scripts/bench/capacity-run";
 import { startEmbeddedDynamo, type LocalStore } from "../../scripts/local-store";
 import { rawClient } from "../../scripts/bench/setup";
 import { createDocumentClient } from "../../lib/session/dynamo";
@@ -64,8 +64,15 @@ describe("against a store", () => {
       }
       expect(meter.reported).toEqual({ read: 1 + 1 + 1, write: 3 + 3 + 5 });
       expect(meter.computed).toEqual(meter.reported);
+      expect(meter.byTable).toEqual({ sessions: meter.reported });
     } finally {
       doc.destroy();
     }
   });
+});
+
+test("the session item's own units follow from its sizes turn by turn", () => {
+  const turn = (itemBytes: number) => ({ reported: { read: 0, write: 0 }, computed: { read: 0, write: 0 }, byTable: {}, itemBytes });
+  // Turn 1 reads nothing (1 unit) and writes 0.5 KB; turn 2 writes 2.5 KB over it; turn 3 shrinks to 1 KB (charged as the 2.5 KB).
+  expect(sessionItemUnits([turn(500), turn(2500), turn(1000)], 0, 3)).toEqual({ read: 1, write: (1 + 3 + 3) / 3 });
 });
