@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
+import { bmEvent } from "../support/bm-client";
 import { buildFunctionBundle, startBundleProcess, type BundleProcess } from "../support/lambda-bundle";
 import { localSecrets } from "../support/local-secrets";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
@@ -55,28 +55,7 @@ let turn = 0;
 /** A signed "hi" of a new conversation, as API Gateway hands it to the function. */
 function signedHi(key: string): APIGatewayProxyEventV2 {
   turn++;
-  const body = JSON.stringify(bmTextRequest("hi", { dialogUuid: `secrets-dialog-${turn}`, providerMsgID: `secrets-msg-${turn}` }));
-  return {
-    version: "2.0",
-    routeKey: "POST /bm/webhook",
-    rawPath: "/bm/webhook",
-    rawQueryString: "",
-    headers: { "content-type": "application/json", "x-bm-signature": signBmBody(body, key) },
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "api",
-      domainName: "api.example.com",
-      domainPrefix: "api",
-      http: { method: "POST", path: "/bm/webhook", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" },
-      requestId: `request-${turn}`,
-      routeKey: "POST /bm/webhook",
-      stage: "$default",
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-    },
-    body,
-    isBase64Encoded: false,
-  };
+  return bmEvent(bmTextRequest("hi", { dialogUuid: `secrets-dialog-${turn}`, providerMsgID: `secrets-msg-${turn}` }), `request-${turn}`, key);
 }
 
 const post = (key: string) => fn.invoke<APIGatewayProxyStructuredResultV2>(signedHi(key));

@@ -1,15 +1,14 @@
 import { handler as kommunicateWebhook } from "../../functions/kommunicate-webhook";
 import { handler as livepersonWebhook } from "../../functions/liveperson-webhook";
-import { localSecrets } from "../support/local-secrets";
 import type { LocalJobQueue } from "../../lib/jobs/local-queue";
 import { resetLivePersonCaches } from "../../lib/platforms/liveperson/client";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";
-import { kmTextRequest } from "../platforms/kommunicate/fixtures";
 import { conversationNotification, messagingNotification, textEvent } from "../platforms/liveperson/fixtures";
 import { useHarness } from "../support/harness";
 import { startLivePersonStandIn, type LivePersonStandIn } from "../support/liveperson-standin";
 import { startRecordingServer, type RecordingServer } from "../support/recording-server";
+import { postKommunicateText } from "../support/kommunicate-client";
 
 /**
  * Kommunicate with LivePerson as its human desk (KOMMUNICATE_HUMAN_DESK=liveperson, Platform API key set): the same
@@ -41,11 +40,7 @@ function install(env: Record<string, string>): void {
 }
 
 const userSays = async (groupId: string, key: string, text: string) => {
-  const res = await fetch(`${h.api.url}/kommunicate/webhook`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-webhook-secret": localSecrets.KOMMUNICATE_WEBHOOK_SECRET },
-    body: JSON.stringify(kmTextRequest(text, { groupId, key })),
-  });
+  const res = await postKommunicateText(h.api.url, text, { groupId, key });
   expect(res.status).toBe(200);
   const answer = (await res.json()) as Array<{ message: string; metadata?: Record<string, unknown> }>;
   // The desk's work (open, forward, close) runs as a job, after Kommunicate has its answer.

@@ -12,12 +12,11 @@ import type { LivePersonLink } from "../../lib/platforms/liveperson/bridge";
 import { LIVEPERSON_CHANGE } from "../../lib/platforms/liveperson/change-job";
 import { signLivePersonBody } from "../../lib/platforms/liveperson/verify";
 import { useRuntime, type Runtime } from "../../lib/runtime";
-import { kmTextRequest } from "../platforms/kommunicate/fixtures";
 import { conversationNotification, messagingNotification, textEvent } from "../platforms/liveperson/fixtures";
 import { useHarness } from "../support/harness";
-import { localSecrets } from "../support/local-secrets";
 import { startLivePersonStandIn, type LivePersonStandIn } from "../support/liveperson-standin";
 import { startRecordingServer, type RecordingServer } from "../support/recording-server";
+import { postKommunicateText } from "../support/kommunicate-client";
 
 /**
  * Each job kind is safe to run twice: the same job again (a redelivery after its completion record was lost, or
@@ -62,11 +61,7 @@ beforeEach(() => {
 const drain = () => (rt.jobs as LocalJobQueue).drain();
 const pushed = () => km.requests.filter((_, i) => !failedCalls.has(i)).map((r) => (JSON.parse(r.body) as { message: string }).message);
 const userSays = async (groupId: string, key: string, text: string) => {
-  const res = await fetch(`${h.api.url}/kommunicate/webhook`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-webhook-secret": localSecrets.KOMMUNICATE_WEBHOOK_SECRET },
-    body: JSON.stringify(kmTextRequest(text, { groupId, key })),
-  });
+  const res = await postKommunicateText(h.api.url, text, { groupId, key });
   expect(res.status).toBe(200);
   await drain();
 };

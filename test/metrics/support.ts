@@ -1,6 +1,4 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { signBmBody } from "../../lib/platforms/business-messenger/verify";
-import { localSecrets } from "../support/local-secrets";
 
 /** An EMF document as CloudWatch reads it from a log line. */
 export interface Emf {
@@ -51,31 +49,7 @@ export function lambdaContext(awsRequestId: string): Context {
   };
 }
 
-/** A signed Business Messenger delivery as API Gateway's HTTP API (payload 2.0) hands it to the Lambda. */
-export function bmEvent(body: unknown, requestId = "api-req"): APIGatewayProxyEventV2 {
-  const raw = JSON.stringify(body);
-  return {
-    version: "2.0",
-    routeKey: "POST /bm/webhook",
-    rawPath: "/bm/webhook",
-    rawQueryString: "",
-    headers: { "content-type": "application/json", "x-bm-signature": signBmBody(raw, localSecrets.BM_SIGNATURE_KEY) },
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "api",
-      domainName: "api.example.com",
-      domainPrefix: "api",
-      http: { method: "POST", path: "/bm/webhook", protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "bm" },
-      requestId,
-      routeKey: "POST /bm/webhook",
-      stage: "$default",
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-    },
-    body: raw,
-    isBase64Encoded: false,
-  };
-}
+export { bmEvent } from "../support/bm-client";
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 

@@ -1,3 +1,4 @@
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { localSecrets } from "./local-secrets";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 
@@ -25,3 +26,29 @@ export async function postBm(
 /** The texts of a BM answer's bodies (content fields), for readable assertions. */
 export const contents = (answer: { messages: Array<{ body: Record<string, unknown> }> }) =>
   answer.messages.map((m) => m.body.content).filter((c): c is string => typeof c === "string");
+
+/** A signed Business Messenger delivery as API Gateway's HTTP API (payload 2.0) hands it to the Lambda. */
+export function bmEvent(body: unknown, requestId = "api-req", key: string = localSecrets.BM_SIGNATURE_KEY): APIGatewayProxyEventV2 {
+  const raw = JSON.stringify(body);
+  return {
+    version: "2.0",
+    routeKey: "POST /bm/webhook",
+    rawPath: "/bm/webhook",
+    rawQueryString: "",
+    headers: { "content-type": "application/json", "x-bm-signature": signBmBody(raw, key) },
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "api",
+      domainName: "api.example.com",
+      domainPrefix: "api",
+      http: { method: "POST", path: "/bm/webhook", protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "bm" },
+      requestId,
+      routeKey: "POST /bm/webhook",
+      stage: "$default",
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+    body: raw,
+    isBase64Encoded: false,
+  };
+}
