@@ -22,21 +22,23 @@ export function appRuntime(): Runtime {
   return runtime(() => createRuntime({ userBot }));
 }
 
-let deployed: { fingerprint: string; rt: Runtime } | undefined;
+let deployed: { values: Readonly<Record<string, string>>; rt: Runtime } | undefined;
+// The environment of a Lambda does not change: which secrets it reads is decided once.
+let source: ReturnType<typeof stageSecretsOf> | null = null;
 
 /**
  * The runtime of this request. A deployed function with stage secrets (lib/deployment/secrets.ts) gets one made
- * from its environment and its secrets' current values, made again only when a value changed (a rotation), with
- * the same DynamoDB client; everywhere else (npm start, tests) it is appRuntime().
+ * from its environment and its secrets' current values, made again only when a value changed (a rotation: the
+ * values object is then a new one), with the same DynamoDB client; everywhere else (npm start, tests) it is
+ * appRuntime().
  */
 export async function currentRuntime(): Promise<Runtime> {
-  const source = stageSecretsOf(process.env);
+  if (source === null) source = stageSecretsOf(process.env);
   if (!source) return appRuntime();
   const values = await readStageSecrets(source);
-  const fingerprint = JSON.stringify(values);
-  if (deployed?.fingerprint !== fingerprint) {
+  if (deployed?.values !== values) {
     const rt = createRuntime({ userBot, env: { ...process.env, ...values }, ...(deployed ? { doc: deployed.rt.doc } : {}) });
-    deployed = { fingerprint, rt };
+    deployed = { values, rt };
   }
   return deployed.rt;
 }

@@ -38,26 +38,32 @@ export function stageSecretsOf(env: Readonly<Record<string, string | undefined>>
 }
 
 let provider: SecretsProvider | undefined;
-const lastGood = new Map<string, Record<string, string>>();
+/** Per secret: the text last read and its settings, so a cached value is parsed (and its oddities logged) once. */
+const lastGood = new Map<string, { text: unknown; settings: Record<string, string> }>();
+/** The last merge and its parts: the same object again while no secret changed (the runtime is kept by identity). */
+let merged: { parts: Record<string, string>[]; values: Record<string, string> } | undefined;
 /** Secrets that could not be read, until when not to ask again: a stage without AI has no `ai` secret, every request. */
 const missUntil = new Map<string, number>();
 
-/** Every setting of this function's secrets, merged in ONEBOT_SECRETS's order. */
-export async function readStageSecrets(source: StageSecretsSource): Promise<Record<string, string>> {
+/** Every setting of this function's secrets, merged in ONEBOT_SECRETS's order: the same object until one changes. */
+export async function readStageSecrets(source: StageSecretsSource): Promise<Readonly<Record<string, string>>> {
   provider ??= new SecretsProvider();
-  const values = await Promise.all(source.ids.map((id) => readOne(provider!, source.prefix + id, source.ttlSeconds)));
-  return Object.assign({}, ...values) as Record<string, string>;
+  const parts = await Promise.all(source.ids.map((id) => readOne(provider!, source.prefix + id, source.ttlSeconds)));
+  if (!merged || parts.length !== merged.parts.length || parts.some((part, i) => part !== merged!.parts[i])) {
+    merged = { parts, values: Object.assign({}, ...parts) as Record<string, string> };
+  }
+  return merged.values;
 }
 
 async function readOne(secrets: SecretsProvider, name: string, maxAge: number): Promise<Record<string, string>> {
-  if ((missUntil.get(name) ?? 0) > Date.now()) return lastGood.get(name) ?? {};
+  if ((missUntil.get(name) ?? 0) > Date.now()) return lastGood.get(name)?.settings ?? NONE;
   let text: unknown;
   try {
     text = await secrets.get(name, { maxAge });
     missUntil.delete(name);
   } catch (err) {
     missUntil.set(name, Date.now() + maxAge * 1000);
-    const kept = lastGood.get(name);
+    const kept = lastGood.get(name)?.settings;
     // Powertools wraps the SDK's error: its cause names what happened (ResourceNotFoundException, AccessDeniedException…).
     const why = errorName((err as { cause?: unknown }).cause) ?? errorName(err) ?? "Error";
     if (kept) {
@@ -67,12 +73,17 @@ async function readOne(secrets: SecretsProvider, name: string, maxAge: number): 
     // Not there is a choice (a platform or the AI not used on this stage): the guard logs an error if it was needed.
     const log = why === "ResourceNotFoundException" ? logger.info.bind(logger) : logger.error.bind(logger);
     log(`secret ${name} could not be read (${why}): its settings stay unset`);
-    return {};
+    return NONE;
   }
+  const last = lastGood.get(name);
+  if (last && last.text === text) return last.settings;
   const settings = settingsOf(name, text);
-  lastGood.set(name, settings);
+  lastGood.set(name, { text, settings });
   return settings;
 }
+
+/** No settings: one shared object, so a missing secret does not look like a change on every request. */
+const NONE: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** The secret's JSON object of setting names to strings; what else it holds is logged (by name) and dropped. */
 function settingsOf(name: string, text: unknown): Record<string, string> {
@@ -100,6 +111,7 @@ const errorName = (err: unknown): string | undefined => (err instanceof Error ? 
 /** Tests: forget the cached values and the client (a new endpoint or fresh secrets). */
 export function resetStageSecrets(): void {
   provider = undefined;
+  merged = undefined;
   lastGood.clear();
   missUntil.clear();
 }

@@ -94,7 +94,10 @@ test("a secret that is not a JSON object of settings is named in the log and ref
   sm.secrets.set("onebot/local/bm", "not json");
   await sleep(TTL_SECONDS * 1000 + 200);
   expect((await post(KEY_2)).statusCode).toBe(503);
+  expect((await post(KEY_2)).statusCode).toBe(503);
   expect(fn.output()).toMatch(/secret onebot\/local\/bm is not a JSON object/);
+  // The cached text is parsed once: one such line for two requests within the TTL.
+  expect(fn.output().match(/secret onebot\/local\/bm is not a JSON object/g)).toHaveLength(1);
   expect(fn.output()).not.toContain(KEY_1);
   expect(fn.output()).not.toContain(KEY_2);
 });

@@ -192,6 +192,11 @@ test("operations: alarms to an SNS topic (e-mail optional), a dashboard, HTTP AP
   // One errors alarm per function, on its deployed name.
   const errorAlarms = alarms.filter(([, a]) => a.Properties.MetricName === "Errors").map(([, a]) => a.Properties.Dimensions[0].Value).sort();
   expect(errorAlarms).toEqual(fnLogicalIds().map((id) => resources[id]!.Properties.FunctionName).sort());
+  // README's count and cost: one per function, plus dead letters, throttles, API 5xx and DynamoDB throttles.
+  expect(alarms).toHaveLength(fnLogicalIds().length + 4);
+  const alarmMetrics = alarms.reduce((sum, [, a]) => sum + (a.Properties.Metrics ? a.Properties.Metrics.filter((m: any) => m.MetricStat).length : 1), 0);
+  expect(alarmMetrics).toBe(19); // README: $0.10 per alarm metric, $1.90 a month
+  expect(fnLogicalIds()).toHaveLength(12); // README: 12 functions, 12 log groups of theirs and the API's
   const dlq = alarms.find(([, a]) => a.Properties.Namespace === "AWS/SQS")![1];
   expect(dlq.Properties.Dimensions).toEqual([{ Name: "QueueName", Value: { "Fn::GetAtt": ["JobsDeadLetterQueue", "QueueName"] } }]);
   expect(ofType("AWS::CloudWatch::Dashboard")).toHaveLength(1);
