@@ -6,13 +6,13 @@
  */
 import type { BmWebhookRequestInput } from "../../lib/platforms/business-messenger/schema";
 import { signBmBody, type BmSignatureEncoding } from "../../lib/platforms/business-messenger/verify";
-import { call, handoverChange, httpError, peekSession } from "./http";
-import { runNonce, status, uuidFrom, type Adapter, type Block, type CardView, type ChatTarget, type Choice, type UserInput } from "./types";
+import { exchange, handoverChange, httpError, peekSession } from "./http";
+import { DEFAULT_USER, runNonce, status, uuidFrom, type Adapter, type Block, type CardView, type ChatTarget, type ChatUser, type Choice, type Upload, type UserInput } from "./types";
 
 type Body = Record<string, unknown>;
 
 /** The request shape of test/platforms/business-messenger/fixtures.ts (bmRequest), for one conversation. */
-export function bmRequest(body: Body, conversationId: string, messageId: string, channel: string): BmWebhookRequestInput {
+export function bmRequest(body: Body, conversationId: string, messageId: string, channel: string, user: ChatUser = DEFAULT_USER): BmWebhookRequestInput {
   return {
     serviceUuid: "5b0e7c3a-1d2e-4f5a-9b6c-7d8e9f0a1b2c",
     dialogUuid: conversationId,
@@ -25,14 +25,22 @@ export function bmRequest(body: Body, conversationId: string, messageId: string,
       providerMsgID: messageId,
       body,
     },
-    contact: { uuid: uuidFrom(conversationId, "bm-contact"), first_name: "Ana", mobile: "41791234567", language: "en", email: null },
+    contact: { uuid: uuidFrom(conversationId, "bm-contact"), first_name: user.name, mobile: "41791234567", language: user.locale, email: null },
   };
 }
 
-export function bmAdapter(target: ChatTarget, channel = "RCS"): Adapter {
+/** An upload as BM sends it: a media body (its kind from the MIME type), or a location body. */
+export function bmUploadBody(upload: Upload): Body {
+  if (upload.type === "location") return { latitude: upload.latitude, longitude: upload.longitude, ...(upload.label ? { text: upload.label } : {}) };
+  const mimeType = upload.mimeType ?? (upload.type === "picture" ? "image/jpeg" : "application/pdf");
+  return { url: upload.url, mimeType, ...(upload.name ? { name: upload.name } : {}) };
+}
+
+export function bmAdapter(target: ChatTarget, channel = "RCS", user: ChatUser = DEFAULT_USER): Adapter {
   const nonce = runNonce();
   let conversationId = "";
   let turn = 0;
+  let lastId: string | undefined;
   let handover: "bot" | "human" | undefined;
   const key = target.settings("BM_SIGNATURE_KEY");
   const encoding = (target.settings("BM_SIGNATURE_ENCODING") || "base64") as BmSignatureEncoding;
@@ -40,6 +48,8 @@ export function bmAdapter(target: ChatTarget, channel = "RCS"): Adapter {
   return {
     title: `Business Messenger (${channel})`,
     platform: "bm",
+    uploads: ["picture", "file", "location"],
+    lastMessageId: () => lastId,
     async start(id) {
       conversationId = id;
       handover = undefined;
@@ -47,9 +57,14 @@ export function bmAdapter(target: ChatTarget, channel = "RCS"): Adapter {
     },
     async send(input: UserInput) {
       const body: Body =
-        input.kind === "choice" ? { content: (input.choice.value as SuggestionValue).text, postback: (input.choice.value as SuggestionValue).postback } : { content: input.text };
-      const raw = JSON.stringify(bmRequest(body, conversationId, `${conversationId}-${nonce}-${++turn}`, channel));
-      const answer = await call(target.baseUrl, "/bm/webhook", {
+        input.kind === "choice"
+          ? { content: (input.choice.value as SuggestionValue).text, postback: (input.choice.value as SuggestionValue).postback }
+          : input.kind === "upload"
+            ? bmUploadBody(input.upload)
+            : { content: input.text };
+      lastId = `${conversationId}-${nonce}-${++turn}`;
+      const raw = JSON.stringify(bmRequest(body, conversationId, lastId, channel, user));
+      const answer = await exchange(target, "/bm/webhook", {
         method: "POST",
         headers: { "content-type": "application/json", "x-bm-signature": signBmBody(raw, key, encoding) },
         body: raw,

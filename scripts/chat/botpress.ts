@@ -8,8 +8,8 @@
  * `postback`. `/image <url> [title]`, `/video`, `/audio`, `/file` and `/location <lat> <lon> [title]` send those
  * inbound types instead of text.
  */
-import { call, handoverChange, httpError, peekSession, type HttpAnswer } from "./http";
-import { status, type Adapter, type Block, type CardView, type ChatTarget, type Choice, type UserInput } from "./types";
+import { exchange, handoverChange, httpError, peekSession, type HttpAnswer } from "./http";
+import { status, type Adapter, type Block, type CardView, type ChatTarget, type Choice, type Upload, type UserInput } from "./types";
 
 type Json = Record<string, unknown>;
 
@@ -36,6 +36,13 @@ export function botpressBody(line: string): Json {
   return { type: kind, [kind]: url, ...(title.length && kind !== "audio" ? { title: title.join(" ") } : {}) };
 }
 
+/** An upload as v12's webchat sends it: an image or file content element, or a location. */
+export function botpressUploadBody(upload: Upload): Json {
+  if (upload.type === "location") return { type: "location", latitude: upload.latitude, longitude: upload.longitude, ...(upload.label ? { title: upload.label } : {}) };
+  const kind = upload.type === "picture" ? "image" : "file";
+  return { type: kind, [kind]: upload.url, ...(upload.name ? { title: upload.name } : {}) };
+}
+
 export function botpressAdapter(target: ChatTarget): Adapter {
   let conversationId = "";
   let token: string | undefined;
@@ -44,7 +51,7 @@ export function botpressAdapter(target: ChatTarget): Adapter {
 
   /** The JWT, or the failed login's answer. */
   const login = async (): Promise<string | HttpAnswer> => {
-    const answer = await call(target.baseUrl, BOTPRESS_LOGIN_PATH, {
+    const answer = await exchange(target, BOTPRESS_LOGIN_PATH, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: target.settings("BOTPRESS_EMAIL"), password: target.settings("BOTPRESS_PASSWORD") }),
@@ -54,7 +61,7 @@ export function botpressAdapter(target: ChatTarget): Adapter {
   };
 
   const converse = (body: Json, jwt: string) =>
-    call(target.baseUrl, botpressConversePath(botId, conversationId), {
+    exchange(target, botpressConversePath(botId, conversationId), {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` },
       body: JSON.stringify(body),
@@ -84,13 +91,14 @@ export function botpressAdapter(target: ChatTarget): Adapter {
     title: "Botpress (v12 Converse API)",
     platform: "botpress",
     help: BOTPRESS_HELP,
+    uploads: ["picture", "file", "location"],
     async start(id) {
       conversationId = id;
       handover = undefined;
       return [];
     },
     async send(input: UserInput) {
-      const body = input.kind === "choice" ? (input.choice.value as Json) : botpressBody(input.text);
+      const body = input.kind === "choice" ? (input.choice.value as Json) : input.kind === "upload" ? botpressUploadBody(input.upload) : botpressBody(input.text);
       const answer = await post(body);
       if (Array.isArray(answer)) return answer;
       if (answer.status !== 200) return [httpError(answer)];

@@ -7,7 +7,7 @@
  * The answer's session, messages and nextDialogstate are shown; a suggestion's dialog-state id is shown next to
  * it, and picking one only says where Engage would jump (Engage follows it without calling us).
  */
-import { call, httpError } from "./http";
+import { exchange, httpError } from "./http";
 import { status, type Adapter, type Block, type CardView, type ChatTarget, type Choice, type UserInput } from "./types";
 
 type Json = Record<string, unknown>;
@@ -59,6 +59,7 @@ export function engageAdapter(target: ChatTarget): Adapter {
       return [];
     },
     async send(input: UserInput) {
+      if (input.kind === "upload") return [status("Engage calls the bot's API steps only: uploads stay in Engage's own flow")];
       if (input.kind === "choice") {
         const payload = input.choice.value as Json;
         return [status(`Engage follows this choice itself: it jumps to dialog state ${describePostback(payload)}`)];
@@ -74,7 +75,7 @@ export function engageAdapter(target: ChatTarget): Adapter {
       if (!CONVERSATION_KEYS.some((k) => k in params)) params.sessionId = conversationId;
       const withBody = method !== "GET" && method !== "DELETE";
       const query = withBody ? "" : `?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString()}`;
-      const answer = await call(target.baseUrl, `/engage/${encodeURIComponent(action)}${query}`, {
+      const answer = await exchange(target, `/engage/${encodeURIComponent(action)}${query}`, {
         method,
         headers: { "content-type": "application/json", authorization: `Bearer ${target.settings("ENGAGE_API_TOKEN")}` },
         ...(withBody ? { body: JSON.stringify(params) } : {}),

@@ -1,6 +1,6 @@
 import type { ReadStore } from "../sessions/store";
 import type { Session } from "../../lib/session/session";
-import { status, type Block } from "./types";
+import { status, type Block, type ChatTarget, type Exchange } from "./types";
 
 /** The stack does not answer at all: the chat reports it in one line (and a replay exits 1). */
 export class StackUnreachable extends Error {
@@ -32,6 +32,39 @@ export async function call(baseUrl: string, path: string, init: RequestInit & { 
     json = undefined;
   }
   return { status: res.status, text, json };
+}
+
+/** Headers whose value is a shared secret itself (a signature is not: it is shown). */
+const SECRET_HEADERS = new Set(["authorization", "x-webhook-secret"]);
+
+/** The request as the raw view shows it: header names lower-cased, secrets masked, a JSON body parsed. */
+export function describeRequest(method: string, url: string, headers: HeadersInit | undefined, body: unknown, secretHeader?: string): Exchange["request"] {
+  const shown: Record<string, string> = {};
+  for (const [name, value] of new Headers(headers).entries()) {
+    shown[name] = SECRET_HEADERS.has(name) || name === secretHeader?.toLowerCase() ? `${value.slice(0, name === "authorization" ? 11 : 0)}…(masked)` : value;
+  }
+  return { method, url, headers: shown, body: parseBody(body) };
+}
+
+export function parseBody(body: unknown): unknown {
+  if (typeof body !== "string" || body === "") return body ?? null;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
+/** `call` to the target's stack, recorded for the raw view (ChatTarget.record). */
+export async function exchange(target: ChatTarget, path: string, init: RequestInit & { timeoutMs?: number }, secretHeader?: string): Promise<HttpAnswer> {
+  const answer = await call(target.baseUrl, path, init);
+  target.record?.({
+    at: Date.now(),
+    direction: "inbound",
+    request: describeRequest(init.method ?? "GET", `${target.baseUrl}${path}`, init.headers, init.body, secretHeader),
+    response: { status: answer.status, body: answer.json ?? (answer.text || null) },
+  });
+  return answer;
 }
 
 /** `— HTTP 400: {"error":…} —`, the body as compact JSON when it is JSON. */

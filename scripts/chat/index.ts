@@ -1,11 +1,11 @@
 /**
- * `npm run chat -- <platform> [--replay <file>] [--conversation <id>] [--url <base>] [--channel <bm channel>] [--wait <ms>]`
+ * `npm run chat -- <platform> [options]` (`--help` lists them all)
  *
  * A terminal chat with the running local stack (`npm start`): real platform-shaped, correctly signed requests to
  * its webhooks, the bot's replies laid out readably. Platforms: the registry's channels (bm, engage, kommunicate,
  * twoway, botpress; aliases business-messenger, km, cm), each with its adapter here.
  * - Interactive: prompt `you> `; a number picks one of the last reply's choices; `/new` starts a new
- *   conversation, `/quit` (or Ctrl-D) leaves.
+ *   conversation, `/handback` ends a human's hold, `/raw` shows each turn's HTTP, `/help`, `/quit` (or Ctrl-D).
  * - `--replay <file>`: one user turn per line (blank lines and `# comments` skipped), printed as a transcript of
  *   `you>` / `bot>` lines. Deterministic: no times, the conversation id `replay-<file name>` (the first free one
  *   on this stack: `-2`, `-3`, … when it exists) unless `--conversation` names one, one turn at a time.
@@ -18,8 +18,10 @@ import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { BM_CHANNELS } from "../../lib/platforms/business-messenger/limits";
 import { platforms } from "../../lib/platforms/registry";
-import { ReadStore, resolveStoreTarget } from "../sessions/store";
+import { ReadStore, resolveStoreTarget, ToolError } from "../sessions/store";
+import { SessionActions } from "../studio/session-actions";
 import { readStackFile } from "../stack-file";
 import { bmAdapter } from "./bm";
 import { botpressAdapter } from "./botpress";
@@ -28,23 +30,28 @@ import { peekSession, reachable, StackUnreachable } from "./http";
 import { kommunicateAdapter } from "./kommunicate";
 import { renderBlocks, USER } from "./render";
 import { OutboundPortError, twowayAdapter } from "./twoway";
-import { runNonce, type Adapter, type Block, type ChatTarget, type Choice, type UserInput } from "./types";
+import { DEFAULT_USER, runNonce, type Adapter, type Block, type ChatTarget, type ChatUser, type Choice, type Exchange, type UserInput } from "./types";
 
 /** A failure shown as one line (exit code 1). */
 class ChatError extends Error {}
 
-type AdapterFactory = (target: ChatTarget, channel: string | undefined) => Adapter;
+export type AdapterFactory = (target: ChatTarget, channel: string | undefined, user: ChatUser) => Adapter;
 
 /** One adapter per registered platform that has conversations of its own (role "channel"), keyed by its id. */
-const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
-  bm: (target, channel) => bmAdapter(target, channel),
-  kommunicate: (target) => kommunicateAdapter(target),
-  twoway: (target) => {
+export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
+  bm: (target, channel, user) => {
+    if (channel !== undefined && !BM_CHANNELS.some((c) => c.toLowerCase() === channel.toLowerCase())) {
+      throw new ChatError(`unknown Business Messenger channel "${channel}": use ${BM_CHANNELS.join(", ")}`);
+    }
+    return bmAdapter(target, BM_CHANNELS.find((c) => c.toLowerCase() === channel?.toLowerCase()) ?? "RCS", user);
+  },
+  kommunicate: (target, _channel, user) => kommunicateAdapter(target, user),
+  twoway: (target, _channel, user) => {
     const host = target.outbound.host;
     if (target.stack && !["127.0.0.1", "localhost", "::1"].includes(host)) {
       throw new ChatError(`this stack POSTs TwoWay replies to ${target.outbound.url}, not to the chat: restart \`npm start\` without TWOWAY_OUTBOUND_URL`);
     }
-    return twowayAdapter(target);
+    return twowayAdapter(target, user);
   },
   engage: (target) => engageAdapter(target),
   botpress: (target) => botpressAdapter(target),
@@ -65,8 +72,40 @@ export function chatPlatform(name: string): string | undefined {
   return CHAT_PLATFORMS.includes(id) && ADAPTERS[id] ? id : undefined;
 }
 
-const USAGE = `usage: npm run chat -- <${CHAT_PLATFORMS.filter((id) => ADAPTERS[id]).join("|")}> [--replay <file>] [--conversation <id>] [--url <base>] [--channel <bm channel>] [--wait <ms>]
-  (also: ${Object.entries(ALIASES).map(([alias, id]) => `${alias} = ${id}`).join(", ")})`;
+const USAGE = `usage: npm run chat -- <${CHAT_PLATFORMS.filter((id) => ADAPTERS[id]).join("|")}> [options]   (npm run chat -- --help)`;
+
+const HELP = `npm run chat -- <platform> [options]
+
+Chat with the running local stack (\`npm start\`) as a user of one platform: every line is a real, correctly
+signed platform request to the stack's webhook, and the bot's answer is laid out readably.
+
+platform:
+  ${CHAT_PLATFORMS.filter((id) => ADAPTERS[id]).join(", ")}
+  (also: ${Object.entries(ALIASES).map(([alias, id]) => `${alias} = ${id}`).join(", ")})
+
+options:
+  --channel <name>        Business Messenger only: the channel the user writes on, which sets what the bot's
+                          renderer may use (default RCS): ${BM_CHANNELS.join(", ")}
+  --name <name>           the user's first name, where the platform sends one (BM contact, TwoWay client; default ${DEFAULT_USER.name})
+  --locale <code>         the user's language (BM contact, Kommunicate KM_CHAT_CONTEXT; default ${DEFAULT_USER.locale})
+  --conversation <id>     the conversation id (default: a new chat-xxxxxx; with --replay, replay-<file name>)
+  --replay <file>         one user turn per line (blank lines and # comments skipped), printed as a transcript
+  --raw                   print each turn's HTTP requests and answers as JSON (toggle with /raw)
+  --url <base>            the stack's base URL (default: the running npm start's, from .local/stack.json)
+  --wait <ms>             the longest wait for an asynchronous TwoWay reply (default 10000)
+  -h, --help              this text
+
+in the chat:
+  <text>                  sent as the user's message; a number picks one of the last reply's choices
+  /new                    start a new conversation
+  /handback               end a human agent's hold: the bot answers again (the local stack's store)
+  /raw                    show or hide each turn's raw HTTP requests and answers
+  /help                   these commands (and the platform's own, e.g. Botpress's /image, Engage's line syntax)
+  /quit                   leave (also Ctrl-D)
+
+The studio (printed by npm start) does all this in a browser, with replies drawn as each platform shows them.`;
+
+const CHAT_COMMANDS = "Type a message; a number picks a choice; /new starts a new conversation; /handback hands back to the bot; /raw shows HTTP; /help; /quit leaves.";
 
 const DEFAULTS: Record<string, string> = {
   // Every platform's local secrets (its settings.ts), as npm start hands them to the handlers.
@@ -104,7 +143,7 @@ function toInput(line: string, choices: readonly Choice[]): UserInput {
   return choice ? { kind: "choice", choice, typed: line } : { kind: "text", text: line };
 }
 
-async function replay(adapter: Adapter, file: string, conversation: string | undefined, target: ChatTarget): Promise<void> {
+async function replay(adapter: Adapter, file: string, conversation: string | undefined, target: ChatTarget, http: RawView): Promise<void> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -132,8 +171,10 @@ async function replay(adapter: Adapter, file: string, conversation: string | und
     }
     const input = toInput(line, choices);
     out([`${USER}${line}${input.kind === "choice" ? ` → ${input.choice.label}` : ""}`]);
+    http.taken();
     ({ lines, choices } = renderBlocks(await adapter.send(input)));
     out(lines);
+    if (http.on) out(rawLines(http.taken()));
   }
 }
 
@@ -146,7 +187,30 @@ async function firstFreeId(target: ChatTarget, platform: string, base: string): 
   return `${base}-${runNonce()}`;
 }
 
-async function interactive(adapter: Adapter, conversation: string | undefined): Promise<void> {
+/** Whether each turn's HTTP is printed (--raw, /raw), and the exchanges recorded since the last take. */
+interface RawView {
+  on: boolean;
+  taken: () => Exchange[];
+}
+
+/** The turn's HTTP as the /raw view prints it: one JSON document per request. */
+export function rawLines(exchanges: readonly Exchange[]): string[] {
+  return exchanges.map((e) => `— ${e.direction === "outbound" ? "bot → platform" : "platform → bot"} —\n${JSON.stringify({ request: e.request, response: e.response }, null, 2)}`);
+}
+
+/** Hands the conversation back to the bot through the shared session actions (the studio uses the same). */
+async function handBack(target: ChatTarget, platform: string, id: string): Promise<string> {
+  if (!target.store) return "no store known: /handback needs the running `npm start`";
+  try {
+    await new SessionActions(target.store).handBack(`conv#${platform}#${id}`);
+    return "handed back to the bot";
+  } catch (err) {
+    if (err instanceof ToolError) return err.message;
+    throw err;
+  }
+}
+
+async function interactive(adapter: Adapter, conversation: string | undefined, target: ChatTarget, http: RawView): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: USER, terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY) });
   let id = conversation ?? `chat-${runNonce().slice(0, 6)}`;
   let choices: Choice[] = [];
@@ -169,7 +233,7 @@ async function interactive(adapter: Adapter, conversation: string | undefined): 
     console.log(`Conversation ${id}: see it with \`npm run sessions -- show ${adapter.platform}#${id}\`.`);
     show(await adapter.start(id), true);
   };
-  console.log("Type a message; a number picks a choice; /new starts a new conversation; /quit leaves.");
+  console.log(CHAT_COMMANDS);
   if (adapter.help) console.log(adapter.help);
   busy = true;
   await begin().catch(report);
@@ -189,9 +253,21 @@ async function interactive(adapter: Adapter, conversation: string | undefined): 
         const line = raw.trim();
         if (line === "") return void prompt();
         if (line === "/quit" || line === "/exit") return void rl.close();
+        if (line === "/help") {
+          console.log([CHAT_COMMANDS, ...(adapter.help ? [adapter.help] : [])].join("\n"));
+          return void prompt();
+        }
+        if (line === "/raw") {
+          http.on = !http.on;
+          console.log(`— raw HTTP ${http.on ? "shown after each turn" : "hidden"} —`);
+          return void prompt();
+        }
         busy = true;
+        http.taken();
         try {
-          if (line === "/new") {
+          if (line === "/handback") {
+            console.log(`— ${await handBack(target, adapter.platform, id)} —`);
+          } else if (line === "/new") {
             id = `chat-${runNonce().slice(0, 6)}`;
             await begin();
           } else {
@@ -204,6 +280,7 @@ async function interactive(adapter: Adapter, conversation: string | undefined): 
         } finally {
           busy = false;
         }
+        if (http.on) for (const text of rawLines(http.taken())) console.log(text);
         prompt();
       });
     });
@@ -225,11 +302,14 @@ async function main(argv: string[]): Promise<number> {
       url: { type: "string" },
       channel: { type: "string" },
       wait: { type: "string" },
+      name: { type: "string" },
+      locale: { type: "string" },
+      raw: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
-    console.log(USAGE);
+    console.log(HELP);
     return 0;
   }
   const platform = chatPlatform(positionals[0] ?? "");
@@ -238,15 +318,21 @@ async function main(argv: string[]): Promise<number> {
   const waitMs = Number(values.wait ?? 10_000);
   if (!Number.isFinite(waitMs) || waitMs <= 0) throw new ChatError(`--wait must be milliseconds, got "${values.wait}"`);
 
+  if (values.channel !== undefined && platform !== "bm") throw new ChatError("--channel is for Business Messenger (bm) only");
+  const user: ChatUser = { name: values.name?.trim() || DEFAULT_USER.name, locale: values.locale?.trim() || DEFAULT_USER.locale };
+
   const target = resolveTarget(values.url, waitMs);
-  const adapter = ADAPTERS[platform]!(target, values.channel);
+  const exchanges: Exchange[] = [];
+  target.record = (e) => exchanges.push(e);
+  const http: RawView = { on: values.raw, taken: () => exchanges.splice(0) };
+  const adapter = ADAPTERS[platform]!(target, values.channel, user);
   try {
     if (!(await reachable(target.baseUrl))) throw new StackUnreachable(target.baseUrl);
     await adapter.open?.();
-    if (values.replay !== undefined) await replay(adapter, values.replay, values.conversation, target);
+    if (values.replay !== undefined) await replay(adapter, values.replay, values.conversation, target, http);
     else {
       console.log(`Chatting as a ${adapter.title} user with the local stack at ${target.baseUrl}.`);
-      await interactive(adapter, values.conversation);
+      await interactive(adapter, values.conversation, target, http);
     }
   } finally {
     await adapter.close?.();

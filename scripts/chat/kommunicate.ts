@@ -6,8 +6,8 @@
  * while an agent holds the chat become status lines.
  */
 import type { KommunicateWebhookRequestInput } from "../../lib/platforms/kommunicate/schema";
-import { call, httpError } from "./http";
-import { runNonce, status, type Adapter, type Block, type CardView, type ChatTarget, type Choice, type UserInput } from "./types";
+import { exchange, httpError } from "./http";
+import { DEFAULT_USER, runNonce, status, type Adapter, type Block, type CardView, type ChatTarget, type ChatUser, type Choice, type Upload, type UserInput } from "./types";
 
 type Json = Record<string, unknown>;
 
@@ -34,18 +34,31 @@ interface ReplyValue {
   metadata?: Json;
 }
 
-export function kommunicateAdapter(target: ChatTarget): Adapter {
+/** An upload as the widget sends it: KOMMUNICATE_MEDIA_EVENT with one attachment in KM_CHAT_CONTEXT. */
+export function kmUploadAttachment(upload: Upload): { type: string; payload: Json } {
+  if (upload.type === "location") return { type: "location", payload: { lat: upload.latitude, lon: upload.longitude } };
+  const type = upload.mimeType ?? (upload.type === "picture" ? "image/jpeg" : "application/pdf");
+  return { type, payload: { url: upload.url, ...(upload.name ? { name: upload.name } : {}) } };
+}
+
+export function kommunicateAdapter(target: ChatTarget, user: ChatUser = DEFAULT_USER): Adapter {
   const nonce = runNonce();
   let conversationId = "";
   let turn = 0;
+  let lastId: string | undefined;
 
-  const post = async (fields: Partial<KommunicateWebhookRequestInput>): Promise<Block[]> => {
-    const request = kmRequest(conversationId, `${conversationId}-${nonce}-${++turn}`, fields);
-    const answer = await call(target.baseUrl, "/kommunicate/webhook", {
-      method: "POST",
-      headers: { "content-type": "application/json", [target.settings("KOMMUNICATE_WEBHOOK_HEADER")]: target.settings("KOMMUNICATE_WEBHOOK_SECRET") },
-      body: JSON.stringify(request),
-    });
+  /** The user's locale goes with every message, as the widget sends it in KM_CHAT_CONTEXT. */
+  const post = async (fields: Partial<KommunicateWebhookRequestInput>, context: Json = {}): Promise<Block[]> => {
+    lastId = `${conversationId}-${nonce}-${++turn}`;
+    const metadata = { ...(fields.metadata as Json | undefined), KM_CHAT_CONTEXT: { kmUserLocale: user.locale, ...context } };
+    const request = kmRequest(conversationId, lastId, { ...fields, metadata });
+    const header = target.settings("KOMMUNICATE_WEBHOOK_HEADER");
+    const answer = await exchange(
+      target,
+      "/kommunicate/webhook",
+      { method: "POST", headers: { "content-type": "application/json", [header]: target.settings("KOMMUNICATE_WEBHOOK_SECRET") }, body: JSON.stringify(request) },
+      header,
+    );
     if (answer.status !== 200) return [httpError(answer)];
     if (!Array.isArray(answer.json)) return [status(`unexpected answer: ${answer.text.slice(0, 300)}`)];
     return kommunicateBlocks(answer.json as Json[]);
@@ -54,12 +67,15 @@ export function kommunicateAdapter(target: ChatTarget): Adapter {
   return {
     title: "Kommunicate",
     platform: "kommunicate",
+    uploads: ["picture", "file", "location"],
+    lastMessageId: () => lastId,
     async start(id) {
       conversationId = id;
       return [status("conversation opened: WELCOME event"), ...(await post({ eventName: "WELCOME" }))];
     },
     async send(input: UserInput) {
       if (input.kind === "text") return post({ message: input.text });
+      if (input.kind === "upload") return post({ eventName: "KOMMUNICATE_MEDIA_EVENT", message: "" }, { attachments: [kmUploadAttachment(input.upload)] });
       const value = input.choice.value as ReplyValue;
       return post({ message: value.message, ...(value.metadata ? { metadata: value.metadata } : {}) });
     },

@@ -7,8 +7,8 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { TwoWayDeliveryInput } from "../../lib/platforms/twoway/schema";
-import { call, handoverChange, httpError, peekSession } from "./http";
-import { derived, runNonce, status, type Adapter, type Block, type ChatTarget, type UserInput } from "./types";
+import { describeRequest, exchange, handoverChange, httpError, parseBody, peekSession } from "./http";
+import { DEFAULT_USER, derived, runNonce, status, type Adapter, type Block, type ChatTarget, type ChatUser, type UserInput } from "./types";
 
 export class OutboundPortError extends Error {}
 
@@ -18,7 +18,7 @@ interface OutboundBody {
 }
 
 /** The chat shape of test/platforms/twoway/fixtures.ts (twChat), for one conversation. */
-export function twDelivery(conversationId: string, messageId: string, text: string): TwoWayDeliveryInput {
+export function twDelivery(conversationId: string, messageId: string, text: string, user: ChatUser = DEFAULT_USER): TwoWayDeliveryInput {
   const client = `316${(parseInt(derived(conversationId, "twoway-client").slice(0, 12), 16) % 1e8).toString().padStart(8, "0")}`;
   return {
     chat: {
@@ -28,7 +28,7 @@ export function twDelivery(conversationId: string, messageId: string, text: stri
       channel: "WhatsApp",
       conversationClientId: client,
       conversationHostId: "31201234567",
-      conversationClientName: "Ana",
+      conversationClientName: user.name,
     },
     conversationMessages: [{ $type: "text", id: messageId, direction: "ClientOriginated", createdOn: new Date().toISOString(), text }],
   };
@@ -37,10 +37,11 @@ export function twDelivery(conversationId: string, messageId: string, text: stri
 export const outboundBlocks = (body: OutboundBody): Block[] =>
   (body.conversationMessages ?? []).map((m): Block => ({ kind: "text", text: typeof m.text === "string" ? m.text : JSON.stringify(m) }));
 
-export function twowayAdapter(target: ChatTarget): Adapter {
+export function twowayAdapter(target: ChatTarget, user: ChatUser = DEFAULT_USER): Adapter {
   const nonce = runNonce();
   let conversationId = "";
   let turn = 0;
+  let lastId: string | undefined;
   let handover: "bot" | "human" | undefined;
   let server: Server | undefined;
   /** Replies of the conversation not yet shown; a waiting turn takes them. */
@@ -62,6 +63,7 @@ export function twowayAdapter(target: ChatTarget): Adapter {
   return {
     title: "CM.com TwoWay (WhatsApp)",
     platform: "twoway",
+    lastMessageId: () => lastId,
     async open() {
       server = createServer((req, res) => {
         void readBody(req).then((raw) => {
@@ -77,6 +79,7 @@ export function twowayAdapter(target: ChatTarget): Adapter {
             return;
           }
           res.writeHead(200, { "content-type": "application/json" }).end("{}");
+          target.record?.({ at: Date.now(), direction: "outbound", request: describeRequest("POST", target.outbound.url, headerPairs(req), parseBody(raw)), response: { status: 200, body: {} } });
           receive(body);
         });
       });
@@ -106,15 +109,18 @@ export function twowayAdapter(target: ChatTarget): Adapter {
       return [];
     },
     async send(input: UserInput) {
+      // TwoWay's contract here covers text only: the chat offers no uploads (Adapter.uploads) for it.
+      if (input.kind === "upload") return [status("TwoWay sends text only here: pictures, files and locations are skipped by the webhook")];
       const text = input.kind === "text" ? input.text : input.typed;
       const messageId = `${conversationId}-${nonce}-${++turn}`;
+      lastId = messageId;
       inbox.length = 0;
       waiting = true;
       try {
-        const answer = await call(target.baseUrl, "/twoway/messages", {
+        const answer = await exchange(target, "/twoway/messages", {
           method: "POST",
           headers: { "content-type": "application/json", "x-webhook-secret": target.settings("TWOWAY_WEBHOOK_SECRET") },
-          body: JSON.stringify(twDelivery(conversationId, messageId, text)),
+          body: JSON.stringify(twDelivery(conversationId, messageId, text, user)),
         });
         if (answer.status !== 201) return [httpError(answer)];
         const reply = await waitForReply(messageId);
@@ -154,6 +160,8 @@ export function twowayAdapter(target: ChatTarget): Adapter {
     return inbox.shift() ?? "timeout";
   }
 }
+
+const headerPairs = (req: IncomingMessage): [string, string][] => Object.entries(req.headers).map(([name, value]) => [name, String(value)]);
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {

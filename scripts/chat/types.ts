@@ -35,7 +35,33 @@ export type Block =
   /** "— handed over to a human agent —", HTTP errors, silence. */
   | { kind: "status"; text: string };
 
-export type UserInput = { kind: "text"; text: string } | { kind: "choice"; choice: Choice; typed: string };
+/** An inbound kind besides text that a platform's users can send: a picture, a file, a location. */
+export type Upload =
+  | { type: "picture" | "file"; url: string; name?: string; mimeType?: string }
+  | { type: "location"; latitude: number; longitude: number; label?: string };
+export type UploadKind = Upload["type"];
+
+export type UserInput =
+  | { kind: "text"; text: string }
+  | { kind: "choice"; choice: Choice; typed: string }
+  | { kind: "upload"; upload: Upload };
+
+/** Who the simulated user is, where the platform carries it (BM's contact, TwoWay's client name, Kommunicate's locale). */
+export interface ChatUser {
+  name: string;
+  locale: string;
+}
+
+export const DEFAULT_USER: ChatUser = { name: "Ana", locale: "en" };
+
+/** One HTTP request of a turn and its answer, as sent and received (the chat's /raw and the studio's raw view). */
+export interface Exchange {
+  at: number;
+  /** "inbound": the platform calling the bot's webhook; "outbound": the bot calling the platform (TwoWay replies). */
+  direction: "inbound" | "outbound";
+  request: { method: string; url: string; headers: Record<string, string>; body: unknown };
+  response: { status: number; body: unknown };
+}
 
 /** Where the chat goes and with which credentials. */
 export interface ChatTarget {
@@ -49,6 +75,8 @@ export interface ChatTarget {
   outbound: { url: string; host: string; port: number; path: string };
   /** The longest wait for an asynchronous (TwoWay) reply. */
   waitMs: number;
+  /** Called with every request the adapter makes and the bot's outbound calls it receives. */
+  record?: (exchange: Exchange) => void;
 }
 
 export interface Adapter {
@@ -58,6 +86,10 @@ export interface Adapter {
   readonly platform: string;
   /** Extra help for interactive mode (e.g. Engage's line syntax). */
   readonly help?: string;
+  /** The inbound kinds besides text this platform sends (none: text only). */
+  readonly uploads?: readonly UploadKind[];
+  /** The platform's id of the last message sent, when the chat chose it (finds the turn's processed entry). */
+  lastMessageId?(): string | undefined;
   open?(): Promise<void>;
   close?(): Promise<void>;
   /** A new conversation; returns what the platform shows at its start (e.g. Kommunicate's WELCOME answer). */
