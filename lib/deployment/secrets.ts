@@ -1,17 +1,17 @@
-import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { CORE_SETTING_NAMES, isDeployedLambda } from "../config";
 import { logger } from "../log";
 
 /**
  * A deployed function's settings from AWS Secrets Manager, read at run time (see lib/deployment/stage-secrets.ts
  * for the names): ONEBOT_SECRETS lists this function's secrets (`bm,ai`), ONEBOT_SECRETS_PREFIX their path
- * (`onebot/prod/`). Powertools Parameters caches each value for ONEBOT_SECRETS_TTL_SECONDS (default 300), so a
- * rotated secret takes effect within that, with no redeploy, and a warm function calls Secrets Manager at most
- * once per TTL per secret.
+ * (`onebot/prod/`). Each value is kept for ONEBOT_SECRETS_TTL_SECONDS (default 300), so a rotated secret takes
+ * effect within that, with no redeploy, and a warm function calls Secrets Manager at most once per TTL per secret.
  *
- * Chosen by measurement (a DynamoDB-only bundle of 342 KB): the Secrets Manager client adds 14 KB and Powertools'
- * provider 6 KB more, where the SSM client adds 79 KB (its schema covers the whole SSM API), so the settings live
- * in Secrets Manager, one secret per platform, and each function's role may read only its own.
+ * Chosen by measurement (a DynamoDB-only bundle of 342 KB): the Secrets Manager client adds 14 KB, where the SSM
+ * client adds 79 KB (its schema covers the whole SSM API), so the settings live in Secrets Manager, one secret per
+ * platform, and each function's role may read only its own. The cache is ours (a map of value and expiry):
+ * Powertools Parameters' SecretsProvider did the same for 2 KB of every bundle (measured; issue 16, lean bundles).
  *
  * Never throws: a secret that is missing, unreadable or not a JSON object of strings is logged by name (never
  * its value) and left out, so its settings stay unset and the secrets guard answers 503 naming them. A value read
@@ -37,7 +37,9 @@ export function stageSecretsOf(env: Readonly<Record<string, string | undefined>>
   return { ids, prefix: env.ONEBOT_SECRETS_PREFIX, ttlSeconds: Number.isInteger(ttl) && ttl >= 0 ? ttl : DEFAULT_TTL_SECONDS };
 }
 
-let provider: SecretsProvider | undefined;
+let client: SecretsManagerClient | undefined;
+/** Per secret: the value read and until when it is used without asking again (the TTL). */
+const fresh = new Map<string, { text: unknown; until: number }>();
 /** Per secret: the text last read and its settings, so a cached value is parsed (and its oddities logged) once. */
 const lastGood = new Map<string, { text: unknown; settings: Record<string, string> }>();
 /** The last merge and its parts: the same object again while no secret changed (the runtime is kept by identity). */
@@ -47,25 +49,35 @@ const missUntil = new Map<string, number>();
 
 /** Every setting of this function's secrets, merged in ONEBOT_SECRETS's order: the same object until one changes. */
 export async function readStageSecrets(source: StageSecretsSource): Promise<Readonly<Record<string, string>>> {
-  provider ??= new SecretsProvider();
-  const parts = await Promise.all(source.ids.map((id) => readOne(provider!, source.prefix + id, source.ttlSeconds)));
+  client ??= new SecretsManagerClient({ maxAttempts: 3 });
+  const parts = await Promise.all(source.ids.map((id) => readOne(client!, source.prefix + id, source.ttlSeconds)));
   if (!merged || parts.length !== merged.parts.length || parts.some((part, i) => part !== merged!.parts[i])) {
     merged = { parts, values: Object.assign({}, ...parts) as Record<string, string> };
   }
   return merged.values;
 }
 
-async function readOne(secrets: SecretsProvider, name: string, maxAge: number): Promise<Record<string, string>> {
+/** The secret's value: the one kept while its TTL runs, else a GetSecretValue (SecretString, or SecretBinary's bytes). */
+async function secretValue(secrets: SecretsManagerClient, name: string, maxAge: number): Promise<unknown> {
+  const kept = fresh.get(name);
+  if (kept && kept.until > Date.now()) return kept.text;
+  const out = await secrets.send(new GetSecretValueCommand({ SecretId: name }));
+  const text = out.SecretString ?? out.SecretBinary;
+  fresh.set(name, { text, until: Date.now() + maxAge * 1000 });
+  return text;
+}
+
+async function readOne(secrets: SecretsManagerClient, name: string, maxAge: number): Promise<Record<string, string>> {
   if ((missUntil.get(name) ?? 0) > Date.now()) return lastGood.get(name)?.settings ?? NONE;
   let text: unknown;
   try {
-    text = await secrets.get(name, { maxAge });
+    text = await secretValue(secrets, name, maxAge);
     missUntil.delete(name);
   } catch (err) {
     missUntil.set(name, Date.now() + maxAge * 1000);
     const kept = lastGood.get(name)?.settings;
-    // Powertools wraps the SDK's error: its cause names what happened (ResourceNotFoundException, AccessDeniedException…).
-    const why = errorName((err as { cause?: unknown }).cause) ?? errorName(err) ?? "Error";
+    // The SDK's error names what happened (ResourceNotFoundException, AccessDeniedException…).
+    const why = errorName(err) ?? "Error";
     if (kept) {
       logger.warn(`secret ${name} could not be refreshed (${why}): keeping the value read before`);
       return kept;
@@ -110,7 +122,8 @@ const errorName = (err: unknown): string | undefined => (err instanceof Error ? 
 
 /** Tests: forget the cached values and the client (a new endpoint or fresh secrets). */
 export function resetStageSecrets(): void {
-  provider = undefined;
+  client = undefined;
+  fresh.clear();
   merged = undefined;
   lastGood.clear();
   missUntil.clear();
