@@ -2,6 +2,8 @@
  * `npm start`: the local stack. A DynamoDB-compatible store (embedded dynalite, or AWS_ENDPOINT_URL_DYNAMODB),
  * the tables of infra/tables.yml, and every function of serverless.yml served by serverless-offline on
  * http://localhost:$PORT (default 3000). Ready when GET /health answers 200; Ctrl-C stops everything.
+ * Beside it, for developers only (never deployed): a LivePerson stand-in as the human desk (unless LP_ACCOUNT_ID
+ * names a real one) and the studio, a web page on http://localhost:$STUDIO_PORT/studio (default 3100).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
@@ -15,7 +17,9 @@ import { platforms } from "../lib/platforms/registry";
 import { ensureTables, openStore, type LocalStore } from "./local-store";
 import { startLocalSqs, type LocalSqs } from "./local-sqs";
 import { freePort, listenOnce } from "./ports";
-import { removeStackFile, stackFilePath, writeStackFile } from "./stack-file";
+import { removeStackFile, stackFilePath, writeStackFile, type StackFile } from "./stack-file";
+import { AgentDesk } from "./studio/agent-desk";
+import { startStudio, type Studio } from "./studio/server";
 import { waitForHealth } from "./wait-for-health";
 
 const ROOT = join(__dirname, "..");
@@ -28,6 +32,8 @@ class StartError extends Error {}
 
 let store: LocalStore | undefined;
 let sqs: LocalSqs | undefined;
+let desk: AgentDesk | undefined;
+let studio: Studio | undefined;
 let offline: ChildProcess | undefined;
 let buildDir: string | undefined;
 let stopping = false;
@@ -78,6 +84,16 @@ async function main(): Promise<void> {
       throw new StartError(`CHAT_OUTBOUND_PORT must be 1-65535 and not PORT, got "${env.CHAT_OUTBOUND_PORT}"`);
     }
     env.TWOWAY_OUTBOUND_URL = `http://127.0.0.1:${outboundPort}/twoway/outbound`;
+  }
+  // The studio's port (0: any free one), checked before anything starts; STUDIO=off runs the stack alone.
+  const studioPort = env.STUDIO === "off" ? undefined : Number(env.STUDIO_PORT ?? 3100);
+  if (studioPort !== undefined && (!Number.isInteger(studioPort) || studioPort < 0 || studioPort > 65535 || studioPort === port)) {
+    throw new StartError(`STUDIO_PORT must be 0-65535 and not PORT, got "${env.STUDIO_PORT}"`);
+  }
+  // Without a LivePerson of the user's own, a local stand-in is the human desk (the studio plays its agent).
+  if (!env.LP_ACCOUNT_ID) {
+    desk = await AgentDesk.start();
+    Object.assign(env, desk.settings);
   }
   const settings = readSettings(env); // a bad setting fails here, not on the first request
   // Each platform's own slice too (lib/platforms/platform-settings.ts), read as its handlers will read it.
@@ -157,27 +173,51 @@ async function main(): Promise<void> {
     throw err instanceof StartError ? err : new StartError((err as Error).message);
   }
   await new Promise((resolve) => setTimeout(resolve, 200)); // let the log of our own /health poll pass unseen
+  desk?.connect(direct);
+  const secrets = platformStackSettings(source);
+  if (studioPort !== undefined) {
+    studio = await startStudio({
+      host: "127.0.0.1",
+      port: studioPort,
+      stackUrl: direct,
+      secrets,
+      store: { endpoint: store.endpoint, region, tables, source: "the local stack", localCredentials: store.embedded || !(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE) },
+      twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL!, // set above: the user's, or the chat's local endpoint
+      jobsQueueUrl: sqs.queueUrl,
+      ...(desk ? { desk } : {}),
+    }).catch((err: NodeJS.ErrnoException) => {
+      throw new StartError(err.code === "EADDRINUSE" ? `STUDIO_PORT ${studioPort} is already in use: stop the other server, set STUDIO_PORT, or STUDIO=off` : `cannot start the studio: ${err.message}`);
+    });
+  }
   ready = true;
   // For the developer tools (npm run chat / sessions / admin): written once ready and the summary is out
   // (tools and tests read the output when the file appears), deleted on exit.
   const stackPath = stackFilePath(env);
   printSummary(base, localSecrets, ownSecrets, [
-    ...(chatOutbound ? [`TwoWay replies go to ${env.TWOWAY_OUTBOUND_URL}, where \`npm run chat -- twoway\` listens (CHAT_OUTBOUND_PORT).`] : []),
+    ...(studio ? [`Studio: ${studio.url}  (chat as any platform, replies as each platform shows them, sessions, the agent's side)`] : []),
+    ...(desk ? [`LivePerson: a local stand-in at ${desk.settings.LP_CSDS_URL} is the human desk (LP_ACCOUNT_ID unset); the studio plays its agent.`] : []),
+    ...(chatOutbound ? [`TwoWay replies go to ${env.TWOWAY_OUTBOUND_URL}, where \`npm run chat -- twoway\` (or the studio) listens (CHAT_OUTBOUND_PORT).`] : []),
     `Developer tools (npm run chat / sessions / admin) find this stack through ${stackPath.startsWith(ROOT) ? relative(ROOT, stackPath) : stackPath}.`,
   ]);
-  stackFile = writeStackFile(
-    {
-      httpUrl: direct,
-      dynamoEndpoint: store.endpoint,
-      dynamoEmbedded: store.embedded,
-      region,
-      tables,
-      secrets: platformStackSettings(source),
-      twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL,
-      pid: process.pid,
-    },
-    stackPath,
-  );
+  const info: StudioStackFile = {
+    httpUrl: direct,
+    dynamoEndpoint: store.endpoint,
+    dynamoEmbedded: store.embedded,
+    region,
+    tables,
+    secrets,
+    twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL,
+    pid: process.pid,
+    jobsQueueUrl: sqs.queueUrl,
+    ...(studio ? { studioUrl: studio.url } : {}),
+  };
+  stackFile = writeStackFile(info, stackPath);
+}
+
+/** The stack file with what the studio's tools add: `npm run admin -- redrive` sends to this queue. */
+export interface StudioStackFile extends StackFile {
+  jobsQueueUrl?: string;
+  studioUrl?: string;
 }
 
 /** Besides the secrets, the settings the developer tools need to sign and authenticate their requests. */
@@ -260,6 +300,8 @@ async function stop(code: number): Promise<void> {
     await gone;
     clearTimeout(timer);
   }
+  await studio?.close().catch(() => undefined);
+  await desk?.shutdown().catch(() => undefined);
   await sqs?.close();
   await store?.close();
   if (buildDir) rmSync(join(ROOT, buildDir), { recursive: true, force: true });

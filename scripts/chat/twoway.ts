@@ -5,17 +5,12 @@
  * `conversationMessages[].text` is shown as bot output. Suggestions arrive as numbered text lines: the user
  * types the number (or the caption) and the bot maps it back, as on a real TwoWay channel.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { TwoWayDeliveryInput } from "../../lib/platforms/twoway/schema";
-import { describeRequest, exchange, handoverChange, httpError, parseBody, peekSession } from "./http";
-import { DEFAULT_USER, derived, runNonce, status, type Adapter, type Block, type ChatTarget, type ChatUser, type UserInput } from "./types";
+import { exchange, handoverChange, httpError, peekSession } from "./http";
+import { OutboundPortError, openOutboundHub, type OutboundBody, type OutboundHub } from "./twoway-outbound";
+import { DEFAULT_USER, derived, runNonce, status, type Adapter, type Block, type ChatTarget, type ChatUser, type Exchange, type UserInput } from "./types";
 
-export class OutboundPortError extends Error {}
-
-interface OutboundBody {
-  chat?: { id?: string };
-  conversationMessages?: Array<{ text?: string }>;
-}
+export { OutboundPortError };
 
 /** The chat shape of test/platforms/twoway/fixtures.ts (twChat), for one conversation. */
 export function twDelivery(conversationId: string, messageId: string, text: string, user: ChatUser = DEFAULT_USER): TwoWayDeliveryInput {
@@ -37,21 +32,28 @@ export function twDelivery(conversationId: string, messageId: string, text: stri
 export const outboundBlocks = (body: OutboundBody): Block[] =>
   (body.conversationMessages ?? []).map((m): Block => ({ kind: "text", text: typeof m.text === "string" ? m.text : JSON.stringify(m) }));
 
-export function twowayAdapter(target: ChatTarget, user: ChatUser = DEFAULT_USER): Adapter {
+/**
+ * `hub`: a listener shared with other conversations (the studio); the adapter then ignores their replies.
+ * Without one, the adapter opens its own and reports replies of other conversations as unsolicited output.
+ */
+export function twowayAdapter(target: ChatTarget, user: ChatUser = DEFAULT_USER, hub?: OutboundHub): Adapter {
   const nonce = runNonce();
   let conversationId = "";
   let turn = 0;
   let lastId: string | undefined;
   let handover: "bot" | "human" | undefined;
-  let server: Server | undefined;
+  let own: OutboundHub | undefined;
+  let unsubscribe: (() => void) | undefined;
   /** Replies of the conversation not yet shown; a waiting turn takes them. */
   const inbox: OutboundBody[] = [];
   let waiting = false;
   let wake: (() => void) | undefined;
   let unsolicited: ((blocks: Block[]) => void) | undefined;
 
-  const receive = (body: OutboundBody) => {
+  const receive = (body: OutboundBody, delivery: Exchange) => {
     const other = body.chat?.id !== conversationId;
+    if (other && hub) return;
+    if (!other) target.record?.(delivery);
     if (!waiting || other) {
       if (unsolicited) return unsolicited(other ? [status(`reply for conversation ${body.chat?.id}`), ...outboundBlocks(body)] : outboundBlocks(body));
       if (other) return;
@@ -65,39 +67,12 @@ export function twowayAdapter(target: ChatTarget, user: ChatUser = DEFAULT_USER)
     platform: "twoway",
     lastMessageId: () => lastId,
     async open() {
-      server = createServer((req, res) => {
-        void readBody(req).then((raw) => {
-          if (req.method !== "POST" || new URL(req.url ?? "/", "http://x").pathname !== target.outbound.path) {
-            res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
-            return;
-          }
-          let body: OutboundBody;
-          try {
-            body = JSON.parse(raw) as OutboundBody;
-          } catch {
-            res.writeHead(400, { "content-type": "application/json" }).end('{"error":"body is not JSON"}');
-            return;
-          }
-          res.writeHead(200, { "content-type": "application/json" }).end("{}");
-          target.record?.({ at: Date.now(), direction: "outbound", request: describeRequest("POST", target.outbound.url, headerPairs(req), parseBody(raw)), response: { status: 200, body: {} } });
-          receive(body);
-        });
-      });
-      await new Promise<void>((resolve, reject) => {
-        server!.once("error", (err: NodeJS.ErrnoException) =>
-          reject(
-            new OutboundPortError(
-              err.code === "EADDRINUSE"
-                ? `port ${target.outbound.port} for TwoWay replies is in use: is another \`npm run chat -- twoway\` running? (CHAT_OUTBOUND_PORT moves it, for npm start too)`
-                : `cannot listen on ${target.outbound.host}:${target.outbound.port} for TwoWay replies: ${err.message}`,
-            ),
-          ),
-        );
-        server!.listen(target.outbound.port, target.outbound.host, () => resolve());
-      });
+      if (!hub) own = await openOutboundHub(target);
+      unsubscribe = (hub ?? own)!.subscribe(receive);
     },
     async close() {
-      await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+      unsubscribe?.();
+      await own?.close();
     },
     onUnsolicited(print) {
       unsolicited = print;
@@ -159,15 +134,4 @@ export function twowayAdapter(target: ChatTarget, user: ChatUser = DEFAULT_USER)
     }
     return inbox.shift() ?? "timeout";
   }
-}
-
-const headerPairs = (req: IncomingMessage): [string, string][] => Object.entries(req.headers).map(([name, value]) => [name, String(value)]);
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", () => resolve(""));
-  });
 }
