@@ -141,6 +141,7 @@ async function show(store: ReadStore, ref: string, options: Options): Promise<vo
   field("dialog state", s.state ?? "(none: the bot's default state)");
   field("handover", handoverLine(s.handover, true));
   if (s.human) field("human side", `${s.human.provider} ${s.human.conversationId ? `conversation ${s.human.conversationId}` : "(no open conversation)"}`);
+  if (s.ai) field("AI use", `${s.ai.calls} answer${s.ai.calls === 1 ? "" : "s"}, ${s.ai.promptTokens} prompt + ${s.ai.completionTokens} completion tokens${s.ai.model ? ` (${s.ai.model})` : ""}`);
   if (s.lastSuggestions?.length) field("suggestions", s.lastSuggestions.map((o, i) => `[${i + 1}] ${o.text} → ${o.postback}`).join("  "));
 
   const namespaces = Object.entries(s.namespaces ?? {});
@@ -153,7 +154,7 @@ async function show(store: ReadStore, ref: string, options: Options): Promise<vo
   for (const h of shown) out.push(indent(`${h.role}: ${h.text}`, "  ", " ".repeat(h.role.length + 2)));
 
   const processed = s.processed ?? [];
-  out.push("", `processed message ids (${processed.length}):`);
+  out.push("", `processed message ids (${processed.length}; "#…" is a digest, kept for an id whose answer is not):`);
   for (const p of processed) out.push(`  ${p.id}${p.messages ? `  (${p.messages.length} message${p.messages.length === 1 ? "" : "s"})` : ""}`);
   console.log(out.join("\n"));
 }

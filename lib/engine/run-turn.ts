@@ -3,9 +3,9 @@ import { logger } from "../log";
 import { countMetric } from "../metrics";
 import type { EventStore } from "../session/events";
 import { mergeNamespace } from "../session/namespaces";
-import { hasAnswer } from "../session/bounds";
+import { findProcessed, hasAnswer } from "../session/processed";
 import { sessionKey } from "../session/keys";
-import { type HandoverState, type HistoryEntry, type ProcessedEntry, type ReplySuggestion, type Session, type AppliedReply } from "../session/session";
+import { type HandoverState, type HistoryEntry, type ProcessedEntry, type ReplySuggestion, type Session, type AppliedReply, type AiUsage } from "../session/session";
 import type { SessionStore } from "../session/store";
 import type { AiAnswer } from "../ai/responder";
 import type { Bot, DialogContext } from "./bot";
@@ -131,7 +131,7 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
  * version up to the one read is found, and one recorded after it makes the conditional write fail.
  */
 async function recordedAnswer(turn: Turn, current: Session, deps: EngineDeps, options: TurnOptions): Promise<Pick<ProcessedEntry, "messages" | "applied"> | undefined> {
-  const seen = current.processed.find((p) => p.id === turn.messageId);
+  const seen = findProcessed(current.processed, turn.messageId);
   if (!options.durableAnswer || !current.spilled || (seen && hasAnswer(seen))) return seen;
   // A processed id (seen) is a duplicate even if its record is gone; an unseen one runs unless recorded.
   return (await deps.sessions.loadAnswer(turn.platform, turn.conversationId, turn.messageId)) ?? seen;
@@ -174,10 +174,13 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
   // Engage order: session first, then messages (seeing the merged session), then the next state.
   const namespaces = reply.session ? mergeNamespace(session.namespaces, reply.session) : session.namespaces;
   const messages = fillPlaceholders(reply.messages ?? [], namespaces);
+  let aiUsage = session.ai;
   if (reply.ai && deps.ai) {
     const ai = deps.ai;
     memo.answer ??= ai({ platform: turn.platform, history: session.history, userText: describeInbound(message), ...(reply.ai.instructions ? { instructions: reply.ai.instructions } : {}), deadline: options.deadline ?? now + 60_000 });
-    messages.push({ type: "text", text: (await memo.answer).text });
+    const answer = await memo.answer;
+    messages.push({ type: "text", text: answer.text });
+    if (answer.answered) aiUsage = addAiUsage(session.ai, answer);
   }
   const botLines = messages.map((m): HistoryEntry => ({ role: "bot", text: historyText(m).slice(0, MAX_HISTORY_TEXT), at: now }));
   const numbered = options.numberedOptions?.(messages);
@@ -194,22 +197,40 @@ async function decide(turn: Turn, session: Session, deps: EngineDeps, options: T
       ...(offered ? { lastSuggestions: offered } : {}),
       handover: reply.handover ? startHandover(reply.handover, now, options.handoverQuietMs) : handover,
       history: [...session.history, userLine, ...botLines],
+      ...(aiUsage ? { ai: aiUsage } : {}),
     },
+  };
+}
+
+/** The conversation's AI totals with one more answer: kept in the session, which the turn writes anyway. */
+function addAiUsage(total: AiUsage | undefined, answer: AiAnswer): AiUsage {
+  const usage = answer.completion?.usage;
+  const model = answer.completion?.model ?? total?.model;
+  return {
+    calls: (total?.calls ?? 0) + 1,
+    promptTokens: (total?.promptTokens ?? 0) + (usage?.prompt_tokens ?? 0),
+    completionTokens: (total?.completionTokens ?? 0) + (usage?.completion_tokens ?? 0),
+    ...(model ? { model } : {}),
   };
 }
 
 /** History lines are for context (agents, the AI), not archives: long texts are cut to keep the item small. */
 const MAX_HISTORY_TEXT = 1_000;
 
-/** Token usage (or the fallback and why) per AI turn, in the events table: cost and failures are visible. */
+/**
+ * An AI answer is logged with its usage (the session sums it, see addAiUsage; CloudWatch gets the metrics);
+ * a fallback is also an `ai.fallback` event with the reason, so failures show in the conversation's events.
+ * Not an event per answer: that write would cost each AI turn a third of its write units.
+ */
 async function recordAiUse(deps: EngineDeps, turn: Turn, answer: AiAnswer): Promise<void> {
   const data = { messageId: turn.messageId, ms: answer.ms, ...(answer.completion?.usage ? { usage: answer.completion.usage } : {}), ...(answer.completion?.model ? { model: answer.completion.model } : {}), ...(answer.error ? { error: answer.error } : {}) };
+  if (answer.answered) return logger.info("AI answered", data);
+  logger.warn("AI responder failed: fallback message sent", { error: answer.error, ms: answer.ms });
   try {
-    await deps.events.record({ pk: sessionKey(turn.platform, turn.conversationId), type: answer.answered ? "ai.answered" : "ai.fallback", platform: turn.platform, conversationId: turn.conversationId, data }, deps.clock());
+    await deps.events.record({ pk: sessionKey(turn.platform, turn.conversationId), type: "ai.fallback", platform: turn.platform, conversationId: turn.conversationId, data }, deps.clock());
   } catch (err) {
-    logger.warn("could not record AI usage", { error: String(err) });
+    logger.warn("could not record AI fallback", { error: String(err) });
   }
-  if (!answer.answered) logger.warn("AI responder failed: fallback message sent", { error: answer.error, ms: answer.ms });
 }
 
 /** A human hold that the turn ended (it timed out) and that a new handover did not replace. */

@@ -1,13 +1,21 @@
-import type { ProcessedEntry, Session } from "./session";
+import { hasAnswer } from "./processed";
+import type { HistoryEntry, ProcessedEntry, Session } from "./session";
 import { sessionItemBytes } from "./session-item";
 
 /**
- * Keeps a session item far below DynamoDB's 400 KB: bounded history, bounded dedupe records
- * (by count and age), and a byte budget enforced by dropping the oldest history first, then the
- * oldest recorded answers. Namespaces are the bot's data and are never trimmed silently.
+ * Keeps a session item small (every turn reads and writes it whole, billed by its size) and far below
+ * DynamoDB's 400 KB: bounded history (lines and bytes), bounded dedupe records (by count and age), and a
+ * byte budget enforced by dropping the oldest history first, then the oldest recorded answers. Namespaces
+ * are the bot's data and are never trimmed silently.
  */
 export interface Bounds {
   maxHistory: number;
+  /**
+   * The history's text, in UTF-8 bytes: the newest lines that fit. What reads history needs no more: the AI
+   * resends AI_HISTORY turns (6 by default: 6 questions with 600-character answers fit), a LivePerson
+   * agent's transcript shows the last 20 lines.
+   */
+  maxHistoryBytes: number;
   /** Processed message ids remembered (within dedupeMs): a redelivery behind more newer messages runs again. */
   maxProcessed: number;
   /** Of those, the newest keep their answer too: a redelivery comes soon after, and answers are most of the item. */
@@ -22,6 +30,7 @@ export interface Bounds {
 // redelivery that needs one (the platform lost our answer) comes within seconds.
 export const DEFAULT_BOUNDS: Omit<Bounds, "dedupeMs"> = {
   maxHistory: 40,
+  maxHistoryBytes: 4_000,
   maxProcessed: 100,
   maxAnswers: 5,
   maxItemBytes: 100_000,
@@ -32,7 +41,7 @@ export const itemBytes = sessionItemBytes;
 export function applyBounds(session: Session, now: number, bounds: Bounds): Session {
   const next: Session = {
     ...session,
-    history: session.history.slice(-bounds.maxHistory),
+    history: newestFitting(session.history.slice(-bounds.maxHistory), bounds.maxHistoryBytes),
     processed: session.processed.filter((p) => now - p.at < bounds.dedupeMs).slice(-bounds.maxProcessed),
   };
   const firstAnswered = next.processed.length - bounds.maxAnswers;
@@ -45,6 +54,16 @@ export function applyBounds(session: Session, now: number, bounds: Bounds): Sess
   return next;
 }
 
+/** The newest lines whose text fits in `maxBytes` (the array itself when all do: the usual case). */
+function newestFitting(history: HistoryEntry[], maxBytes: number): HistoryEntry[] {
+  let bytes = 0;
+  for (let i = history.length - 1; i >= 0; i--) {
+    bytes += Buffer.byteLength(history[i]!.text);
+    if (bytes > maxBytes) return history.slice(i + 1);
+  }
+  return history;
+}
+
 function idOnly({ id, at, durable }: ProcessedEntry): ProcessedEntry {
   return durable ? { id, at, durable } : { id, at };
 }
@@ -55,4 +74,4 @@ export function answersLeaving(before: ProcessedEntry[], after: ProcessedEntry[]
   return before.filter((p) => p.durable && hasAnswer(p) && !kept.has(p.id));
 }
 
-export const hasAnswer = (p: ProcessedEntry) => p.messages !== undefined || p.applied !== undefined;
+export { hasAnswer };

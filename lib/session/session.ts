@@ -62,6 +62,15 @@ export interface ReplySuggestion {
   postback: string;
 }
 
+/** What the AI cost this conversation, summed over its answered turns (a failure is an `ai.fallback` event instead). */
+export interface AiUsage {
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** The model that answered last. */
+  model?: string;
+}
+
 /** One conversation: one DynamoDB item in the sessions table. */
 export interface Session {
   pk: string;
@@ -81,6 +90,7 @@ export interface Session {
   human?: HumanLink;
   /** Reply suggestions of the last answer, so "2" or a caption typed on a text-only channel maps back. */
   lastSuggestions?: ReplySuggestion[];
+  ai?: AiUsage;
   /** How many durable answers left this item for items of their own; while 0, a keyed miss needs no lookup. */
   spilled?: number;
   createdAt: number;

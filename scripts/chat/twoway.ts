@@ -9,6 +9,7 @@ import type { TwoWayDeliveryInput } from "../../lib/platforms/twoway/schema";
 import { exchange, handoverChange, httpError, peekSession } from "./http";
 import { OutboundPortError, openOutboundHub, type OutboundBody, type OutboundHub } from "./twoway-outbound";
 import { DEFAULT_USER, derived, runNonce, status, type Adapter, type Block, type ChatTarget, type ChatUser, type Exchange, type UserInput } from "./types";
+import { findProcessed } from "../../lib/session/processed";
 
 export { OutboundPortError };
 
@@ -120,7 +121,7 @@ export function twowayAdapter(target: ChatTarget, user: ChatUser = DEFAULT_USER,
       if (target.store && Date.now() >= nextPeek) {
         nextPeek = Date.now() + 150;
         const session = await peekSession(target.store, "twoway", conversationId);
-        const done = session?.processed?.find((p) => p.id === messageId);
+        const done = session ? findProcessed(session.processed, messageId) : undefined;
         if (done && (done.messages?.length ?? 0) === 0 && inbox.length === 0) return "silent";
       }
       await new Promise<void>((resolve) => {

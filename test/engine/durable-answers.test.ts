@@ -2,6 +2,7 @@ import { recordCommands } from "../support/command-log";
 import { say, type Turn } from "../../lib/conversation";
 import { defineBot } from "../../lib/engine/bot";
 import { runTurn, type TurnOptions } from "../../lib/engine/run-turn";
+import { findProcessed } from "../../lib/session/processed";
 import type { Runtime } from "../../lib/runtime";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
 
@@ -38,7 +39,7 @@ test("an answer the byte budget drops is still the answer of a keyed retry, and 
   const first = await runTurn(turn(conversation, "k-0", "zero"), rt.engine, big("k-0"));
   for (let i = 1; i <= 5; i++) await runTurn(turn(conversation, `k-${i}`, "more"), rt.engine, big(`k-${i}`));
   const stored = (await rt.sessions.load("test", conversation, Date.now()))!;
-  expect(stored.processed.find((p) => p.id === "k-0")!.messages).toBeUndefined();
+  expect(findProcessed(stored.processed, "k-0")!.messages).toBeUndefined();
 
   runs = 0;
   const retry = await runTurn(turn(conversation, "k-0", "zero"), rt.engine, big("k-0"));

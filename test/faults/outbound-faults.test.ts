@@ -13,6 +13,7 @@ import { twDelivery } from "../platforms/twoway/fixtures";
 import { useHarness } from "../support/harness";
 import { startRecordingServer, type RecordedRequest, type RecordingServer } from "../support/recording-server";
 import { connectionReset, countingBot, injectFaults, provisionedThroughputExceeded } from "./support";
+import { findProcessed } from "../../lib/session/processed";
 
 /**
  * The outbound peer failing: TwoWay replies POSTed to CM's outbound URL, and Kommunicate late answers
@@ -318,6 +319,6 @@ describe("Kommunicate late answers through the Platform API", () => {
     // The record is missing (an error is logged), and the answer stays in the session's recorded answers.
     expect(await events(groupId)).toEqual([]);
     const session = (await rt.sessions.load("kommunicate", groupId, Date.now()))!;
-    expect(session.processed.find((p) => p.id === `${groupId}-k1`)!.messages).toEqual([{ type: "text", text: "question is turn 1" }]);
+    expect(findProcessed(session.processed, `${groupId}-k1`)!.messages).toEqual([{ type: "text", text: "question is turn 1" }]);
   });
 });

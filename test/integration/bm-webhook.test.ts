@@ -7,6 +7,7 @@ import { sessionKey } from "../../lib/session/session";
 import { bmRequest, bmTextRequest } from "../platforms/business-messenger/fixtures";
 import { contents, postBm } from "../support/bm-client";
 import { useHarness } from "../support/harness";
+import { processedIds } from "../support/processed-ids";
 
 /** Business Messenger end to end: signed HTTP on loopback → handler → engine → real embedded DynamoDB. */
 const h = useHarness({ "POST /bm/webhook": bmWebhook as never, "POST /bm/debug": bmDebug as never });
@@ -37,7 +38,7 @@ describe("POST /bm/webhook", () => {
 
     const stored = await session(dialogUuid);
     expect(stored).toMatchObject({ version: 1, state: "echo", namespaces: { user: { name: "Ana" } }, channel: "Viber" });
-    expect(stored!.processed.map((p) => p.id)).toEqual(["m1"]);
+    expect(processedIds(stored!.processed, ["m1"])).toEqual(["m1"]);
   });
 
   test("the same delivery again gets the same answer and the session version does not move", async () => {

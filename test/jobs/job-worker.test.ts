@@ -10,6 +10,7 @@ import { useRuntime, type Runtime } from "../../lib/runtime";
 import { lambdaContext, redelivered, sqsRecord, twowayTurnJob } from "../support/jobs-sqs";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
 import { startOutboundCm, type OutboundCm } from "../support/outbound-cm";
+import { processedIds } from "../support/processed-ids";
 
 /**
  * The SQS worker Lambda against the real embedded store, replies POSTed to a local stand-in of CM: conversations
@@ -60,7 +61,7 @@ test("records without a message group are one group: a failure is reported with 
   expect(failed(result)).toEqual(["r2", "r3", "r4"]);
   // r1 ran: the turn is recorded and its (undelivered, no API key) answer is in the events table.
   const session = await rt.sessions.load("kommunicate", "worker-1", Date.now());
-  expect(session!.processed.map((p) => p.id)).toEqual(["k1"]);
+  expect(processedIds(session!.processed, ["k1"])).toEqual(["k1"]);
   const [event1] = await rt.events.list("conv#kommunicate#worker-1");
   expect(event1).toMatchObject({ type: "kommunicate.late_reply_recorded", data: { messages: [{ message: "echo q" }] } });
 });

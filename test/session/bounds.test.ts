@@ -18,6 +18,21 @@ describe("applyBounds", () => {
     expect(bounded.processed.map((p) => p.id)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i + 300}`));
   });
 
+  test("keeps the newest history lines whose text fits the history's byte budget, counted in UTF-8 bytes", () => {
+    const line = (i: number, text: string) => ({ role: (i % 2 ? "bot" : "user") as "bot" | "user", text, at: now + i });
+    const ai: Session = { ...newSession("bm", "d", now), history: Array.from({ length: 30 }, (_, i) => line(i, `${i}`.padEnd(i % 2 ? 600 : 60, "a"))) };
+    const bounded = applyBounds(ai, now, bounds);
+    const bytes = bounded.history.reduce((a, h) => a + Buffer.byteLength(h.text), 0);
+    expect(bytes).toBeLessThanOrEqual(DEFAULT_BOUNDS.maxHistoryBytes);
+    expect(bytes + 660).toBeGreaterThan(DEFAULT_BOUNDS.maxHistoryBytes); // one more exchange would not fit
+    expect(bounded.history.at(-1)!.text).toMatch(/^29/);
+    expect(bounded.history.filter((h) => h.role === "user").length).toBeGreaterThanOrEqual(6); // AI_HISTORY's default
+    const wide: Session = { ...newSession("bm", "d", now), history: Array.from({ length: 10 }, (_, i) => line(i, "€".repeat(400))) };
+    expect(applyBounds(wide, now, bounds).history).toHaveLength(Math.floor(DEFAULT_BOUNDS.maxHistoryBytes / 1200));
+    const short: Session = { ...newSession("bm", "d", now), history: Array.from({ length: 10 }, (_, i) => line(i, "hi")) };
+    expect(applyBounds(short, now, bounds).history).toEqual(short.history);
+  });
+
   test("keeps the answers of the newest processed messages only; older ones keep their id", () => {
     const answer = [{ type: "text" as const, text: "hello" }];
     const session: Session = {

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { findProcessed, idDigest, idDigestBytes } from "../../lib/session/processed";
 import { newSession } from "../../lib/session/session";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
 
@@ -30,11 +31,64 @@ test("an expired item reads as a new conversation that keeps the version for the
   expect(loaded!.state).toBeUndefined();
 });
 
-test("structured fields are stored as JSON strings, keys, version and state as attributes; both forms load", async () => {
+test("the item: keys, version, state and times as attributes, answered ids and the rest deflated in `body`, every id as a 10-byte digest and minute in `seen`", async () => {
+  const { sessions, doc, settings } = store.runtime();
+  const now = Date.now();
+  const created = now - 3 * 60_000 - 1_234;
+  const session = {
+    ...newSession("bm", "encoded", created),
+    version: 1,
+    state: "menu",
+    namespaces: { account: { balance: 1200 } },
+    handover: { status: "human" as const, since: now, reason: "asked" },
+    history: [
+      { role: "user" as const, text: "hi 👋", at: now - 2_000 },
+      { role: "bot" as const, text: "Hello", at: now },
+    ],
+    processed: [
+      { id: "m0", at: now - 5_000 },
+      { id: "m1", at: now, messages: [{ type: "text" as const, text: "Hello" }] },
+      { id: "keyed", at: now - 1_000, durable: true as const },
+      { id: "keyed-answered", at: now, durable: true as const, applied: { nextDialogstate: "menu" } },
+    ],
+    lastSuggestions: [{ text: "Balance", postback: "BALANCE" }],
+    expiresAt: Math.floor(now / 1000) + 60,
+  };
+  await sessions.save(session, 0);
+  const { Item } = await doc.send(new GetCommand({ TableName: settings.SESSIONS_TABLE, Key: { pk: session.pk }, ConsistentRead: true }));
+  expect(Object.keys(Item!).sort()).toEqual(["body", "createdAt", "expiresAt", "pk", "seen", "updatedAt", "state", "version"].sort());
+  expect(Item).toMatchObject({ version: 1, state: "menu", expiresAt: session.expiresAt });
+  expect(Item!.seen).toHaveLength(4 * 10);
+  const deflated = Item!.body as Uint8Array;
+  expect(Buffer.from(deflated).includes("Hello")).toBe(false);
+
+  // Ids come back as their digests (a durable answer's whole), in their places, times to the minute since createdAt.
+  const minute = (at: number) => created + Math.floor((at - created) / 60_000) * 60_000;
+  const loaded = (await sessions.load("bm", "encoded", now))!;
+  expect(loaded).toEqual({
+    ...session,
+    processed: [
+      { id: idDigest(idDigestBytes("m0")), at: minute(now - 5_000) },
+      { ...session.processed[1], id: idDigest(idDigestBytes("m1")), at: minute(now) },
+      { id: idDigest(idDigestBytes("keyed")), at: minute(now - 1_000), durable: true },
+      { ...session.processed[3], at: minute(now) },
+    ],
+  });
+  expect(findProcessed(loaded.processed, "m0")).toBe(loaded.processed[0]);
+  expect(findProcessed(loaded.processed, "keyed")).toBe(loaded.processed[2]);
+  expect(findProcessed(loaded.processed, "m1")).toBe(loaded.processed[1]);
+  expect(findProcessed(loaded.processed, "keyed-answered")).toBe(loaded.processed[3]);
+  expect(findProcessed(loaded.processed, "m2")).toBeUndefined();
+  // Saved again as loaded, it stays the same.
+  await sessions.save({ ...loaded, version: 2 }, 1);
+  expect(await sessions.load("bm", "encoded", now)).toEqual({ ...loaded, version: 2 });
+});
+
+test("items of the earlier encodings still load: fields as JSON strings, and as lists of maps", async () => {
   const { sessions, doc, settings } = store.runtime();
   const now = Date.now();
   const session = {
-    ...newSession("bm", "encoded", now),
+    ...newSession("bm", "earlier", now),
     version: 1,
     state: "menu",
     namespaces: { account: { balance: 1200 } },
@@ -42,20 +96,10 @@ test("structured fields are stored as JSON strings, keys, version and state as a
     processed: [{ id: "m1", at: now, messages: [{ type: "text" as const, text: "Hello" }] }],
     expiresAt: Math.floor(now / 1000) + 60,
   };
-  await sessions.save(session, 0);
-  const { Item } = await doc.send(new GetCommand({ TableName: settings.SESSIONS_TABLE, Key: { pk: session.pk }, ConsistentRead: true }));
-  expect(Item).toMatchObject({
-    version: 1,
-    state: "menu",
-    namespaces: '{"account":{"balance":1200}}',
-    handover: '{"status":"bot"}',
-    history: JSON.stringify(session.history),
-    processed: JSON.stringify(session.processed),
-  });
-  expect(await sessions.load("bm", "encoded", now)).toEqual(session);
-
-  // An item written before the encoding (lists of maps) still loads.
+  const asStrings = { ...session, pk: "conv#bm#strings", namespaces: JSON.stringify(session.namespaces), handover: JSON.stringify(session.handover), history: JSON.stringify(session.history), processed: JSON.stringify(session.processed) };
+  await doc.send(new PutCommand({ TableName: settings.SESSIONS_TABLE, Item: asStrings }));
+  expect(await sessions.load("bm", "strings", now)).toEqual({ ...session, pk: "conv#bm#strings" });
   const old = { ...session, pk: "conv#bm#old-form" };
   await doc.send(new PutCommand({ TableName: settings.SESSIONS_TABLE, Item: old }));
-  expect(await sessions.load("bm", "old-form", now)).toEqual({ ...old, conversationId: "encoded" });
+  expect(await sessions.load("bm", "old-form", now)).toEqual(old);
 });

@@ -292,7 +292,7 @@ test("sessions -- show --json returns the BM conversation's session; the readabl
       "  bot: Regular account: 1175.00 EUR (overdraft up to 500.00 EUR)",
       "       Savings account: 5000.00 EUR",
       "",
-      "processed message ids (6):",
+      'processed message ids (6; "#…" is a digest, kept for an id whose answer is not):',
     ].join("\n"),
   );
 });

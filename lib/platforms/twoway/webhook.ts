@@ -17,6 +17,7 @@ import { TWOWAY_TURN, type TwoWayTurnPayload } from "./reply-job";
 import { TwoWayDelivery } from "./schema";
 import { platformStreamKey } from "../../session/keys";
 import { twowaySettings } from "./settings";
+import { wasProcessed } from "../../session/processed";
 
 /**
  * The router's three callbacks. Secret: header `x-webhook-secret` or query `?secret=` (the events endpoint's
@@ -63,7 +64,7 @@ export async function recordTwoWayHandover(rt: Runtime, raw: Buffer): Promise<vo
   logger.appendKeys({ conversationId: chatId });
 
   const { written } = await updateSession(rt.engine, TWOWAY_PLATFORM, chatId, (session, now) =>
-    session.processed.some((p) => p.id === id)
+    wasProcessed(session.processed, id)
       ? { result: undefined }
       : {
           result: undefined,
@@ -92,7 +93,7 @@ export async function recordTwoWayEvent(rt: Runtime, raw: Buffer): Promise<void>
   if (chatId && type === ROUTER_SESSION_ENDED) {
     const eventId = `event:${id ?? type}`;
     const { before, written, result: seen } = await updateSession(rt.engine, TWOWAY_PLATFORM, chatId, (session, now) => {
-      if (session.processed.some((p) => p.id === eventId)) return { result: true };
+      if (wasProcessed(session.processed, eventId)) return { result: true };
       if (session.version === 0) return { result: false };
       return { result: false, next: { ...applyHandoverEvent(session, { kind: "session-ended" }, now), processed: [...session.processed, { id: eventId, at: now }] } };
     });
