@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { userBot } from "../../app/runtime";
@@ -33,6 +36,29 @@ export const SIZE_AT = [10, 20, 40, LONG_TURNS] as const;
 export const CAPACITY_SCRIPT = ["hi", "Balance", "Products", "Transfer", "25", "Bob", "Yes", "What are your opening hours?", "Transfer", "10", "Alice", "No", "menu"] as const;
 const AI_QUESTIONS = ["Can I open a savings account online, and what does it cost?", "How long does a transfer to another bank take?", "What should I do if I lose my card abroad?", "Do you offer mortgages for first-time buyers?"];
 
+/**
+ * The AI's answer to turn `t`: the `t`-th run of AI_ANSWER_CHARS characters of this repository's README, real
+ * prose that never repeats within a conversation. The session item is deflated (lib/session/session-item.ts),
+ * so answers made of one repeated sentence would flatter it; `aiAnswerDeflateRatio` reports how far these shrink.
+ */
+const README = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8").replace(/\s+/g, " ");
+export function aiAnswer(t: number): string {
+  const start = (t * AI_ANSWER_CHARS) % Math.max(1, README.length - AI_ANSWER_CHARS);
+  return README.slice(start, start + AI_ANSWER_CHARS);
+}
+
+/** Raw bytes over deflated bytes of the AI answers of turns 1–CAPACITY_TURNS, each on its own (what one answer adds to the item). */
+export function aiAnswerDeflateRatio(): number {
+  let raw = 0;
+  let deflated = 0;
+  for (let t = 1; t < CAPACITY_TURNS; t++) {
+    const answer = Buffer.from(aiAnswer(t));
+    raw += answer.length;
+    deflated += deflateRawSync(answer).length;
+  }
+  return raw / deflated;
+}
+
 export interface Units {
   read: number;
   write: number;
@@ -43,6 +69,8 @@ export interface TurnCapacity {
   computed: Units;
   /** The reported units by table: "sessions" (session, answers, the bank's accounts) or "events". */
   byTable: Record<string, Units>;
+  /** Of the reported units, those of the bot's own items (the bank's accounts: any key outside the framework's prefixes). */
+  botItems: Units;
   /** The session item after the turn (DynamoDB's bytes). */
   itemBytes: number;
 }
@@ -55,11 +83,14 @@ export interface ConversationCapacity {
 const READS = new Set(["GetItemCommand", "QueryCommand", "ScanCommand", "BatchGetItemCommand", "TransactGetItemsCommand"]);
 const DATA = new Set([...READS, "PutItemCommand", "UpdateItemCommand", "DeleteItemCommand", "BatchWriteItemCommand", "TransactWriteItemsCommand"]);
 
+/** The framework's own keys in the sessions table (lib/session/keys.ts); the bot's items have others. */
+const FRAMEWORK_KEY = /^(conv|answer|lp)#/;
+
 const tableKind = (name = "") => (name.endsWith("-events") ? "events" : "sessions");
 
 /** Asks every data request for its ConsumedCapacity, adds it to `units.reported`, and the units its item sizes imply to `units.computed`. */
 export function meterCapacity(doc: DynamoDBDocumentClient): TurnCapacity {
-  const meter: TurnCapacity = { reported: { read: 0, write: 0 }, computed: { read: 0, write: 0 }, byTable: {}, itemBytes: 0 };
+  const meter: TurnCapacity = { reported: { read: 0, write: 0 }, computed: { read: 0, write: 0 }, byTable: {}, botItems: { read: 0, write: 0 }, itemBytes: 0 };
   const known = new Map<string, number>();
   const keyOf = (item: Record<string, AttributeValue> | undefined) => (item ? JSON.stringify([item.pk, item.sk]) : "");
   doc.middlewareStack.add(
@@ -71,8 +102,11 @@ export function meterCapacity(doc: DynamoDBDocumentClient): TurnCapacity {
       type Consumed = { CapacityUnits?: number; TableName?: string };
       const consumed = (out.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
       const kind = READS.has(name) ? "read" : "write";
+      const pk = (input.Key ?? input.Item)?.pk?.S as string | undefined;
+      const botItem = tableKind(input.TableName) === "sessions" && pk !== undefined && !FRAMEWORK_KEY.test(pk);
       for (const c of [consumed ?? []].flat()) {
         meter.reported[kind] += c.CapacityUnits ?? 0;
+        if (botItem) meter.botItems[kind] += c.CapacityUnits ?? 0;
         const table = (meter.byTable[tableKind(c.TableName)] ??= { read: 0, write: 0 });
         table[kind] += c.CapacityUnits ?? 0;
       }
@@ -105,7 +139,14 @@ async function openCapacityStore(): Promise<{ store: LocalStore; description: st
   }
 }
 
-async function converse(name: string, endpoint: string, tables: Record<"SESSIONS_TABLE" | "EVENTS_TABLE", string>, extraEnv: Record<string, string>, text: (turn: number) => string): Promise<ConversationCapacity> {
+async function converse(
+  name: string,
+  endpoint: string,
+  tables: Record<"SESSIONS_TABLE" | "EVENTS_TABLE", string>,
+  extraEnv: Record<string, string>,
+  text: (turn: number) => string,
+  beforeTurn: (turn: number) => void = () => {},
+): Promise<ConversationCapacity> {
   const doc = createDocumentClient(endpoint);
   const meter = meterCapacity(doc);
   const sizes = trackSessionItems(doc);
@@ -117,19 +158,20 @@ async function converse(name: string, endpoint: string, tables: Record<"SESSIONS
   const turns: TurnCapacity[] = [];
   try {
     for (let t = 0; t < LONG_TURNS; t++) {
+      beforeTurn(t);
       const raw = JSON.stringify(bmRequest({ content: text(t) }, { dialogUuid, providerMsgID: randomUUID(), contact: { uuid: "contact-capacity", first_name: "Ana", mobile: "41791234567", language: "de", email: null } }));
-      const before = { reported: { ...meter.reported }, computed: { ...meter.computed }, byTable: structuredClone(meter.byTable) };
+      const before = { reported: { ...meter.reported }, computed: { ...meter.computed }, byTable: structuredClone(meter.byTable), botItems: { ...meter.botItems } };
       const res = (await (bmWebhook as unknown as LambdaHandler)(
         apiEvent({ method: "POST", path: "/bm/webhook", route: "POST /bm/webhook", headers: { "content-type": "application/json", "x-bm-signature": signBmBody(raw, localSecrets.BM_SIGNATURE_KEY) }, body: raw }),
         lambdaContext("bmWebhook"),
       )) as { statusCode?: number; body?: string };
       if (res.statusCode !== 200) throw new Error(`capacity ${name}, turn ${t + 1}: HTTP ${res.statusCode} ${res.body ?? ""}`);
       jobs.length = 0;
-      const diff = (k: "reported" | "computed"): Units => ({ read: meter[k].read - before[k].read, write: meter[k].write - before[k].write });
+      const diff = (k: "reported" | "computed" | "botItems"): Units => ({ read: meter[k].read - before[k].read, write: meter[k].write - before[k].write });
       const byTable = Object.fromEntries(
         Object.entries(meter.byTable).map(([t, u]) => [t, { read: u.read - (before.byTable[t]?.read ?? 0), write: u.write - (before.byTable[t]?.write ?? 0) }]),
       );
-      turns.push({ reported: diff("reported"), computed: diff("computed"), byTable, itemBytes: sizes.last });
+      turns.push({ reported: diff("reported"), computed: diff("computed"), byTable, botItems: diff("botItems"), itemBytes: sizes.last });
     }
   } finally {
     useRuntime(undefined);
@@ -148,14 +190,20 @@ export interface CapacityResult {
 export async function measureCapacity(progress: (line: string) => void): Promise<CapacityResult> {
   const { store, description } = await openCapacityStore();
   const ai = await startOpenAiStandIn();
-  ai.answer = Array.from({ length: 20 }, (_, i) => `Sentence ${String(i + 1).padStart(2, "0")} of a long AI answer.`).join(" ").padEnd(AI_ANSWER_CHARS, ".").slice(0, AI_ANSWER_CHARS);
   try {
     const suffix = randomUUID().slice(0, 8);
     const tables = { SESSIONS_TABLE: `capacity-${suffix}-sessions`, EVENTS_TABLE: `capacity-${suffix}-events` };
     await ensureTables(store.endpoint, tables, process.env.AWS_REGION);
     progress(`capacity: store ${description}`);
     const scripted = await converse("scripted", store.endpoint, tables, {}, (t) => CAPACITY_SCRIPT[t % CAPACITY_SCRIPT.length]!);
-    const withAi = await converse("ai", store.endpoint, tables, { AI_BASE_URL: ai.baseUrl, AI_API_KEY: "sk-bench" }, (t) => (t === 0 ? "hi" : AI_QUESTIONS[t % AI_QUESTIONS.length]!));
+    const withAi = await converse(
+      "ai",
+      store.endpoint,
+      tables,
+      { AI_BASE_URL: ai.baseUrl, AI_API_KEY: "sk-bench" },
+      (t) => (t === 0 ? "hi" : AI_QUESTIONS[t % AI_QUESTIONS.length]!),
+      (t) => void (ai.answer = aiAnswer(t)),
+    );
     const answered = ai.bodies().length;
     if (answered < LONG_TURNS - 1) throw new Error(`capacity: the AI stand-in answered ${answered} of ${LONG_TURNS - 1} questions`);
     progress("capacity: done");
@@ -166,11 +214,12 @@ export async function measureCapacity(progress: (line: string) => void): Promise
   }
 }
 
-/** Mean units per turn over turns [from, to) (0-based); `table` narrows the reported units to one table. */
-export function meanUnits(turns: TurnCapacity[], kind: "reported" | "computed", from = 0, to = CAPACITY_TURNS, table?: string): Units {
+/** Mean units per turn over turns [from, to) (0-based); `table` narrows the reported units to one table, "without bot items" leaves the bot's own items out. */
+export function meanUnits(turns: TurnCapacity[], kind: "reported" | "computed" | "without bot items", from = 0, to = CAPACITY_TURNS, table?: string): Units {
   const slice = turns.slice(from, to);
   const n = slice.length || NaN;
-  const of = (t: TurnCapacity) => (table ? (t.byTable[table] ?? { read: 0, write: 0 }) : t[kind]);
+  const of = (t: TurnCapacity): Units =>
+    table ? (t.byTable[table] ?? { read: 0, write: 0 }) : kind === "without bot items" ? { read: t.reported.read - t.botItems.read, write: t.reported.write - t.botItems.write } : t[kind];
   return { read: slice.reduce((a, t) => a + of(t).read, 0) / n, write: slice.reduce((a, t) => a + of(t).write, 0) / n };
 }
 

@@ -40,6 +40,9 @@ export function collectFigures(input: { latency: LatencySummary[]; counts: Count
     const long = meanUnits(c.turns, "reported", c.turns.length - CAPACITY_TURNS, c.turns.length);
     out.push(figure(`capacity.${c.name}.write_units_per_turn`, mean.write, "WCU", { target: t.write }));
     out.push(figure(`capacity.${c.name}.read_units_per_turn`, mean.read, "RCU", { target: t.read }));
+    const own = meanUnits(c.turns, "without bot items");
+    out.push(figure(`capacity.${c.name}.write_units_per_turn_without_bot_items`, own.write, "WCU", { target: t.write }));
+    out.push(figure(`capacity.${c.name}.read_units_per_turn_without_bot_items`, own.read, "RCU", { target: t.read }));
     for (const table of ["sessions", "events"]) {
       const u = meanUnits(c.turns, "reported", 0, CAPACITY_TURNS, table);
       out.push(figure(`capacity.${c.name}.${table}_table_write_units_per_turn`, u.write, "WCU"));

@@ -1,6 +1,6 @@
 import { CreateTableCommand, GetItemCommand, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { itemBytes, padTo, readUnits, writeUnits } from "../../scripts/bench/capacity";
-import { meterCapacity, sessionItemUnits } from "../../scripts/bench/capacity-run";
+import { meanUnits, meterCapacity, sessionItemUnits } from "../../scripts/bench/capacity-run";
 import { startEmbeddedDynamo, type LocalStore } from "../../scripts/local-store";
 import { rawClient } from "../../scripts/bench/setup";
 import { createDocumentClient } from "../../lib/session/dynamo";
@@ -72,7 +72,13 @@ describe("against a store", () => {
 });
 
 test("the session item's own units follow from its sizes turn by turn", () => {
-  const turn = (itemBytes: number) => ({ reported: { read: 0, write: 0 }, computed: { read: 0, write: 0 }, byTable: {}, itemBytes });
+  const turn = (itemBytes: number) => ({ reported: { read: 0, write: 0 }, computed: { read: 0, write: 0 }, byTable: {}, botItems: { read: 0, write: 0 }, itemBytes });
   // Turn 1 reads nothing (1 unit) and writes 0.5 KB; turn 2 writes 2.5 KB over it; turn 3 shrinks to 1 KB (charged as the 2.5 KB).
   expect(sessionItemUnits([turn(500), turn(2500), turn(1000)], 0, 3)).toEqual({ read: 1, write: (1 + 3 + 3) / 3 });
+});
+
+test("the units without the bot's own items leave out what the bot's account items cost", () => {
+  const turn = (reported: number, bot: number) => ({ reported: { read: reported, write: reported }, computed: { read: 0, write: 0 }, byTable: {}, botItems: { read: bot, write: bot }, itemBytes: 0 });
+  expect(meanUnits([turn(2, 1), turn(1, 0)], "without bot items", 0, 2)).toEqual({ read: 1, write: 1 });
+  expect(meanUnits([turn(2, 1), turn(1, 0)], "reported", 0, 2)).toEqual({ read: 1.5, write: 1.5 });
 });
