@@ -308,9 +308,11 @@ async function loadDesk() {
     return;
   }
   const conversations = await api("GET", "desk");
-  const list = $("#desk");
-  // Keep what the agent is typing: redraw only the parts that change.
-  list.replaceChildren(...(conversations.length ? conversations.map(deskConversation) : [el("li", { class: "muted", text: "no handed-over conversation yet" })]));
+  // Redrawn only when something changed, so the agent's typing and focus are left alone.
+  const json = JSON.stringify(conversations);
+  if (json === state.deskJson) return;
+  state.deskJson = json;
+  $("#desk").replaceChildren(...(conversations.length ? conversations.map(deskConversation) : [el("li", { class: "muted", text: "no handed-over conversation yet" })]));
 }
 
 const drafts = {};
