@@ -74,7 +74,23 @@ export function chatPlatform(name: string): string | undefined {
 
 const USAGE = `usage: npm run chat -- <${CHAT_PLATFORMS.filter((id) => ADAPTERS[id]).join("|")}> [options]   (npm run chat -- --help)`;
 
-const HELP = `npm run chat -- <platform> [options]
+/** The command line's options: HELP documents each (a test keeps them in step). */
+export const OPTIONS = {
+  replay: { type: "string" },
+  conversation: { type: "string" },
+  url: { type: "string" },
+  channel: { type: "string" },
+  wait: { type: "string" },
+  name: { type: "string" },
+  locale: { type: "string" },
+  raw: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/** The in-chat commands: HELP documents each. */
+export const CHAT_COMMAND_NAMES = ["/new", "/handback", "/raw", "/help", "/quit"] as const;
+
+export const HELP = `npm run chat -- <platform> [options]
 
 Chat with the running local stack (\`npm start\`) as a user of one platform: every line is a real, correctly
 signed platform request to the stack's webhook, and the bot's answer is laid out readably.
@@ -293,21 +309,7 @@ async function interactive(adapter: Adapter, conversation: string | undefined, t
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      replay: { type: "string" },
-      conversation: { type: "string" },
-      url: { type: "string" },
-      channel: { type: "string" },
-      wait: { type: "string" },
-      name: { type: "string" },
-      locale: { type: "string" },
-      raw: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   if (values.help) {
     console.log(HELP);
     return 0;
