@@ -25,10 +25,9 @@ export const isIdDigest = (id: string): boolean => id.length === DIGEST_PREFIX.l
 
 /** The entry recording `id`, whether it is kept whole or as its digest. */
 export function findProcessed(processed: readonly ProcessedEntry[], id: string): ProcessedEntry | undefined {
-  const whole = processed.find((p) => p.id === id);
-  if (whole || !processed.some((p) => isIdDigest(p.id))) return whole;
+  if (processed.length === 0) return undefined;
   const digest = idDigest(idDigestBytes(id));
-  return processed.find((p) => p.id === digest);
+  return processed.find((p) => p.id === id || p.id === digest);
 }
 
 export const wasProcessed = (processed: readonly ProcessedEntry[], id: string): boolean => findProcessed(processed, id) !== undefined;

@@ -75,25 +75,45 @@ interface Body {
 }
 
 export function toSessionItem(session: Session): SessionItem {
-  const { namespaces, handover, history, processed, lastSuggestions, human, ai, platform: _platform, conversationId: _conversation, ...plain } = session;
+  const { namespaces: _n, handover: _h, history: _y, processed, lastSuggestions: _l, human: _u, ai: _a, platform: _p, conversationId: _c, ...plain } = session;
+  const json = `{${bodyParts(session).join(",")}}`;
+  return { ...plain, ...(processed.length ? { seen: encodeSeen(processed, session.createdAt) } : {}), body: encodeBody(json) };
+}
+
+/**
+ * The body's members as JSON (`"name":value`), each serialised once per turn: the byte budget's check
+ * (sessionItemBytes) and the write share them. Cached by the field's identity, sound because the engine
+ * never changes one in place (every change makes a new object or array).
+ */
+function bodyParts(session: Session): string[] {
+  const parts: string[] = [];
+  if (Object.keys(session.namespaces).length) parts.push(member("namespaces", session.namespaces, () => session.namespaces));
+  if (session.handover.status !== "bot") parts.push(member("handover", session.handover, () => session.handover));
+  if (session.history.length) parts.push(member("history", session.history, () => storedLines(session.history, session.createdAt)));
+  if (session.processed.some(hasAnswer)) parts.push(member("answers", session.processed, () => storedAnswers(session.processed)));
+  if (session.lastSuggestions) parts.push(member("lastSuggestions", session.lastSuggestions, () => session.lastSuggestions));
+  if (session.human) parts.push(member("human", session.human, () => session.human));
+  if (session.ai) parts.push(member("ai", session.ai, () => session.ai));
+  return parts;
+}
+
+const serialised = new WeakMap<object, string>();
+function member(name: keyof Body, field: object, stored: () => unknown): string {
+  let json = serialised.get(field);
+  if (json === undefined) serialised.set(field, (json = `"${name}":${JSON.stringify(stored())}`));
+  return json;
+}
+
+function storedAnswers(processed: ProcessedEntry[]): StoredAnswer[] {
   const answers: StoredAnswer[] = [];
   processed.forEach((p, i) => {
     if (hasAnswer(p)) answers.push({ i, ...(p.durable ? { id: p.id } : {}), ...(p.messages ? { messages: p.messages } : {}), ...(p.applied ? { applied: p.applied } : {}) });
   });
-  const body: Body = {
-    ...(Object.keys(namespaces).length ? { namespaces } : {}),
-    ...(handover.status === "bot" ? {} : { handover }),
-    ...(history.length ? { history: storedLines(history, session.createdAt) } : {}),
-    ...(answers.length ? { answers } : {}),
-    ...(lastSuggestions ? { lastSuggestions } : {}),
-    ...(human ? { human } : {}),
-    ...(ai ? { ai } : {}),
-  };
-  return { ...plain, ...(processed.length ? { seen: encodeSeen(processed, session.createdAt) } : {}), body: encodeBody(body) };
+  return answers;
 }
 
-function encodeBody(body: Body): Uint8Array {
-  const deflated = deflateRawSync(JSON.stringify(body), { dictionary: DICTIONARY });
+function encodeBody(json: string): Uint8Array {
+  const deflated = deflateRawSync(json, { dictionary: DICTIONARY });
   const out = Buffer.allocUnsafe(1 + deflated.length);
   out[0] = BODY_FORMAT;
   deflated.copy(out, 1);
@@ -154,25 +174,21 @@ function historyOf(lines: StoredLine[] = [], createdAt: number): Session["histor
 }
 
 /**
- * An upper bound of the item's size in bytes, for the byte budget of lib/session/bounds.ts: the fields as
- * JSON before deflating (deflate only shrinks them), so the budget holds without compressing to check.
+ * An upper bound of the item's size in bytes, for the byte budget of lib/session/bounds.ts: the plain
+ * attributes, `seen`, and the body's JSON before deflating (deflate only shrinks it), so the budget holds
+ * without compressing to check.
  */
 export function sessionItemBytes(session: Session): number {
-  let bytes = 0;
-  for (const [name, value] of Object.entries(session)) {
-    if (value === undefined) continue;
-    bytes += name.length + (typeof value === "object" ? jsonBytes(value) : Buffer.byteLength(String(value)));
+  let bytes = SEEN_RECORD * session.processed.length;
+  for (const name of PLAIN) {
+    const value = session[name];
+    if (value !== undefined) bytes += name.length + Buffer.byteLength(String(value));
   }
+  for (const part of bodyParts(session)) bytes += Buffer.byteLength(part);
   return bytes;
 }
 
-// Each structured field is measured once: sound because the engine never changes one in place (every change makes a new object or array).
-const measured = new WeakMap<object, number>();
-function jsonBytes(value: object): number {
-  let bytes = measured.get(value);
-  if (bytes === undefined) measured.set(value, (bytes = Buffer.byteLength(JSON.stringify(value))));
-  return bytes;
-}
+const PLAIN = ["pk", "version", "userId", "channel", "state", "spilled", "createdAt", "updatedAt", "expiresAt"] as const satisfies readonly (keyof Session)[];
 
 export function fromSessionItem(item: Record<string, unknown>): Session {
   if (item.body instanceof Uint8Array) {
