@@ -26,7 +26,8 @@ export interface TwoWayTurnPayload extends Record<string, unknown> {
  * sent again. One found on a rerun is this job's own write whose answer was lost: the reply still goes out.
  * The human side of a handover is LivePerson when it is configured, else CM's own routing.
  * Each outbound step leaves a progress record (1: reply sent, 2: handover requested): a rerun after a later
- * step failed, or after the worker was cut off, does not send the reply again.
+ * step failed, or after the worker was cut off, does not send the reply again. Only a rerun reads it: a turn
+ * this try answered was recorded by its own write, so nothing of it was sent before.
  */
 export const runTwoWayTurn: JobHandler = async (rt, payload, { attempt }) => {
   const { turn, chat } = payload as TwoWayTurnPayload;
@@ -43,7 +44,8 @@ export const runTwoWayTurn: JobHandler = async (rt, payload, { attempt }) => {
   // With a desk, its control path: forward to the agent, close a timed-out hold, open on a handover.
   if (desk && (await followDesk(desk, turn, outcome, { platform: "twoway", chat })) === "forwarded") return;
   const progress = deliveryKey("twoway", chat.id, turn.messageId);
-  const done = await rt.events.deliveredParts(progress);
+  // A turn answered now was recorded by this try's own write: no earlier try can have sent its reply.
+  const done = outcome.kind === "answered" ? 0 : await rt.events.deliveredParts(progress);
   const mark = (parts: number) =>
     rt.events.markDelivered(progress, parts, rt.clock()).catch((err: unknown) => logger.warn("TwoWay delivery progress not recorded", { error: String(err) }));
   if (done < 1) {
