@@ -176,18 +176,25 @@ async function main(): Promise<void> {
   desk?.connect(direct);
   const secrets = platformStackSettings(source);
   if (studioPort !== undefined) {
-    studio = await startStudio({
-      host: "127.0.0.1",
-      port: studioPort,
-      stackUrl: direct,
-      secrets,
-      store: { endpoint: store.endpoint, region, tables, source: "the local stack", localCredentials: store.embedded || !(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE) },
-      twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL!, // set above: the user's, or the chat's local endpoint
-      jobsQueueUrl: sqs.queueUrl,
-      ...(desk ? { desk } : {}),
-    }).catch((err: NodeJS.ErrnoException) => {
-      throw new StartError(err.code === "EADDRINUSE" ? `STUDIO_PORT ${studioPort} is already in use: stop the other server, set STUDIO_PORT, or STUDIO=off` : `cannot start the studio: ${err.message}`);
-    });
+    const studioStore = { endpoint: store.endpoint, region, tables, source: "the local stack" as const, localCredentials: store.embedded || !(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE) };
+    const jobsQueueUrl = sqs.queueUrl;
+    const open = (port: number) =>
+      startStudio({
+        host: "127.0.0.1",
+        port,
+        stackUrl: direct,
+        secrets,
+        store: studioStore,
+        twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL!, // set above: the user's, or the chat's local endpoint
+        jobsQueueUrl,
+        ...(desk ? { desk } : {}),
+      });
+    // The default port taken (another stack's studio): any free one, printed below. A port asked for must be free.
+    studio = await open(studioPort)
+      .catch((err: NodeJS.ErrnoException) => (err.code === "EADDRINUSE" && env.STUDIO_PORT === undefined ? open(0) : Promise.reject(err)))
+      .catch((err: NodeJS.ErrnoException) => {
+        throw new StartError(err.code === "EADDRINUSE" ? `STUDIO_PORT ${studioPort} is already in use: stop the other server, set STUDIO_PORT, or STUDIO=off` : `cannot start the studio: ${err.message}`);
+      });
   }
   ready = true;
   // For the developer tools (npm run chat / sessions / admin): written once ready and the summary is out
