@@ -1,10 +1,14 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { GetSecretValueCommand as SdkGetSecretValueCommand, SecretsManagerClient as SdkSecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient as SdkSQSClient } from "@aws-sdk/client-sqs";
 import { GetSecretValueCommand, SecretsManagerClient } from "../../lib/aws/secrets-manager";
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "../../lib/aws/sqs";
 import { SqsJobQueue } from "../../lib/jobs/sqs-queue";
 import { StoreUnavailableError } from "../../lib/session/errors";
+import { buildFunctionBundle } from "../support/lambda-bundle";
 import { startRecordingServer, type RecordingServer } from "../support/recording-server";
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from "../support/secrets-manager-stand-in";
 
@@ -122,4 +126,24 @@ test("Secrets Manager: GetSecretValue answers as the SDK's client does (value, A
   expect(await missing(theirs, new SdkGetSecretValueCommand({ SecretId: "onebot/test/none" }))).toBe("ResourceNotFoundException");
   mine.destroy();
   theirs.destroy();
+});
+
+test("bundled as deployed (serverless.yml's esbuild options): SqsJobQueue carries our SQS client, not the SDK's, and enqueues with Lambda's environment credentials", async () => {
+  const bundle = await buildFunctionBundle("lib/jobs/sqs-queue.ts");
+  try {
+    const code = readFileSync(bundle.file, "utf8");
+    expect(code).not.toContain("com.amazonaws.sqs#"); // the SDK client's schemas and errors
+    const script = `const { SqsJobQueue } = require(process.argv[1]);
+      new SqsJobQueue(process.argv[2]).enqueueAll(JSON.parse(process.argv[3])).then(() => process.stdout.write("ok"), (e) => process.stdout.write("ERROR " + e.message + " " + (e.cause && e.cause.message)));`;
+    const from = sqs.requests.length;
+    const env = { PATH: process.env.PATH ?? "", HOME: "/nonexistent", AWS_REGION: "eu-central-1", AWS_ACCESS_KEY_ID: "ASIABUNDLE", AWS_SECRET_ACCESS_KEY: "s", AWS_SESSION_TOKEN: "t" };
+    const { stdout } = await promisify(execFile)(process.execPath, ["-e", script, bundle.file, `${sqs.url}/123456789012/q.fifo`, JSON.stringify([job, { ...job, dedupeId: "key-2" }])], { env });
+    expect(stdout).toBe("ok");
+    const [request] = sqs.requests.slice(from);
+    expect(request!.headers["x-amz-target"]).toBe("AmazonSQS.SendMessageBatch");
+    expect(request!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIABUNDLE\/\d{8}\/eu-central-1\/sqs\/aws4_request/);
+    expect(request!.headers["x-amz-security-token"]).toBe("t");
+  } finally {
+    bundle.dispose();
+  }
 });
