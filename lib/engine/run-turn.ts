@@ -132,7 +132,9 @@ export async function runTurn(turn: Turn, deps: EngineDeps, options: TurnOptions
  */
 async function recordedAnswer(turn: Turn, current: Session, deps: EngineDeps, options: TurnOptions): Promise<Pick<ProcessedEntry, "messages" | "applied"> | undefined> {
   const seen = findProcessed(current.processed, turn.messageId);
-  if (!options.durableAnswer || !current.spilled || (seen && hasAnswer(seen))) return seen;
+  // Only keyed answers leave the item for items of their own: a keyed id kept without its answer, or one
+  // the item no longer knows while some keyed ids were forgotten, is looked up.
+  if (!options.durableAnswer || (seen ? hasAnswer(seen) || !seen.durable : !current.forgotten)) return seen;
   // A processed id (seen) is a duplicate even if its record is gone; an unseen one runs unless recorded.
   return (await deps.sessions.loadAnswer(turn.platform, turn.conversationId, turn.messageId)) ?? seen;
 }

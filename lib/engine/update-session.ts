@@ -48,8 +48,9 @@ export async function updateSession<T>(
       const stored = new Set(session.processed.map((p) => p.id));
       leaving = answersLeaving(session.processed, bounded.processed);
       ownLeaving = answersLeaving(stamped.processed.filter((p) => !stored.has(p.id)), bounded.processed);
-      const spilled = (session.spilled ?? 0) + leaving.length + ownLeaving.length;
-      return { result, next: spilled ? { ...bounded, spilled } : bounded };
+      const kept = new Set(bounded.processed.map((p) => p.id));
+      const forgotten = (session.forgotten ?? 0) + stamped.processed.filter((p) => p.durable && !kept.has(p.id)).length;
+      return { result, next: forgotten ? { ...bounded, forgotten } : bounded };
     },
     write: async (next, expected) => {
       // Before the write that drops them: a keyed retry that misses one in the item finds it as its own item.

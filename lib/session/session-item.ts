@@ -188,9 +188,10 @@ export function sessionItemBytes(session: Session): number {
   return bytes;
 }
 
-const PLAIN = ["pk", "version", "userId", "channel", "state", "spilled", "createdAt", "updatedAt", "expiresAt"] as const satisfies readonly (keyof Session)[];
+const PLAIN = ["pk", "version", "userId", "channel", "state", "forgotten", "createdAt", "updatedAt", "expiresAt"] as const satisfies readonly (keyof Session)[];
 
-export function fromSessionItem(item: Record<string, unknown>): Session {
+export function fromSessionItem(stored: Record<string, unknown>): Session {
+  const item = withForgotten(stored);
   if (item.body instanceof Uint8Array) {
     const { seen, body: bytes, ...plain } = item as Record<string, unknown> & Pick<Session, "pk" | "createdAt">;
     const body = decodeBody(bytes as Uint8Array);
@@ -207,6 +208,14 @@ export function fromSessionItem(item: Record<string, unknown>): Session {
     };
   }
   return fromEarlierItem(item);
+}
+
+/**
+ * Items written before `forgotten` counted `spilled`, the keyed answers that left the item: taken as all
+ * forgotten, so a keyed id they do not know is still looked up.
+ */
+function withForgotten({ spilled, ...item }: Record<string, unknown>): Record<string, unknown> {
+  return typeof spilled === "number" && spilled > 0 && item.forgotten === undefined ? { ...item, forgotten: spilled } : item;
 }
 
 /** `conv#<platform>#<conversation>` (lib/session/keys.ts; a platform id has no `#`, a conversation may). */

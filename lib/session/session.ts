@@ -91,8 +91,11 @@ export interface Session {
   /** Reply suggestions of the last answer, so "2" or a caption typed on a text-only channel maps back. */
   lastSuggestions?: ReplySuggestion[];
   ai?: AiUsage;
-  /** How many durable answers left this item for items of their own; while 0, a keyed miss needs no lookup. */
-  spilled?: number;
+  /**
+   * How many durable ids (keyed calls, whose answers outlive the item in items of their own) left `processed`
+   * entirely, by count or age: while 0, a keyed id the item does not know is new, and needs no lookup.
+   */
+  forgotten?: number;
   createdAt: number;
   updatedAt: number;
   /** Epoch seconds: DynamoDB's TTL deletes the item after a period of silence. */

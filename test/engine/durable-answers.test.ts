@@ -56,7 +56,7 @@ test("a keyed retry after more than 100 newer turns (beyond the session's proces
   expect(retry).toMatchObject({ kind: "duplicate", messages: first.messages });
 });
 
-test("cost: chat turns stay at 2 requests (1 per duplicate); a keyed turn pays a lookup only once an answer left the item", async () => {
+test("cost: chat turns stay at 2 requests (1 per duplicate); a keyed turn pays a lookup only for an id whose answer left, or once keyed ids were forgotten", async () => {
   const rt = store.runtime({ bot: echo });
   const commands = counted(rt);
   const conversation = `cost-${++n}`;
@@ -69,14 +69,26 @@ test("cost: chat turns stay at 2 requests (1 per duplicate); a keyed turn pays a
   commands.length = 0;
   await runTurn(turn(conversation, "c-5", "x"), rt.engine, { durableAnswer: true });
   expect(commands).toEqual(["GetItemCommand", "PutItemCommand", "PutItemCommand"]);
-  // From then on a new keyed turn looks its id up first (a miss), then writes the answer that leaves and the session.
+  // A new keyed id the item does not know is new while no keyed id was forgotten: no lookup; the answer leaving is written out.
   commands.length = 0;
   await runTurn(turn(conversation, "c-6", "x"), rt.engine, { durableAnswer: true });
-  expect(commands).toEqual(["GetItemCommand", "GetItemCommand", "PutItemCommand", "PutItemCommand"]);
+  expect(commands).toEqual(["GetItemCommand", "PutItemCommand", "PutItemCommand"]);
   // A retry whose answer is still in the item: one read; one whose answer left: two.
   commands.length = 0;
   expect((await runTurn(turn(conversation, "c-6", "x"), rt.engine, { durableAnswer: true })).kind).toBe("duplicate");
   expect(commands).toEqual(["GetItemCommand"]);
+  commands.length = 0;
+  expect(await runTurn(turn(conversation, "c-0", "x"), rt.engine, { durableAnswer: true })).toMatchObject({ kind: "duplicate", messages: [say("you said x")] });
+  expect(commands).toEqual(["GetItemCommand", "GetItemCommand"]);
+
+  // Once keyed ids leave the item's 100 (c-0 among them), a keyed id it does not know is looked up first (a miss).
+  for (let i = 7; i < 107; i++) await runTurn(turn(conversation, `c-${i}`, "x"), rt.engine, { durableAnswer: true });
+  const after = (await rt.sessions.load("test", conversation, Date.now()))!;
+  expect(findProcessed(after.processed, "c-0")).toBeUndefined();
+  expect(after.forgotten).toBe(7);
+  commands.length = 0;
+  await runTurn(turn(conversation, "c-107", "x"), rt.engine, { durableAnswer: true });
+  expect(commands).toEqual(["GetItemCommand", "GetItemCommand", "PutItemCommand", "PutItemCommand"]);
   commands.length = 0;
   expect(await runTurn(turn(conversation, "c-0", "x"), rt.engine, { durableAnswer: true })).toMatchObject({ kind: "duplicate", messages: [say("you said x")] });
   expect(commands).toEqual(["GetItemCommand", "GetItemCommand"]);
