@@ -96,6 +96,17 @@ test("npm start prints the studio's URL, on loopback", () => {
   expect(studioUrl).toMatch(/^http:\/\/localhost:\d+\/studio$/);
 });
 
+test("the off-machine guard is not vacuous: a page that loads from elsewhere is caught", async () => {
+  const other = await page.context().newPage();
+  try {
+    await other.setContent('<img src="http://203.0.113.7/pixel.png">');
+    await other.waitForFunction(() => (document.querySelector("img") as HTMLImageElement).complete);
+    expect(offMachine.splice(0)).toEqual(["http://203.0.113.7/pixel.png"]);
+  } finally {
+    await other.close();
+  }
+});
+
 /** Starts a conversation from the form; resolves when the page shows it. */
 async function startConversation(platform: string, options: { channel?: string; name?: string; locale?: string } = {}): Promise<void> {
   await page.click("[role=tab][data-tab=chat]");
@@ -238,6 +249,32 @@ test("TwoWay handed over to the LivePerson stand-in: the agent accepts, writes a
   await page.click("[role=tab][data-tab=chat]");
   await page.waitForSelector("[data-testid=handover][data-state=bot]");
   await say("hi", /Hi Cleo!/);
+});
+
+test("Business Messenger's own handover ends with the chat view's Hand back; the terminal chat's /raw and /handback on the same stack", async () => {
+  await startConversation("bm", { channel: "WhatsApp" });
+  await say("agent", /handing you over/);
+  await page.waitForSelector("[data-testid=handover][data-state=human]");
+  await page.click("[data-testid=chat-handback]");
+  await page.waitForSelector("[data-testid=handover][data-state=bot]");
+  expect(await page.locator("[data-testid=chat-handback]").isVisible()).toBe(false);
+  await say("hi", /ACME Bank assistant/);
+
+  const chat = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/chat/index.ts", "bm", "--channel", "SMS", "--name", "Dora", "--conversation", `cli-${Date.now()}`], {
+    cwd: ROOT,
+    env: { ...process.env, ONEBOT_STACK_FILE: stackFile },
+    input: "agent\n/handback\n/raw\nhi\n/quit\n",
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  expect(chat.stderr).toBe("");
+  expect(chat.status).toBe(0);
+  const out = chat.stdout;
+  expect(out).toContain("— handed over to a human agent —");
+  expect(out).toContain("— handed back to the bot —");
+  expect(out).toContain("— raw HTTP shown after each turn —");
+  expect(out).toMatch(/bot> Hi Dora! I'm the ACME Bank assistant[\s\S]*— platform → bot —[\s\S]*"x-bm-signature"/);
+  expect(out.indexOf("handed back to the bot")).toBeLessThan(out.indexOf("Hi Dora!"));
 });
 
 test("bad input to the studio's API is a 4xx JSON naming the problem; another host name is refused", async () => {

@@ -182,6 +182,7 @@ function setHandover(handover) {
   badge.textContent = handover === "human" ? "with a human agent" : "with the bot";
   badge.className = `badge ${handover}`;
   badge.dataset.state = handover;
+  $("#chat-handback").hidden = handover !== "human";
 }
 
 /** Out-of-band entries (an agent's message, a late reply) and handover changes made elsewhere. */
@@ -364,6 +365,11 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const span of document.querySelectorAll("#engage-form [data-action]")) span.hidden = span.dataset.action !== e.target.value;
   });
   $("#raw-toggle").addEventListener("change", (e) => document.body.classList.toggle("show-raw", e.target.checked));
+  $("#chat-handback").addEventListener("click", (e) =>
+    act(e.target, async () => {
+      await api("POST", `sessions/${encodeURIComponent(`conv#${state.current.id}`)}/handback`, {});
+      await poll();
+    }));
   $("#everywhere-close").addEventListener("click", () => ($("#everywhere").hidden = true));
   $("#sessions-refresh").addEventListener("click", (e) => act(e.target, loadSessions));
   $("#dead-refresh").addEventListener("click", (e) => act(e.target, loadDeadLetters));
