@@ -5,10 +5,10 @@ import { logger } from "./log";
  * besides `service` is `platform`: a handful of values, so alarms and dashboards stay cheap.
  * Never put an id, a user or a message in a dimension.
  *
- * The EMF document is written here, as Powertools Metrics wrote it (same keys, dimensions and environment
- * variables: POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_DISABLED, else off under
- * POWERTOOLS_DEV; byte for byte the same lines): for counts that is one JSON line, and Powertools Metrics cost 11 KB of every bundle and its
- * share of module load time (issue 16, lean bundles; measured with npm run bench).
+ * The EMF document is written here, as Powertools Metrics wrote it: the same keys and dimensions, byte for byte,
+ * and the same variables (POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_DISABLED, else
+ * off under POWERTOOLS_DEV). For counts that is one JSON line; Powertools Metrics cost 11 KB of every bundle and its
+ * share of module load time (issue 16, lean bundles; measured with npm run bench's bundle section).
  */
 export type MetricName =
   /** A turn the engine ran (answered or silent), not counting duplicates. */
