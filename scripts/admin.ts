@@ -4,6 +4,7 @@
  *   reset <conversation>        delete the conversation's session: the next message starts afresh
  *   dead-letters                list the jobs that failed for good
  *   redrive <sort key>          send a dead-lettered job to the job queue again
+ *   studio --stage s            the studio's sessions and dead letters on a deployed stage's tables (no chat)
  *   (no command)                dynamodb-admin, a web UI of the raw tables (http://localhost:8001), fetched by npx
  * <conversation> is `conv#bm#id` or `bm#id`. The store is the running `npm start`'s; `--stage s` names a deployed
  * stage's tables (onebot-<s>-…, with the shell's AWS credentials), where every action is refused unless `--write`.
@@ -13,6 +14,7 @@ import { parseArgs } from "node:util";
 import type { StudioStackFile } from "./start";
 import { ReadStore, resolveStoreTarget, ToolError } from "./sessions/store";
 import { readStackFile, stackFilePath } from "./stack-file";
+import { startStudio } from "./studio/server";
 import { SessionActions } from "./studio/session-actions";
 import { conversationKey } from "./studio/inspect";
 
@@ -21,22 +23,31 @@ const USAGE = `usage: npm run admin -- [handback <conversation> | reset <convers
   reset <conversation>      delete the conversation's session: its next message starts a new conversation
   dead-letters              the jobs that failed for good (jobs#dead-letter), with the sort key to redrive
   redrive <sort key>        send a dead-lettered job to the job queue again (npm start's local queue, or JOBS_QUEUE_URL)
+  studio --stage <s>        the studio's Sessions and Dead letters views on a deployed stage (npm start serves the full studio)
   (no command)              dynamodb-admin on the running npm start's store (http://localhost:8001)
 options:
   --stage <s>               a deployed stage's tables (onebot-<s>-sessions / -events) with the shell's AWS credentials
   --write                   allow the actions above to write to a deployed stage (read-only without it)
   --json                    machine output
+  --port <p>                the studio's port (default 3100)
   <conversation>: conv#<platform>#<id> or <platform>#<id>`;
 
 async function act(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { stage: { type: "string" }, write: { type: "boolean", default: false }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    options: {
+      stage: { type: "string" },
+      write: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      port: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
   });
   const [command, ref] = positionals;
   if (values.help || !command) return void console.log(USAGE);
-  if (!["handback", "reset", "dead-letters", "redrive"].includes(command)) throw new ToolError(`unknown command "${command}"\n${USAGE}`);
+  if (!["handback", "reset", "dead-letters", "redrive", "studio"].includes(command)) throw new ToolError(`unknown command "${command}"\n${USAGE}`);
+  if (command === "studio") return studioOnStage(values.stage, values.write, values.port);
   if (command !== "dead-letters" && !ref) throw new ToolError(`${command} needs ${command === "redrive" ? "a dead letter's sort key (npm run admin -- dead-letters)" : "a conversation"}\n${USAGE}`);
 
   const stack = values.stage ? undefined : (readStackFile() as StudioStackFile | undefined);
@@ -64,6 +75,24 @@ async function act(argv: string[]): Promise<void> {
   } finally {
     store.close();
   }
+}
+
+/** The studio without a stack: a deployed stage's sessions and dead letters, read-only unless --write. */
+async function studioOnStage(stage: string | undefined, write: boolean, portText: string | undefined): Promise<void> {
+  if (!stage) {
+    const running = readStackFile() as StudioStackFile | undefined;
+    throw new ToolError(running?.studioUrl ? `npm start serves the studio at ${running.studioUrl}` : "studio needs --stage <s> (npm start serves the full studio locally)");
+  }
+  const port = Number(portText ?? 3100);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ToolError(`--port must be 0-65535, got "${portText}"`);
+  const jobsQueueUrl = process.env.JOBS_QUEUE_URL;
+  const studio = await startStudio({ host: "127.0.0.1", port, store: resolveStoreTarget({ stage }), allowWrites: write, ...(jobsQueueUrl ? { jobsQueueUrl } : {}) });
+  console.log(`Studio on stage ${stage} (${write ? "writes allowed" : "read-only; --write allows its actions"}): ${studio.url}\nCtrl-C stops it.`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await studio.close();
 }
 
 function dynamodbAdmin(args: string[]): void {

@@ -182,10 +182,8 @@ async function main(): Promise<void> {
       startStudio({
         host: "127.0.0.1",
         port,
-        stackUrl: direct,
-        secrets,
+        stack: { stackUrl: direct, secrets, twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL! }, // the outbound URL: the user's, or the chat's local endpoint
         store: studioStore,
-        twowayOutboundUrl: env.TWOWAY_OUTBOUND_URL!, // set above: the user's, or the chat's local endpoint
         jobsQueueUrl,
         ...(desk ? { desk } : {}),
       });

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import * as z from "zod";
 import { logger } from "../../lib/log";
+import { StackUnreachable } from "../chat/http";
 import { ADAPTERS } from "../chat/index";
 import { openOutboundHub, type OutboundHub } from "../chat/twoway-outbound";
 import type { ChatTarget } from "../chat/types";
@@ -20,21 +21,28 @@ import { jsonBody, sendJson, StudioError } from "./http-kit";
 import { conversationKey, listSessions, sessionDetail } from "./inspect";
 import { ActionError, SessionActions } from "./session-actions";
 
-export interface StudioOptions {
-  host: string;
-  /** 0: any free port. */
-  port: number;
+/** The running stack the studio chats with (npm start); without one, only sessions and dead letters are served. */
+export interface StudioStack {
   /** The stack's HTTP base (loopback, no name lookup). */
   stackUrl: string;
   /** The webhook settings the stack checks (its stack file's `secrets`). */
   secrets: Record<string, string>;
-  store: StoreTarget;
   /** Where the stack POSTs TwoWay replies (the studio listens there). */
   twowayOutboundUrl: string;
-  jobsQueueUrl?: string;
-  desk?: AgentDesk;
   /** The longest wait for a TwoWay reply. */
   waitMs?: number;
+}
+
+export interface StudioOptions {
+  host: string;
+  /** 0: any free port. */
+  port: number;
+  stack?: StudioStack;
+  store: StoreTarget;
+  /** Session actions on a deployed stage's tables (source "AWS") only when asked; the local stack's always. */
+  allowWrites?: boolean;
+  jobsQueueUrl?: string;
+  desk?: AgentDesk;
 }
 
 export interface Studio {
@@ -75,22 +83,31 @@ const Redrive = z.object({ sk: z.string().check(z.minLength(1)) });
 
 export async function startStudio(options: StudioOptions): Promise<Studio> {
   const store = new ReadStore(options.store);
-  const outbound = new URL(options.twowayOutboundUrl);
-  const target: ChatTarget = {
-    baseUrl: options.stackUrl,
-    settings: (name) => options.secrets[name] ?? "",
-    store,
-    outbound: { url: options.twowayOutboundUrl, host: outbound.hostname.replace(/^\[|\]$/g, ""), port: Number(outbound.port || 80), path: outbound.pathname },
-    waitMs: options.waitMs ?? 10_000,
-  };
-  // Opened with the first TwoWay conversation: a terminal `npm run chat -- twoway` may hold the port until then.
   let hub: Promise<OutboundHub> | undefined;
-  const twowayHub = () => (hub ??= openOutboundHub(target).catch((err: Error) => {
-    hub = undefined;
-    throw new StudioError(409, err.message);
-  }));
-  const chats = new StudioChats(target, twowayHub);
-  const actions = new SessionActions(store, { allowWrites: true, ...(options.jobsQueueUrl ? { jobsQueueUrl: options.jobsQueueUrl } : {}) });
+  const chatsOf = (stack: StudioStack): StudioChats => {
+    const outbound = new URL(stack.twowayOutboundUrl);
+    const target: ChatTarget = {
+      baseUrl: stack.stackUrl,
+      settings: (name) => stack.secrets[name] ?? "",
+      store,
+      outbound: { url: stack.twowayOutboundUrl, host: outbound.hostname.replace(/^\[|\]$/g, ""), port: Number(outbound.port || 80), path: outbound.pathname },
+      waitMs: stack.waitMs ?? 10_000,
+    };
+    // Opened with the first TwoWay conversation: a terminal `npm run chat -- twoway` may hold the port until then.
+    const twowayHub = () =>
+      (hub ??= openOutboundHub(target).catch((err: Error) => {
+        hub = undefined;
+        throw new StudioError(409, err.message);
+      }));
+    return new StudioChats(target, twowayHub);
+  };
+  const chatsOrNone = options.stack ? chatsOf(options.stack) : undefined;
+  const chats = (): StudioChats => {
+    if (!chatsOrNone) throw new StudioError(409, "no local stack to chat with: the chat needs `npm start` (this studio only reads the tables)");
+    return chatsOrNone;
+  };
+  const actions = new SessionActions(store, { allowWrites: options.allowWrites ?? true, ...(options.jobsQueueUrl ? { jobsQueueUrl: options.jobsQueueUrl } : {}) });
+  const writable = options.store.source !== "AWS" || (options.allowWrites ?? true);
   const desk = options.desk;
 
   const api = async (req: IncomingMessage, path: string[], query: URLSearchParams): Promise<unknown> => {
@@ -102,18 +119,20 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
         return {
           platforms: Object.keys(ADAPTERS).map((platform) => ({ platform, ...(platform === "bm" ? { channels: STUDIO_BM_CHANNELS } : {}) })),
           store: `${options.store.tables.sessions} at ${options.store.endpoint ?? `AWS ${options.store.region}`}`,
+          chat: Boolean(chatsOrNone),
           desk: Boolean(desk),
+          writable,
         };
       case "GET conversations":
-        return chats.list();
+        return chats().list();
       case "POST conversations":
-        return chats.open(await jsonBody(req, NewConversation));
+        return chats().open(await jsonBody(req, NewConversation));
       case "GET conversations/:id":
-        return chats.view(id!, Number(query.get("since") ?? 0) || 0);
+        return chats().view(id!, Number(query.get("since") ?? 0) || 0);
       case "POST conversations/:id/messages":
-        return { entries: await chats.send(id!, (await jsonBody(req, z.object({ input: Input }))).input) };
+        return { entries: await chats().send(id!, (await jsonBody(req, z.object({ input: Input }))).input) };
       case "GET conversations/:id/everywhere/:arg":
-        return { renderings: renderEverywhere(chats.neutral(id!, Number(arg))) };
+        return { renderings: renderEverywhere(chats().neutral(id!, Number(arg))) };
       case "GET sessions":
         return listSessions(store, query.get("platform") || undefined);
       case "GET sessions/:id":
@@ -123,7 +142,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       case "POST sessions/:id/reset": {
         const pk = conversationKey(id!);
         await actions.reset(pk);
-        await chats.refresh(pk.slice("conv#".length));
+        await chatsOrNone?.refresh(pk.slice("conv#".length));
         return { reset: pk };
       }
       case "GET dead-letters":
@@ -165,7 +184,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       await desk.close(lpConversation);
       await until(async () => (await actions.session(pk)).handover.status === "bot", 10_000, `${pk} still held after the agent closed`);
     } else await actions.handBack(pk);
-    await chats.refresh(pk.slice("conv#".length));
+    await chatsOrNone?.refresh(pk.slice("conv#".length));
     return { handedBack: pk };
   };
 
@@ -185,7 +204,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       const path = url.pathname.slice("/studio/api/".length).split("/").filter(Boolean).map(decodeURIComponent);
       sendJson(res, 200, await api(req, path, url.searchParams));
     } catch (err) {
-      const status = err instanceof StudioError || err instanceof ActionError ? err.status : err instanceof ToolError ? 503 : 500;
+      const status = err instanceof StudioError || err instanceof ActionError ? err.status : err instanceof ToolError ? 503 : err instanceof StackUnreachable ? 502 : 500;
       if (status >= 500) logger.error("studio request failed", { method: req.method, path: url.pathname, status, error: String((err as Error)?.message ?? err) });
       const issues = err instanceof StudioError && err.issues ? { issues: err.issues } : {};
       sendJson(res, status, { error: status === 500 ? "the studio failed on this request (see npm start's log)" : (err as Error).message, ...issues });
@@ -200,7 +219,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   return {
     url: `http://localhost:${port}/studio`,
     async close() {
-      await chats.close();
+      await chatsOrNone?.close();
       if (hub) await (await hub.catch(() => undefined))?.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -6,6 +6,7 @@ import { newSession } from "../../lib/session/session";
 import { CHAT_COMMAND_NAMES, HELP, OPTIONS } from "../../scripts/chat/index";
 import { startLocalSqs, type LocalSqs } from "../../scripts/local-sqs";
 import { ReadStore, type StoreTarget } from "../../scripts/sessions/store";
+import { startStudio } from "../../scripts/studio/server";
 import { ActionError, SessionActions } from "../../scripts/studio/session-actions";
 import { startRecordingServer, type RecordingServer } from "../support/recording-server";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
@@ -106,4 +107,25 @@ test("`npm run chat -- --help` documents every option and in-chat command", () =
   const run = spawnSync(join(__dirname, "..", "..", "node_modules", ".bin", "tsx"), ["scripts/chat/index.ts", "--help"], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
   expect(run.status).toBe(0);
   expect(run.stdout.trim()).toBe(HELP);
+});
+
+test("the studio on a deployed stage's tables (npm run admin -- studio --stage s): sessions readable, actions refused without --write, no chat", async () => {
+  const pk = await humanHeld("held-4");
+  const studio = await startStudio({ host: "127.0.0.1", port: 0, store: { ...target, source: "AWS" }, allowWrites: false });
+  try {
+    const api = `${studio.url}/api`;
+    const json = async (res: Response) => [res.status, await res.json()];
+    expect(await json(await fetch(`${api}/info`))).toEqual([200, expect.objectContaining({ chat: false, desk: false, writable: false })]);
+    const [status, rows] = await json(await fetch(`${api}/sessions`));
+    expect(status).toBe(200);
+    expect(rows).toContainEqual(expect.objectContaining({ pk, handover: "human" }));
+    const [detailStatus, detail] = await json(await fetch(`${api}/sessions/${encodeURIComponent(pk)}`));
+    expect([detailStatus, detail.session.history]).toEqual([200, [expect.objectContaining({ role: "user", text: "agent" })]]);
+    const handback = await fetch(`${api}/sessions/${encodeURIComponent(pk)}/handback`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(await json(handback)).toEqual([403, { error: expect.stringContaining("read-only unless asked (--write)") }]);
+    expect((await store.getSession(pk))?.handover.status).toBe("human");
+    expect(await json(await fetch(`${api}/conversations`))).toEqual([409, { error: expect.stringContaining("the chat needs `npm start`") }]);
+  } finally {
+    await studio.close();
+  }
 });

@@ -129,7 +129,13 @@ function rawView(exchanges) {
 
 async function loadInfo() {
   state.info = await api("GET", "info");
-  $("#store").textContent = `store: ${state.info.store}`;
+  $("#store").textContent = `store: ${state.info.store}${state.info.writable ? "" : " (read-only)"}`;
+  if (!state.info.chat) {
+    // A deployed stage's tables without a stack (npm run admin -- studio): sessions and dead letters only.
+    for (const name of ["chat", "desk"]) document.querySelector(`[role=tab][data-tab=${name}]`).hidden = true;
+    showTab("sessions");
+    return;
+  }
   const platform = $("[name=platform]");
   for (const p of state.info.platforms) platform.append(el("option", { value: p.platform, text: PLATFORM_NAMES[p.platform] || p.platform }));
   const bm = state.info.platforms.find((p) => p.platform === "bm");
