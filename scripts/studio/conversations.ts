@@ -12,7 +12,7 @@ import { ADAPTERS } from "../chat/index";
 import { peekSession } from "../chat/http";
 import type { OutboundHub } from "../chat/twoway-outbound";
 import { twowayAdapter } from "../chat/twoway";
-import { DEFAULT_USER, type Adapter, type ChatTarget, type ChatUser, type Choice, type Exchange, type Upload, type UploadKind, type UserInput } from "../chat/types";
+import { DEFAULT_USER, type Adapter, type Block, type ChatTarget, type ChatUser, type Choice, type Exchange, type Upload, type UploadKind, type UserInput } from "../chat/types";
 import { renderOn, STUDIO_BM_CHANNELS, withSmsCost, type StudioBlock } from "./everywhere";
 import { StudioError } from "./http-kit";
 
@@ -170,7 +170,7 @@ export class StudioChats {
   }
 
   /** The bot's entry: its blocks, and what the session recorded for the turn (neutral messages, handover). */
-  private async answer(c: Conversation, conversationId: string, blocks: ReturnType<typeof withSmsCost>): Promise<void> {
+  private async answer(c: Conversation, conversationId: string, blocks: Block[]): Promise<void> {
     const session = await peekSession(this.target.store, c.platform, conversationId);
     c.handover = session?.handover.status ?? "bot";
     const recorded = session ? turnEntry(session, c.adapter.lastMessageId?.()) : undefined;

@@ -91,7 +91,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       settings: (name) => stack.secrets[name] ?? "",
       store,
       outbound: { url: stack.twowayOutboundUrl, host: outbound.hostname.replace(/^\[|\]$/g, ""), port: Number(outbound.port || 80), path: outbound.pathname },
-      waitMs: stack.waitMs ?? 10_000,
+      // A TwoWay reply is a job (local SQS, then the worker): on a busy machine its first run takes seconds.
+      waitMs: stack.waitMs ?? 20_000,
     };
     // Opened with the first TwoWay conversation: a terminal `npm run chat -- twoway` may hold the port until then.
     const twowayHub = () =>
