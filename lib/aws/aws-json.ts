@@ -47,7 +47,7 @@ const MAX_DELAY_MS = 20_000;
 
 export class AwsJsonClient {
   private readonly handler: NodeHttpHandler;
-  private readonly signer: SignatureV4;
+  private signerOf: SignatureV4 | undefined;
   private readonly region: string;
 
   constructor(
@@ -55,15 +55,19 @@ export class AwsJsonClient {
     private readonly config: AwsJsonClientConfig = {},
   ) {
     this.region = config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "";
-    if (!this.region) throw new Error(`${service.signingName}: no region (AWS_REGION is not set)`);
     this.handler = new NodeHttpHandler(config.requestHandler ?? {});
-    const credentials = config.credentials;
-    this.signer = new SignatureV4({
-      service: service.signingName,
+  }
+
+  /** Made on the first call: as with the SDK's clients, a missing region fails the call (caught there), not `new`. */
+  private get signer(): SignatureV4 {
+    if (!this.region) throw new Error("Region is missing");
+    const credentials = this.config.credentials;
+    return (this.signerOf ??= new SignatureV4({
+      service: this.service.signingName,
       region: this.region,
       sha256: Sha256,
       credentials: typeof credentials === "function" ? credentials : credentials ? async () => credentials : defaultProvider(),
-    });
+    }));
   }
 
   /** The endpoint of a call; `fallback` (SQS: the queue URL's origin) comes before the regional one. */

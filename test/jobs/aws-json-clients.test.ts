@@ -128,6 +128,18 @@ test("Secrets Manager: GetSecretValue answers as the SDK's client does (value, A
   theirs.destroy();
 });
 
+test("without a region, as with the SDK's clients, making the client works and its call fails (so lib/deployment/secrets.ts logs it)", async () => {
+  const saved = [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION];
+  delete process.env.AWS_REGION;
+  delete process.env.AWS_DEFAULT_REGION;
+  try {
+    const client = new SecretsManagerClient({ endpoint: sm.endpoint, maxAttempts: 3, credentials });
+    await expect(client.send(new GetSecretValueCommand({ SecretId: "onebot/test/bm" }))).rejects.toThrow("Region is missing");
+  } finally {
+    ["AWS_REGION", "AWS_DEFAULT_REGION"].forEach((name, i) => (saved[i] === undefined ? delete process.env[name] : (process.env[name] = saved[i])));
+  }
+});
+
 test("bundled as deployed (serverless.yml's esbuild options): SqsJobQueue carries our SQS client, not the SDK's, and enqueues with Lambda's environment credentials", async () => {
   const bundle = await buildFunctionBundle("lib/jobs/sqs-queue.ts");
   try {
