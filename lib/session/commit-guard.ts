@@ -12,6 +12,8 @@ export interface CommitGuard {
   deadline?: number;
   /** Set by the request's first write: its later writes (the session after the bank's) ignore the deadline. */
   committed?: boolean;
+  /** The versioned write under way (see guardedCommit), so an answer can wait for it rather than leave before it lands. */
+  inFlight?: Promise<unknown>;
 }
 
 const guards = new AsyncLocalStorage<CommitGuard>();
@@ -33,4 +35,82 @@ export function assertMayCommit(what: string): void {
 export function markCommitted(): void {
   const guard = guards.getStore();
   if (guard) guard.committed = true;
+}
+
+/** Throws TurnAbortedError once the request's answer left: work after it (a rerun's read, a bot run) is wasted. */
+export function assertStillAnswering(what: string): void {
+  if (guards.getStore()?.signal?.aborted) throw new TurnAbortedError(`not running ${what} again, its answer already left`);
+}
+
+/**
+ * Epoch ms by which the request's first commit must start, when it has one and has not committed yet: a turn
+ * that would rerun past it gives up at once (an early 503 beats a late one).
+ */
+export function commitDeadline(): number | undefined {
+  const guard = guards.getStore();
+  return guard && !guard.committed ? guard.deadline : undefined;
+}
+
+/**
+ * A versioned write under the guard: checked (assertMayCommit) right before it starts, marked committed when it
+ * lands, and known to be under way meanwhile, so a budget that runs out while it is in flight (withAnswerBudget)
+ * waits for its outcome instead of answering before it lands.
+ */
+export async function guardedCommit(what: string, write: () => Promise<boolean>): Promise<boolean> {
+  assertMayCommit(what);
+  const guard = guards.getStore();
+  const pending = write();
+  if (guard) guard.inFlight = pending.catch(() => undefined);
+  try {
+    const written = await pending;
+    if (written) markCommitted();
+    return written;
+  } finally {
+    if (guard) guard.inFlight = undefined;
+  }
+}
+
+/** A platform's answer budget for one piece of work (withAnswerBudget). */
+export interface AnswerBudget {
+  /** Epoch ms by which the answer must leave. */
+  answerBy: number;
+  /** Epoch ms by which a commit must start, so that it lands before answerBy. */
+  commitBy: number;
+  /** Why, for the 503's log line (e.g. "Business Messenger's 5000 ms reply budget"). */
+  what: string;
+}
+
+/**
+ * Runs `work` so that its answer leaves by `budget.answerBy`, for a platform that waits a fixed time for the HTTP
+ * answer (Business Messenger: 5 s). No commit starts after `commitBy` (nor after the request's own deadline, which
+ * still applies). When `answerBy` comes first, the request is answered with TurnAbortedError (503 + Retry-After)
+ * and the guard is aborted, so the work still running commits nothing afterwards (its writes check the guard) and
+ * stops at its next attempt. Exception: a commit that started in time but has not landed at `answerBy` (a store
+ * slower than the commit margin) is waited for, and the answer is then the work's own: an answer never leaves
+ * before a write of its turn that could still land.
+ */
+export async function withAnswerBudget<T>(budget: AnswerBudget, work: () => Promise<T>): Promise<T> {
+  const outer = guards.getStore();
+  const expired = new AbortController();
+  const signal = outer?.signal ? AbortSignal.any([outer.signal, expired.signal]) : expired.signal;
+  const deadline = Math.min(budget.commitBy, outer?.deadline ?? Infinity);
+  const guard: CommitGuard = { signal, deadline, ...(outer?.committed ? { committed: true } : {}) };
+  const running = guards.run(guard, work);
+  let timer: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), Math.max(0, budget.answerBy - Date.now()))));
+  try {
+    const first = await Promise.race([running.then((value) => ({ value })), outOfTime]);
+    if (first !== "late") return first.value;
+    if (guard.inFlight) {
+      await guard.inFlight;
+      if (guard.committed) return await running;
+    }
+    expired.abort();
+    // The work goes on until its next check of the guard, then fails with TurnAbortedError: nobody awaits it.
+    running.catch(() => undefined);
+    throw new TurnAbortedError(`${budget.what} ran out before the turn could commit`);
+  } finally {
+    clearTimeout(timer);
+    if (guard.committed && outer) outer.committed = true;
+  }
 }

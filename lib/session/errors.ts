@@ -6,10 +6,13 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/** Every optimistic-concurrency attempt lost the race: answer 503 so the platform retries. */
+/**
+ * Every optimistic-concurrency attempt lost the race, or (`why`) the turn gave up earlier because another one
+ * could not commit before its deadline: answer 503 so the platform retries.
+ */
 export class TurnConflictError extends Error {
-  constructor(key: string, attempts: number) {
-    super(`conversation ${key} is busy: ${attempts} concurrent-update retries exhausted`);
+  constructor(key: string, attempts: number, why?: string) {
+    super(why ? `conversation ${key} is busy: ${why} after ${attempts} concurrent-update attempts` : `conversation ${key} is busy: ${attempts} concurrent-update retries exhausted`);
     this.name = "TurnConflictError";
   }
 }

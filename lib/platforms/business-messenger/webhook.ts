@@ -13,6 +13,8 @@ import { BmWebhookRequest } from "./schema";
 import { bmSettings } from "./settings";
 import { verifyBmSignature } from "./verify";
 import { platformStreamKey } from "../../session/keys";
+import { withAnswerBudget } from "../../session/commit-guard";
+import { bmTurnBudget } from "./budget";
 
 /**
  * Business Messenger's side of the pipeline: signature, debug reports, turn, rendering.
@@ -28,7 +30,6 @@ export function verifyBmRequest(rt: Runtime, event: WebhookEvent): void {
 }
 
 const MAX_REPORT_BYTES = 32_000;
-const BUDGET_MARGIN_MS = 300;
 
 /** Debug mode: BM tells us it rejected a reply. Store it for inspection and log it at alert level. */
 export async function recordDebugReport(rt: Runtime, report: unknown): Promise<void> {
@@ -61,12 +62,16 @@ export async function answerBmMessage(rt: Runtime, event: WebhookEvent, body: un
 
   const own = bmSettings(rt);
   const render = renderOnce((messages) => renderBm(messages, turn.channel, { composeTextField: own.BM_COMPOSE_TEXT_FIELD }));
-  const outcome = await runTurn(turn, rt.engine, {
-    handoverQuietMs: rt.settings.HANDOVER_QUIET_MINUTES * 60_000,
-    // BM waits for this HTTP answer: leave a margin for rendering and the write.
-    deadline: turn.receivedAt + own.BM_REPLY_BUDGET_MS - BUDGET_MARGIN_MS,
-    numberedOptions: (messages) => render(messages).numberedOptions.map(({ text, postback }) => ({ text, postback })),
-  });
+  // BM waits BM_REPLY_BUDGET_MS for this HTTP answer: the turn answers within it, or 503 in time (./budget.ts).
+  const budget = bmTurnBudget(own.BM_REPLY_BUDGET_MS, event.requestContext?.timeEpoch);
+  const outcome = await withAnswerBudget({ answerBy: budget.answerBy, commitBy: budget.commitBy, what: `Business Messenger's ${own.BM_REPLY_BUDGET_MS} ms reply budget` }, () =>
+    runTurn(turn, rt.engine, {
+      handoverQuietMs: rt.settings.HANDOVER_QUIET_MINUTES * 60_000,
+      // The AI call ends in time for the write (the engine's clock: the turn's own receipt time).
+      deadline: turn.receivedAt + budget.aiMs - (Date.now() - budget.start),
+      numberedOptions: (messages) => render(messages).numberedOptions.map(({ text, postback }) => ({ text, postback })),
+    }),
+  );
   const rendered = render(outcome.messages);
   if (rendered.degradations.length) logger.info("reply adapted to the channel", { degradations: rendered.degradations });
   logger.info("turn answered", { outcome: outcome.kind, messages: rendered.messages.length, version: outcome.session.version });
