@@ -51,6 +51,7 @@ interface Conversation extends Omit<ConversationView, "entries"> {
   pending: Exchange[];
   /** Turns run one at a time, like a user's messages. */
   queue: Promise<unknown>;
+  busy: boolean;
 }
 
 export interface NewConversation {
@@ -79,7 +80,7 @@ export class StudioChats {
 
   view(id: string, since = 0): ConversationView {
     const c = this.get(id);
-    const { adapter: _adapter, pending: _pending, queue: _queue, ...view } = c;
+    const { adapter: _adapter, pending: _pending, queue: _queue, busy: _busy, ...view } = c;
     return { ...view, entries: c.entries.filter((e) => e.seq > since) };
   }
 
@@ -113,6 +114,7 @@ export class StudioChats {
       adapter,
       pending,
       queue: Promise.resolve(),
+      busy: false,
     };
     adapter.onUnsolicited?.((blocks) => this.push(conversation, { who: "relay", blocks: withSmsCost(blocks, channel), exchanges: pending.splice(0) }));
     await adapter.open?.();
@@ -129,8 +131,13 @@ export class StudioChats {
       const userInput = toUserInput(input, c);
       const before = c.entries.length;
       c.pending.length = 0;
-      this.push(c, { who: "user", text: describeInput(userInput) });
-      await this.answer(c, key.slice(key.indexOf("#") + 1), await c.adapter.send(userInput));
+      c.busy = true;
+      try {
+        this.push(c, { who: "user", text: describeInput(userInput) });
+        await this.answer(c, key.slice(key.indexOf("#") + 1), await c.adapter.send(userInput));
+      } finally {
+        c.busy = false;
+      }
       return c.entries.slice(before);
     };
     const turn = c.queue.then(run, run);
@@ -150,6 +157,7 @@ export class StudioChats {
   async refresh(key: string): Promise<void> {
     const c = this.conversations.get(key);
     if (!c) return;
+    if (c.busy) return; // a turn's own answer sets the handover it ended with
     const session = await peekSession(this.target.store, c.platform, key.slice(key.indexOf("#") + 1));
     c.handover = session?.handover.status ?? "bot";
   }

@@ -129,6 +129,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       case "POST conversations":
         return chats().open(await jsonBody(req, NewConversation));
       case "GET conversations/:id":
+        // The handover as stored now: an agent's close or an idle timeout ends it outside any turn of ours.
+        await chats().refresh(id!);
         return chats().view(id!, Number(query.get("since") ?? 0) || 0);
       case "POST conversations/:id/messages":
         return { entries: await chats().send(id!, (await jsonBody(req, z.object({ input: Input }))).input) };

@@ -249,6 +249,15 @@ test("TwoWay handed over to the LivePerson stand-in: the agent accepts, writes a
   await page.click("[role=tab][data-tab=chat]");
   await page.waitForSelector("[data-testid=handover][data-state=bot]");
   await say("hi", /Hi Cleo!/);
+
+  // A second handover, ended by the agent's own Close on the desk.
+  await say("agent", /handing you over/);
+  await page.click("[role=tab][data-tab=desk]");
+  const second = page.locator("[data-testid=desk-conversation][data-state=OPEN]", { hasText: `twoway:${conversationId}` });
+  await second.locator("[data-testid=agent-close]").click();
+  await page.locator("[data-testid=desk-conversation][data-state=OPEN]", { hasText: `twoway:${conversationId}` }).waitFor({ state: "detached" });
+  await page.click("[role=tab][data-tab=chat]");
+  await page.waitForSelector("[data-testid=handover][data-state=bot]");
 });
 
 test("Business Messenger's own handover ends with the chat view's Hand back; the terminal chat's /raw and /handback on the same stack", async () => {
