@@ -79,7 +79,6 @@ const NewConversation = z.object({
 });
 const AgentText = z.object({ text: z.string().check(z.minLength(1), z.maxLength(4000)) });
 const AgentFile = z.object({ caption: z.string().check(z.minLength(1), z.maxLength(200)) });
-const Redrive = z.object({ sk: z.string().check(z.minLength(1)) });
 
 export async function startStudio(options: StudioOptions): Promise<Studio> {
   const store = new ReadStore(options.store);
@@ -150,8 +149,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       }
       case "GET dead-letters":
         return actions.deadLetters();
-      case "POST dead-letters/redrive":
-        return { redriven: await actions.redrive((await jsonBody(req, Redrive)).sk) };
+      case "POST dead-letters/:id/redrive":
+        return { redriven: await actions.redrive(id!) };
       case "GET desk":
         return requireDesk().list();
       case "POST desk/:id/accept":

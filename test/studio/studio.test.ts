@@ -4,6 +4,10 @@ import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { EventStore } from "../../lib/session/events";
+import { createDocumentClient } from "../../lib/session/dynamo";
+import { DEAD_LETTER_KEY } from "../../lib/session/keys";
+import { twDelivery } from "../../scripts/chat/twoway";
 import { freePort } from "../../scripts/ports";
 import { readStackFile } from "../../scripts/stack-file";
 import type { StudioStackFile } from "../../scripts/start";
@@ -26,6 +30,7 @@ let stackOutput = "";
 let browser: Browser;
 let page: Page;
 let studioUrl: string;
+let stackInfo: StudioStackFile;
 /** Requests the page tried to make off the machine, and what it logged as an error. */
 const offMachine: string[] = [];
 const pageErrors: string[] = [];
@@ -57,6 +62,7 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 200));
   }
   studioUrl = found.studioUrl!;
+  stackInfo = found;
   browser = await browserReady;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Anything that would leave the machine is refused and recorded: the suite fails on it.
@@ -258,6 +264,30 @@ test("TwoWay handed over to the LivePerson stand-in: the agent accepts, writes a
   await page.locator("[data-testid=desk-conversation][data-state=OPEN]", { hasText: `twoway:${conversationId}` }).waitFor({ state: "detached" });
   await page.click("[role=tab][data-tab=chat]");
   await page.waitForSelector("[data-testid=handover][data-state=bot]");
+});
+
+test("a dead-lettered TwoWay turn redriven from the studio reaches the user: its answer arrives out of band", async () => {
+  await startConversation("twoway", { name: "Eve" });
+  await say("hi", /Hi Eve!/);
+  const conversationId = /twoway#(\S+)$/.exec(await page.locator("[data-testid=conversation-title]").innerText())![1]!;
+  // A job that failed for good, as the worker records it: this conversation's turn "Balance".
+  const { chat } = twDelivery(conversationId, "dead-1", "Balance");
+  const turn = { platform: "twoway", conversationId, userId: chat.conversationClientId, messageId: `dead-${Date.now()}`, message: { type: "text", text: "Balance" }, receivedAt: Date.now() };
+  const job = { kind: "twoway.turn", group: `twoway#${conversationId}`, dedupeId: turn.messageId, payload: { turn, chat: { id: chat.id, accountId: chat.accountId, channel: chat.channel, conversationClientId: chat.conversationClientId, conversationHostId: chat.conversationHostId } } };
+  const doc = createDocumentClient(stackInfo.dynamoEndpoint);
+  try {
+    await new EventStore(doc, stackInfo.tables.events, 1).record({ pk: DEAD_LETTER_KEY, type: "job.dead_letter", platform: "twoway", data: { job, error: "Error: CM answered 503" } }, Date.now());
+  } finally {
+    doc.destroy();
+  }
+
+  await page.click("[role=tab][data-tab=dead]");
+  const letter = page.locator("[data-testid=dead-letter]", { hasText: turn.messageId }).filter({ hasText: "job.dead_letter" });
+  await letter.locator("[data-testid=redrive]").click();
+  await page.locator("[data-testid=dead-letter]", { hasText: "job.redriven" }).filter({ hasText: turn.messageId }).waitFor();
+  await page.screenshot({ path: join(SHOTS, "dead-letters.png"), fullPage: true });
+  await page.click("[role=tab][data-tab=chat]");
+  await page.locator("[data-testid=relay-entry]", { hasText: "Savings account" }).waitFor();
 });
 
 test("Business Messenger's own handover ends with the chat view's Hand back; the terminal chat's /raw and /handback on the same stack", async () => {

@@ -345,7 +345,7 @@ async function loadDeadLetters() {
   $("#dead").replaceChildren(...(letters.length ? letters.map((e) =>
     el("li", { "data-testid": "dead-letter" },
       el("span", { class: "muted", text: time(e.at) }), el("strong", { text: ` ${e.type}` }),
-      e.type === "job.dead_letter" ? el("button", { type: "button", "data-testid": "redrive", onclick: (ev) => act(ev.target, async () => { await api("POST", "dead-letters/redrive", { sk: e.sk }); await loadDeadLetters(); }), text: "Redrive" }) : null,
+      e.type === "job.dead_letter" ? el("button", { type: "button", "data-testid": "redrive", onclick: (ev) => act(ev.target, async () => { await api("POST", `dead-letters/${encodeURIComponent(e.sk)}/redrive`, {}); await loadDeadLetters(); }), text: "Redrive" }) : null,
       el("pre", { text: JSON.stringify(e.data, null, 2) })))
     : [el("li", { class: "muted", text: "no dead letters" })]));
 }
