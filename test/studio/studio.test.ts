@@ -299,6 +299,17 @@ test("Business Messenger's own handover ends with the chat view's Hand back; the
   expect(await page.locator("[data-testid=chat-handback]").isVisible()).toBe(false);
   await say("hi", /ACME Bank assistant/);
 
+  // Reset from the session view: the item is gone, the next message starts a new conversation.
+  const conversationId = /bm#(\S+)$/.exec(await page.locator("[data-testid=conversation-title]").innerText())![1]!;
+  await page.click("[role=tab][data-tab=sessions]");
+  const row = page.locator(`[data-testid=session-row][data-pk="conv#bm#${conversationId}"]`);
+  await row.click();
+  await page.locator("[data-testid=session] [data-testid=reset]").click();
+  await row.waitFor({ state: "detached" });
+  expect((await fetch(`${studioUrl}/api/sessions/${encodeURIComponent(`conv#bm#${conversationId}`)}`)).status).toBe(404);
+  await page.click("[role=tab][data-tab=chat]");
+  await say("hello", /ACME Bank assistant/);
+
   const chat = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/chat/index.ts", "bm", "--channel", "SMS", "--name", "Dora", "--conversation", `cli-${Date.now()}`], {
     cwd: ROOT,
     env: { ...process.env, ONEBOT_STACK_FILE: stackFile },
