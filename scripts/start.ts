@@ -90,8 +90,9 @@ async function main(): Promise<void> {
   if (studioPort !== undefined && (!Number.isInteger(studioPort) || studioPort < 0 || studioPort > 65535 || studioPort === port)) {
     throw new StartError(`STUDIO_PORT must be 0-65535 and not PORT, got "${env.STUDIO_PORT}"`);
   }
-  // Without a LivePerson of the user's own, a local stand-in is the human desk (the studio plays its agent).
-  if (!env.LP_ACCOUNT_ID) {
+  // Without a LivePerson of the user's own, a local stand-in is the human desk, whose agent the studio plays
+  // (without the studio nobody could answer there: TwoWay keeps CM's own handover).
+  if (!env.LP_ACCOUNT_ID && studioPort !== undefined) {
     desk = await AgentDesk.start();
     Object.assign(env, desk.settings);
   }
