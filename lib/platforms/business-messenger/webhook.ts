@@ -64,7 +64,7 @@ export async function answerBmMessage(rt: Runtime, event: WebhookEvent, body: un
   const render = renderOnce((messages) => renderBm(messages, turn.channel, { composeTextField: own.BM_COMPOSE_TEXT_FIELD }));
   // BM waits BM_REPLY_BUDGET_MS for this HTTP answer: the turn answers within it, or 503 in time (./budget.ts).
   const budget = bmTurnBudget(own.BM_REPLY_BUDGET_MS, event.requestContext?.timeEpoch);
-  const outcome = await withAnswerBudget({ answerBy: budget.answerBy, commitBy: budget.commitBy, what: `Business Messenger's ${own.BM_REPLY_BUDGET_MS} ms reply budget` }, () =>
+  const outcome = await withAnswerBudget({ answerBy: budget.answerBy, commitBy: budget.commitBy, what: `Business Messenger's ${own.BM_REPLY_BUDGET_MS} ms reply budget`, seed: turn.messageId }, () =>
     runTurn(turn, rt.engine, {
       handoverQuietMs: rt.settings.HANDOVER_QUIET_MINUTES * 60_000,
       // The AI call ends in time for the write (the engine's clock: the turn's own receipt time).
