@@ -19,9 +19,11 @@ export function idDigestBytes(id: string): Buffer {
 }
 
 /** How a stored digest reads back as an id. */
-export const idDigest = (bytes: Uint8Array): string => DIGEST_PREFIX + Buffer.from(bytes).toString("hex");
+export const idDigest = (bytes: Uint8Array): string => idDigestOfHex(Buffer.from(bytes).toString("hex"));
+export const idDigestOfHex = (hex: string): string => DIGEST_PREFIX + hex;
 
-export const isIdDigest = (id: string): boolean => id.length === DIGEST_PREFIX.length + 2 * DIGEST_BYTES && id.startsWith(DIGEST_PREFIX) && /^#[0-9a-f]+$/.test(id);
+const DIGEST_ID = new RegExp(`^${DIGEST_PREFIX}[0-9a-f]{${2 * DIGEST_BYTES}}$`);
+export const isIdDigest = (id: string): boolean => id.length === DIGEST_PREFIX.length + 2 * DIGEST_BYTES && DIGEST_ID.test(id);
 
 /** The entry recording `id`, whether it is kept whole or as its digest. */
 export function findProcessed(processed: readonly ProcessedEntry[], id: string): ProcessedEntry | undefined {

@@ -1,5 +1,5 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { DIGEST_BYTES, hasAnswer, idDigest, idDigestBytes } from "./processed";
+import { DIGEST_BYTES, hasAnswer, idDigestBytes, idDigestOfHex, isIdDigest } from "./processed";
 import type { ProcessedEntry, Session } from "./session";
 
 /**
@@ -124,7 +124,9 @@ function encodeSeen(processed: ProcessedEntry[], createdAt: number): Uint8Array 
   const out = Buffer.alloc(processed.length * SEEN_RECORD);
   processed.forEach((p, n) => {
     const at = n * SEEN_RECORD;
-    idDigestBytes(p.id).copy(out, at);
+    // A digest read back from `seen` is written as its hex; only this turn's new id is hashed.
+    if (isIdDigest(p.id)) out.write(p.id.slice(1), at, DIGEST_BYTES, "hex");
+    else idDigestBytes(p.id).copy(out, at);
     const minute = Math.min(MAX_MINUTE, Math.max(0, Math.floor((p.at - createdAt) / MINUTE_MS)));
     out.writeUIntBE((p.durable ? DURABLE : 0) | (hasAnswer(p) ? ANSWERED : 0) | minute, at + DIGEST_BYTES, 3);
   });
@@ -134,10 +136,11 @@ function encodeSeen(processed: ProcessedEntry[], createdAt: number): Uint8Array 
 /** `seen` back as processed entries: digests for ids, times to the minute (never later than they were). */
 function decodeSeen(bytes: Uint8Array, createdAt: number): ProcessedEntry[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hex = buf.toString("hex"); // once for all records: a digest is a slice of it
   const entries: ProcessedEntry[] = [];
   for (let at = 0; at + SEEN_RECORD <= buf.length; at += SEEN_RECORD) {
     const tail = buf.readUIntBE(at + DIGEST_BYTES, 3);
-    const entry: ProcessedEntry = { id: idDigest(buf.subarray(at, at + DIGEST_BYTES)), at: createdAt + (tail & MAX_MINUTE) * MINUTE_MS };
+    const entry: ProcessedEntry = { id: idDigestOfHex(hex.slice(2 * at, 2 * (at + DIGEST_BYTES))), at: createdAt + (tail & MAX_MINUTE) * MINUTE_MS };
     if (tail & DURABLE) entry.durable = true;
     entries.push(entry);
   }
