@@ -7,6 +7,7 @@ import { localSecrets } from "../../test/support/local-secrets";
 import { bmRequest } from "../../test/platforms/business-messenger/fixtures";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { apiEvent, lambdaContext } from "./events";
+import { figure, type Figure } from "./results-json";
 import { percentile } from "./stats";
 
 /**
@@ -48,6 +49,10 @@ export interface ContentionRow {
   overBudget: number;
   statuses: Record<string, number>;
   load: string;
+  /** Median of the prefill turns (one at a time, same containers and dialogs): a turn alone. */
+  aloneP50: number;
+  /** The first failure's status and body, for the report. */
+  firstError?: string;
 }
 
 /** BM waits this long for the webhook's answer (lib/platforms/business-messenger/settings.ts BM_REPLY_BUDGET_MS). */
@@ -118,8 +123,9 @@ async function container(): Promise<void> {
     event.requestContext.timeEpoch = Date.now();
     const t0 = performance.now();
     try {
-      const out = (await handler(event as never, context)) as { statusCode: number };
-      send({ type: "done", seq: m.seq, status: out.statusCode, ms: performance.now() - t0, conflicts: conflicts - before });
+      const out = (await handler(event as never, context)) as { statusCode: number; body?: string };
+      const ms = performance.now() - t0;
+      send({ type: "done", seq: m.seq, status: out.statusCode, ms, conflicts: conflicts - before, ...(out.statusCode >= 500 ? { error: out.body ?? "" } : {}) });
     } catch (err) {
       send({ type: "done", seq: m.seq, status: 0, ms: performance.now() - t0, conflicts: conflicts - before, error: String(err) });
     }
@@ -183,11 +189,12 @@ export async function measureContention(
     const rows: ContentionRow[] = [];
     for (const concurrency of options.concurrency) {
       const rounds = options.rounds[concurrency] ?? 1;
-      const row: ContentionRow = { concurrency, rounds, requests: 0, applied: 0, conflicts: 0, reruns: NaN, p50: NaN, p99: NaN, max: NaN, overBudget: 0, statuses: {}, load: loadavg()[0]!.toFixed(2) };
+      const row: ContentionRow = { concurrency, rounds, requests: 0, applied: 0, conflicts: 0, reruns: NaN, p50: NaN, p99: NaN, max: NaN, overBudget: 0, statuses: {}, load: loadavg()[0]!.toFixed(2), aloneP50: NaN };
       const ms: number[] = [];
+      const alone: number[] = [];
       for (let round = 0; round < rounds; round++) {
         const dialog = `contention-${concurrency}-${round}-${randomUUID().slice(0, 8)}`;
-        for (let i = 0; i < options.prefill; i++) await containers[i % containers.length]!.turn(bmBody(dialog, TEXTS[i % TEXTS.length]!), 0);
+        for (let i = 0; i < options.prefill; i++) alone.push((await containers[i % containers.length]!.turn(bmBody(dialog, TEXTS[i % TEXTS.length]!), 0)).ms);
         const start = await version(client, store.tables.SESSIONS_TABLE, dialog);
         const bodies = Array.from({ length: concurrency }, (_, i) => bmBody(dialog, TEXTS[i % TEXTS.length]!));
         const startAt = Date.now() + 200;
@@ -198,6 +205,7 @@ export async function measureContention(
           row.conflicts += r.conflicts;
           row.statuses[String(r.status)] = (row.statuses[String(r.status)] ?? 0) + 1;
           if (r.ms > BM_BUDGET_MS) row.overBudget++;
+          if (r.error && !row.firstError) row.firstError = `${r.status}: ${r.error}`.slice(0, 300);
           ms.push(r.ms);
         }
       }
@@ -205,9 +213,10 @@ export async function measureContention(
       row.p50 = percentile(ms, 50);
       row.p99 = percentile(ms, 99);
       row.max = Math.max(...ms);
+      row.aloneP50 = percentile(alone, 50);
       row.load += ` → ${loadavg()[0]!.toFixed(2)}`;
       rows.push(row);
-      progress(`contention: ${concurrency} at once, ${rounds} rounds: ${row.reruns.toFixed(2)} reruns per applied turn, p99 ${row.p99.toFixed(0)} ms, statuses ${JSON.stringify(row.statuses)}`);
+      progress(`contention: ${concurrency} at once, ${rounds} rounds: ${row.reruns.toFixed(2)} reruns per applied turn, p99 ${row.p99.toFixed(0)} ms, statuses ${JSON.stringify(row.statuses)}${row.firstError ? `; first failure ${row.firstError}` : ""}`);
     }
     return rows;
   } finally {
@@ -221,7 +230,7 @@ export async function measureContention(
 
 /** The markdown table of f). */
 export function contentionTable(rows: ContentionRow[]): string {
-  const head = ["turns at once", "rounds", "requests", "applied", "reruns per applied turn", "p50 ms", "p99 ms", "max ms", `over ${BM_BUDGET_MS / 1000} s`, "503", "other statuses", "load (1 min)"];
+  const head = ["turns at once", "rounds", "requests", "applied", "reruns per applied turn", "p50 ms", "p99 ms", "max ms", "a turn alone p50 ms", "p99 / (turns × alone)", `over ${BM_BUDGET_MS / 1000} s`, "503", "other statuses", "load (1 min)"];
   const lines = rows.map((r) => {
     const other = Object.entries(r.statuses).filter(([s]) => s !== "200" && s !== "503");
     return [
@@ -233,13 +242,16 @@ export function contentionTable(rows: ContentionRow[]): string {
       r.p50.toFixed(0),
       r.p99.toFixed(0),
       r.max.toFixed(0),
+      r.aloneP50.toFixed(1),
+      `${(r.p99 / (r.concurrency * r.aloneP50)).toFixed(2)}×`,
       String(r.overBudget),
       String(r.statuses["503"] ?? 0),
       other.length ? other.map(([s, n]) => `${s}: ${n}`).join(", ") : "none",
       r.load,
     ];
   });
-  return [`| ${head.join(" | ")} |`, `|${head.map(() => "---:").join("|")}|`, ...lines.map((l) => `| ${l.join(" | ")} |`)].join("\n");
+  const failures = rows.filter((r) => r.firstError).map((r) => `- ${r.concurrency} at once, first failure: ${r.firstError}`);
+  return [`| ${head.join(" | ")} |`, `|${head.map(() => "---:").join("|")}|`, ...lines.map((l) => `| ${l.join(" | ")} |`), ...(failures.length ? ["", ...failures] : [])].join("\n");
 }
 
 /** Targets at the highest concurrency: no 503 and p99 within BM's budget. */
@@ -252,6 +264,27 @@ export function contentionTargetLines(rows: ContentionRow[]): string[] {
     line(busy === 0, `no 503 with ${top.concurrency} turns at once on one BM dialog: ${busy} of ${top.requests}`),
     line(top.p99 <= BM_BUDGET_MS, `p99 within BM's ${BM_BUDGET_MS / 1000} s budget with ${top.concurrency} turns at once: ${top.p99.toFixed(0)} ms (${top.reruns.toFixed(2)} reruns per applied turn)`),
   ];
+}
+
+/** bench/results.json: per concurrency; at the highest, p99 ≤ BM's budget and no 503 are targets. */
+export function contentionFigures(rows: ContentionRow[]): Figure[] {
+  const top = Math.max(...rows.map((r) => r.concurrency));
+  return rows.flatMap((r) => {
+    const name = `contention.bm.${r.concurrency}_at_once`;
+    const judged = r.concurrency === top;
+    const other = Object.entries(r.statuses).filter(([s]) => s !== "200" && s !== "503").reduce((sum, [, k]) => sum + k, 0);
+    return [
+      figure(`${name}.applied_turns`, r.applied, "turns"),
+      figure(`${name}.reruns_per_applied_turn`, r.reruns, "reruns"),
+      figure(`${name}.p50`, r.p50, "ms"),
+      figure(`${name}.p99`, r.p99, "ms", { target: judged ? BM_BUDGET_MS : null }),
+      // Against the ideal serialisation: every turn one after the other, none rerun, no wait between them.
+      figure(`${name}.p99_vs_serial`, r.p99, "ms", { floor: r.concurrency * r.aloneP50 }),
+      figure(`${name}.over_budget`, r.overBudget, "answers"),
+      figure(`${name}.503s`, r.statuses["503"] ?? 0, "answers", { target: judged ? 0 : null }),
+      figure(`${name}.other_statuses`, other, "answers"),
+    ];
+  });
 }
 
 if (process.env.BENCH_CONTENTION_INSTANCE === "1") {

@@ -15,6 +15,7 @@ import { readUnits, writeUnits } from "./capacity";
 import { bmKeys, meanItemBytes } from "./item-sizes";
 import { measureBundles, readBundleConfig, type BundleResult } from "./bundles";
 import { capacitySection, capacityTargetLines } from "./capacity-report";
+import { contentionFigures, contentionTable, contentionTargetLines, measureContention, type ContentionRow } from "./contention";
 import { measureCapacity } from "./capacity-run";
 import { collectFigures } from "./figures";
 import { checkFloorBundle } from "./floor-check";
@@ -31,6 +32,7 @@ const quick = process.env.BENCH_QUICK === "1";
 const LATENCY = { warmup: quick ? 20 : 150, iterations: quick ? 60 : 1000, conversations: 100, seed: 9, maxSecondsPerScenario: quick ? 5 : 30 };
 const THROUGHPUT = { concurrency: [1, 16, 64], rounds: 2, warmupMs: quick ? 100 : 300, durationMs: quick ? 300 : 2000 };
 const LOAD_RUNS = quick ? 3 : 15;
+const CONTENTION = { concurrency: [10, 50], rounds: quick ? { 10: 1, 50: 1 } : { 10: 5, 50: 3 }, prefill: quick ? 4 : 20 };
 const BUDGET_SECONDS = 600;
 const root = join(__dirname, "..", "..");
 const resultsFile = join(root, "bench", "results.md");
@@ -54,6 +56,7 @@ async function main() {
   let throughput: ThroughputRow[];
   let items: { ours: number; minimal: number };
   let longItems: { ours: number; minimal: number };
+  let contention: ContentionRow[];
   try {
     progress(`store at ${stack.store.endpoint}; counting requests`);
     const all = scenarios(stack);
@@ -62,6 +65,7 @@ async function main() {
     latency = await measureLatency(stack, all, LATENCY, progress);
     items = await meanItemBytes(stack, ...bmKeys(Array.from({ length: LATENCY.conversations }, (_, c) => `bench-bm-${c}`)));
     throughput = await measureThroughput(stack, THROUGHPUT, progress);
+    contention = await measureContention({ endpoint: stack.store.endpoint, tables: stack.tables }, CONTENTION, progress);
     // The single conversation of N = 1 got the most messages: its item is at the session bounds.
     longItems = await meanItemBytes(
       stack,
@@ -126,15 +130,25 @@ async function main() {
     "",
     ...capacitySection(capacity),
     "",
+    "## f) Contention: turns at once on one BM dialog",
+    "",
+    `C messages of one Business Messenger dialog at the same instant, each in its own child process that loads functions/bm-webhook.ts with its own runtime and DynamoDB client and handles one request at a time (as concurrent requests land in separate Lambda containers: nothing in one process can order them). ` +
+      `Each round first brings a fresh dialog to a realistic item with ${CONTENTION.prefill} turns one at a time ("a turn alone"), then all C containers invoke the handler with a signed API Gateway event at one start time. ` +
+      `Reruns are session PutItems refused by their version condition, counted on each container's client; applied turns are the item's version increase. ${Object.entries(CONTENTION.rounds).map(([c, r]) => `${r} rounds at ${c}`).join(", ")}. ` +
+      `"p99 / (turns × alone)" compares with every turn run one after the other with no rerun and no wait. The containers and the store share the machine's cores (in AWS each Lambda has its own).`,
+    "",
+    contentionTable(contention),
+    "",
     "## Targets",
     "",
     ...targetLines(summary, counts, bundles, runSeconds, BUDGET_SECONDS),
     ...capacityTargetLines(capacity),
+    ...contentionTargetLines(contention),
     "",
     "Every figure is also in bench/results.json (`{ name, value, unit, floor, ratio, target, met }`; a target bounds the ratio when there is a floor, else the value).",
     "",
   ].join("\n");
-  const figures = collectFigures({ latency: summary, counts, bundles, capacity, runSeconds, budgetSeconds: BUDGET_SECONDS });
+  const figures = [...collectFigures({ latency: summary, counts, bundles, capacity, runSeconds, budgetSeconds: BUDGET_SECONDS }), ...contentionFigures(contention)];
   assertFigures(figures);
 
   mkdirSync(join(root, "bench"), { recursive: true });
