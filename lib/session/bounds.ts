@@ -20,6 +20,13 @@ export interface Bounds {
   maxProcessed: number;
   /** Of those, the newest keep their answer too: a redelivery comes soon after, and answers are most of the item. */
   maxAnswers: number;
+  /**
+   * And every answer younger than this, however many: during a burst, a redelivery racing its original may
+   * wait out the rerun backoff (up to RERUN_BACKOFF.maxMs, lib/session/backoff.ts) within its platform's answer
+   * budget (BM: 5 s) while more than maxAnswers newer turns commit, and must still find the original's answer.
+   * Within the byte budget, which trims the oldest answers first.
+   */
+  answerKeepMs: number;
   dedupeMs: number;
   maxItemBytes: number;
 }
@@ -27,12 +34,14 @@ export interface Bounds {
 // 100 ids: a burst of 50 concurrent messages, each redelivered after its 503, stays inside (a bound of 30
 // let redeliveries run twice, test/faults). An id record is ~50 bytes of the item, and every turn reads and
 // writes the item whole (1 WCU per KB): more ids cost every turn. Answers are kept for the newest 5: a
-// redelivery that needs one (the platform lost our answer) comes within seconds.
+// redelivery that needs one (the platform lost our answer) comes within seconds; and for 10 s (a 2 s rerun wait
+// plus a 5 s answer budget, with room), so a burst's twin deliveries both get the answer (test/faults).
 export const DEFAULT_BOUNDS: Omit<Bounds, "dedupeMs"> = {
   maxHistory: 40,
   maxHistoryBytes: 4_000,
   maxProcessed: 100,
   maxAnswers: 5,
+  answerKeepMs: 10_000,
   maxItemBytes: 100_000,
 };
 
@@ -45,7 +54,7 @@ export function applyBounds(session: Session, now: number, bounds: Bounds): Sess
     processed: session.processed.filter((p) => now - p.at < bounds.dedupeMs).slice(-bounds.maxProcessed),
   };
   const firstAnswered = next.processed.length - bounds.maxAnswers;
-  next.processed = next.processed.map((p, i) => (i < firstAnswered && hasAnswer(p) ? idOnly(p) : p));
+  next.processed = next.processed.map((p, i) => (i < firstAnswered && hasAnswer(p) && now - p.at >= bounds.answerKeepMs ? idOnly(p) : p));
   if (itemBytes(next) <= bounds.maxItemBytes) return next; // the usual case
   while (itemBytes(next) > bounds.maxItemBytes && next.history.length > 0) next.history = next.history.slice(1);
   for (let i = 0; itemBytes(next) > bounds.maxItemBytes && i < next.processed.length; i++) {

@@ -11,8 +11,7 @@ export interface Versioned {
 /**
  * Optimistic concurrency for one versioned item: read (consistently), `change`, write conditional on the
  * version read (`write` answers false when another writer got there first). A lost race re-reads and
- * runs `change` again (after the first lost race, once at once without writing: a duplicate then ends there)
- * after a jittered backoff counted in the attempt's own store time and adapted to how busy
+ * runs `change` again after a jittered backoff counted in the attempt's own store time and adapted to how busy
  * the item is (lib/session/backoff.ts rerunWindowMs), at most `maxAttempts` times, then TurnConflictError (503). `change` must therefore be safe
  * to rerun; it returns no `next` to write nothing. No write starts once the request is about to time out or
  * its platform's answer budget runs out (lib/session/commit-guard.ts): TurnAbortedError instead; and a rerun
@@ -47,15 +46,6 @@ export async function readModifyWrite<I extends Versioned, T>(options: {
     const storeMs = readMs + Date.now() - writeStarted;
     logger.debug("version conflict, rerunning", { attempt, key: options.key });
     if (attempt === options.maxAttempts) break;
-    if (attempt === 1) {
-      // The commonest race is a platform's redelivery of the very message that won: re-read at once, without
-      // writing, so it finds that message's recorded answer before newer turns push it out of the item. A crowd
-      // does not rerun its writes at once (that would be a second stampede): it waits first, below.
-      assertStillAnswering(options.key);
-      const now = await options.read();
-      const peeked = await options.change(now);
-      if (!peeked.next) return { result: peeked.result, item: now, before: now, written: false };
-    }
     window = rerunWindowMs({ conflicts: attempt, window, attemptMs: storeMs, commitsSeen, elapsedMs: elapsed });
     const wait = rerunDraw(attempt) * window;
     // The commit deadline (a platform's answer budget, the Lambda's timeout): a wait that ends past it could not be

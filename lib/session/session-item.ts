@@ -61,8 +61,11 @@ export type SessionItem = Omit<Session, Structured | "platform" | "conversationI
 /** A history line: "u"ser or "b"ot, its text, and milliseconds since the line before (the first: since createdAt). */
 type StoredLine = ["u" | "b", string, number];
 
-/** A recorded answer, by the place of its id in `seen`; `id` only for a durable answer (its own item's key needs it). */
-type StoredAnswer = Pick<ProcessedEntry, "messages" | "applied"> & { i: number; id?: string };
+/**
+ * A recorded answer, by the place of its id in `seen`; `id` only for a durable answer (its own item's key needs
+ * it); `t`: when, in ms since createdAt (exact: answers are kept by age, lib/session/bounds.ts).
+ */
+type StoredAnswer = Pick<ProcessedEntry, "messages" | "applied"> & { i: number; t: number; id?: string };
 
 interface Body {
   namespaces?: Session["namespaces"];
@@ -90,7 +93,7 @@ function bodyParts(session: Session): string[] {
   if (Object.keys(session.namespaces).length) parts.push(member("namespaces", session.namespaces, () => session.namespaces));
   if (session.handover.status !== "bot") parts.push(member("handover", session.handover, () => session.handover));
   if (session.history.length) parts.push(member("history", session.history, () => storedLines(session.history, session.createdAt)));
-  if (session.processed.some(hasAnswer)) parts.push(member("answers", session.processed, () => storedAnswers(session.processed)));
+  if (session.processed.some(hasAnswer)) parts.push(member("answers", session.processed, () => storedAnswers(session.processed, session.createdAt)));
   if (session.lastSuggestions) parts.push(member("lastSuggestions", session.lastSuggestions, () => session.lastSuggestions));
   if (session.human) parts.push(member("human", session.human, () => session.human));
   if (session.ai) parts.push(member("ai", session.ai, () => session.ai));
@@ -104,10 +107,10 @@ function member(name: keyof Body, field: object, stored: () => unknown): string 
   return json;
 }
 
-function storedAnswers(processed: ProcessedEntry[]): StoredAnswer[] {
+function storedAnswers(processed: ProcessedEntry[], createdAt: number): StoredAnswer[] {
   const answers: StoredAnswer[] = [];
   processed.forEach((p, i) => {
-    if (hasAnswer(p)) answers.push({ i, ...(p.durable ? { id: p.id } : {}), ...(p.messages ? { messages: p.messages } : {}), ...(p.applied ? { applied: p.applied } : {}) });
+    if (hasAnswer(p)) answers.push({ i, t: p.at - createdAt, ...(p.durable ? { id: p.id } : {}), ...(p.messages ? { messages: p.messages } : {}), ...(p.applied ? { applied: p.applied } : {}) });
   });
   return answers;
 }
@@ -154,10 +157,10 @@ function decodeBody(bytes: Uint8Array): Body {
 }
 
 /** The processed entries of `seen`, each recorded answer back in its place (with its whole id if durable). */
-function withAnswers(entries: ProcessedEntry[], answers: StoredAnswer[] = []): ProcessedEntry[] {
-  for (const { i, id, ...answer } of answers) {
+function withAnswers(entries: ProcessedEntry[], answers: StoredAnswer[] = [], createdAt: number): ProcessedEntry[] {
+  for (const { i, t, id, ...answer } of answers) {
     const entry = entries[i];
-    if (entry) entries[i] = { ...entry, ...(id !== undefined ? { id } : {}), ...answer };
+    if (entry) entries[i] = { ...entry, ...(id !== undefined ? { id } : {}), ...(t !== undefined ? { at: createdAt + t } : {}), ...answer };
   }
   return entries;
 }
@@ -204,7 +207,7 @@ export function fromSessionItem(stored: Record<string, unknown>): Session {
       namespaces: body.namespaces ?? {},
       handover: body.handover ?? { status: "bot" },
       history: historyOf(body.history, plain.createdAt),
-      processed: withAnswers(seen instanceof Uint8Array ? decodeSeen(seen, plain.createdAt) : [], body.answers),
+      processed: withAnswers(seen instanceof Uint8Array ? decodeSeen(seen, plain.createdAt) : [], body.answers, plain.createdAt),
       ...(body.lastSuggestions ? { lastSuggestions: body.lastSuggestions } : {}),
       ...(body.human ? { human: body.human } : {}),
       ...(body.ai ? { ai: body.ai } : {}),

@@ -1,4 +1,4 @@
-import { AI_ANSWER_CHARS, aiAnswerDeflateRatio, CAPACITY_SCRIPT, CAPACITY_TURNS, LONG_TURNS, meanUnits, sessionItemUnits, SIZE_AT, type CapacityResult } from "./capacity-run";
+import { AI_ANSWER_CHARS, aiAnswerDeflateRatio, TURN_GAP_MS, CAPACITY_SCRIPT, CAPACITY_TURNS, LONG_TURNS, meanUnits, sessionItemUnits, SIZE_AT, type CapacityResult } from "./capacity-run";
 import { CAPACITY_TARGETS } from "./figures";
 import { kb } from "./stats";
 
@@ -16,7 +16,7 @@ export function capacitySection(result: CapacityResult): string[] {
     return `| ${c.name === "ai" ? `every answer by the AI (${AI_ANSWER_CHARS} characters)` : "scripted (bank bot states, no AI)"} | ${f2(mean.write)} | ${f2(mean.read)} | ${f2(own.write)} / ${f2(own.read)} | ${f2(computed.write)} / ${f2(computed.read)} | ${f2(sessions!.write)} / ${f2(sessions!.read)} : ${f2(events!.write)} / ${f2(events!.read)} | ${f2(item.write)} / ${f2(item.read)} | ${f2(long.write)} | ${f2(long.read)} | ${SIZE_AT.map((at) => kb(c.turns[at - 1]?.itemBytes ?? NaN)).join(" | ")} |`;
   });
   return [
-    `One BM conversation per row, through the bmWebhook handler with the example bank bot (app/runtime.ts) on ${result.store}, ${LONG_TURNS} turns. ` +
+    `One BM conversation per row, through the bmWebhook handler with the example bank bot (app/runtime.ts) on ${result.store}, ${LONG_TURNS} turns, ${TURN_GAP_MS / 1000} s apart on the bot's clock (a person's pace: answers younger than 10 s are kept whatever their count, so back-to-back turns would measure a burst). ` +
       `Units from the ConsumedCapacity the store returned: a middleware on the runtime's own client adds ReturnConsumedCapacity TOTAL to every request, both tables, session, events and the bank's account items. ` +
       `The sessions table holds the session item, recorded answers that left it and the bank's account items; the events table the conversation's events. "computed" are the same units from the items' sizes as DynamoDB counts them (scripts/bench/capacity.ts: 1 write unit per started KB of the larger of the old and new item, 1 read unit per started 4 KB of a consistent read), a cross-check. ` +
       `Scripted messages, in a loop: ${CAPACITY_SCRIPT.map((m) => `"${m}"`).join(", ")}. The AI conversation says "hi", then asks free questions, each answered by the OpenAI stand-in (test/support/openai-standin.ts) with the next ${AI_ANSWER_CHARS} characters of README.md: real prose that never repeats (the item is deflated, so a repeated answer would flatter it; deflated on its own, an answer shrinks ${aiAnswerDeflateRatio().toFixed(2)}×). "Without the bot's items" leaves out the example bank's reads and writes of its account items (the bot's own store use, not the framework's). Item sizes are the session item after that turn (KB = 1000 bytes); "of which the session item" computes its read and put from those sizes.`,

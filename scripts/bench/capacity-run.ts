@@ -30,6 +30,8 @@ import { trackSessionItems } from "./setup";
 export const CAPACITY_TURNS = 40;
 export const LONG_TURNS = 120;
 export const AI_ANSWER_CHARS = 600;
+/** Time between a conversation's turns on the bot's clock (see converse). */
+export const TURN_GAP_MS = 15_000;
 export const SIZE_AT = [10, 20, 40, LONG_TURNS] as const;
 
 /** A bank customer's messages, in a loop: menus, a balance, a confirmed transfer, a cancelled one, a free question. */
@@ -153,12 +155,16 @@ async function converse(
   const jobs: Job[] = [];
   const capture: JobQueue = { enqueue: async (job) => void jobs.push(job), enqueueAll: async (all) => void jobs.push(...all) };
   const env = { ...process.env, ...tables, ...localSecrets, BOT_STAGE: "local", AI_BASE_URL: "", ...extraEnv };
-  useRuntime(createRuntime({ userBot, settings: readSettings(env), env, doc, jobs: capture }));
+  // A person's pace on the bot's clock: recorded answers younger than 10 s stay in the item whatever their count
+  // (lib/session/bounds.ts), so turns fired back to back would measure a burst, not a conversation.
+  let clock = Date.now();
+  useRuntime(createRuntime({ userBot, settings: readSettings(env), env, doc, jobs: capture, clock: () => clock }));
   const dialogUuid = `capacity-${name}-${randomUUID().slice(0, 8)}`;
   const turns: TurnCapacity[] = [];
   try {
     for (let t = 0; t < LONG_TURNS; t++) {
       beforeTurn(t);
+      clock += TURN_GAP_MS;
       const raw = JSON.stringify(bmRequest({ content: text(t) }, { dialogUuid, providerMsgID: randomUUID(), contact: { uuid: "contact-capacity", first_name: "Ana", mobile: "41791234567", language: "de", email: null } }));
       const before = { reported: { ...meter.reported }, computed: { ...meter.computed }, byTable: structuredClone(meter.byTable), botItems: { ...meter.botItems } };
       const res = (await (bmWebhook as unknown as LambdaHandler)(

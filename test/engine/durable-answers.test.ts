@@ -57,7 +57,9 @@ test("a keyed retry after more than 100 newer turns (beyond the session's proces
 });
 
 test("cost: chat turns stay at 2 requests (1 per duplicate); a keyed turn pays a lookup only for an id whose answer left, or once keyed ids were forgotten", async () => {
-  const rt = store.runtime({ bot: echo });
+  // Turns 15 s apart on the engine's clock, as a person types: answers younger than 10 s stay in the item whatever their count.
+  let clock = Date.now();
+  const rt = store.runtime({ bot: echo, clock: () => (clock += 15_000) });
   const commands = counted(rt);
   const conversation = `cost-${++n}`;
   for (let i = 0; i < 5; i++) {

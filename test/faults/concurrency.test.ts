@@ -139,8 +139,8 @@ describe("50 messages on one conversation, each delivered twice at once, 503s re
     for (let i = 1; i <= 30; i++) expect((await send(i)).status).toBe(200);
     const redelivery = await send(0);
     expect(redelivery.status).toBe(200);
-    // Exactly once. (Not the same answer: only the newest 5 answers are kept, and then a redelivery gets none.)
-    expect(redelivery.json).toEqual({ messages: [] });
+    // Exactly once, and within 10 s the same answer: answers are kept by age as well as the newest 5 (lib/session/bounds.ts).
+    expect(redelivery.json).toEqual({ messages: [{ body: { content: "m0 is turn 1" } }] });
     expect((await rt.sessions.load("bm", dialogUuid, Date.now()))!).toMatchObject({ version: 31, namespaces: { counter: { n: 31 } } });
   });
 });
@@ -188,13 +188,14 @@ describe("the bank bot: concurrent transfers from one account", () => {
   }, 30_000);
 
   test("Engage: twelve transfers with request ids on one session, each call sent twice at once", async () => {
-    const rt = install({ MAX_TURN_ATTEMPTS: "2" });
+    // One attempt: the calmer rerun backoff lets 24 calls through in two, and this test is about the 503s' redeliveries.
+    const rt = install({ MAX_TURN_ATTEMPTS: "1" });
     const userId = unique("engage-user");
     const sessionId = unique("engage-session");
     const ids = Array.from({ length: 12 }, (_, i) => `${sessionId}-r${i}`);
     const body = (requestId: string) => ({ amount: AMOUNT, destination: "Bob", accountType: "regular", transactionSuccess: "ok", transactionNoMoney: "no", userId, sessionId, requestId });
     const all = await burst(ids, (id) => postEngage("transfer", body(id)));
-    expectBusyAnswers(all, `engage#${sessionId}`, 2);
+    expectBusyAnswers(all, `engage#${sessionId}`, 1);
     const byId = answersById(all);
 
     const account = (await readAccount(rt, userId))!;

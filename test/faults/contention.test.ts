@@ -158,12 +158,14 @@ describe("Business Messenger's reply budget", () => {
 });
 
 describe("the rerun backoff", () => {
-  test("a window of 4 attempt times (a power of 2 ms), 4× wider while the item is busy, 4× narrower once it is not, at most 64 attempt times and 250 ms", () => {
+  test("a window of 4 attempt times (a power of 2 ms), 4× wider while the item is busy, 4× narrower once it is not, at most 64 attempt times and 2 s", () => {
     expect(rerunWindowMs({ conflicts: 1, window: 0, attemptMs: 3, commitsSeen: 1, elapsedMs: 30 })).toBe(32);
     expect(rerunWindowMs({ conflicts: 1, window: 0, attemptMs: 7, commitsSeen: 1, elapsedMs: 30 })).toBe(32);
     // 5 commits of ~2 ms in 10 ms: busy.
     const busy = (window: number) => rerunWindowMs({ conflicts: 3, window, attemptMs: 2, commitsSeen: 5, elapsedMs: 10 });
-    expect([busy(32), busy(128), busy(512)]).toEqual([128, 250, 250]);
+    expect([busy(32), busy(128), busy(512)]).toEqual([128, 512, 512]); // at most 64 attempt times (8 ms, the 5 ms minimum rounded up)
+    const slowBusy = (window: number) => rerunWindowMs({ conflicts: 3, window, attemptMs: 40, commitsSeen: 5, elapsedMs: 200 });
+    expect([slowBusy(256), slowBusy(1024), slowBusy(2048)]).toEqual([1024, 2000, 2000]); // 64 × 64 ms, capped at 2 s
     // 1 commit in 200 ms: the item was mostly idle.
     const idle = (window: number) => rerunWindowMs({ conflicts: 3, window, attemptMs: 2, commitsSeen: 1, elapsedMs: 200 });
     expect([idle(250), idle(128), idle(16)]).toEqual([62.5, 32, 8]);

@@ -33,17 +33,23 @@ describe("applyBounds", () => {
     expect(applyBounds(short, now, bounds).history).toEqual(short.history);
   });
 
-  test("keeps the answers of the newest processed messages only; older ones keep their id", () => {
+  test("keeps the answers of the newest processed messages and of those younger than 10 s; older ones keep their id", () => {
     const answer = [{ type: "text" as const, text: "hello" }];
+    const old = now - 60_000;
     const session: Session = {
       ...newSession("bm", "d", now),
-      processed: Array.from({ length: 25 }, (_, i) => ({ id: `m${i}`, at: now, messages: answer, applied: { nextDialogstate: "s" } })),
+      processed: Array.from({ length: 25 }, (_, i) => ({ id: `m${i}`, at: old, messages: answer, applied: { nextDialogstate: "s" } })),
     };
     const bounded = applyBounds(session, now, bounds);
     expect(bounded.processed).toHaveLength(25);
     expect(bounded.processed.filter((p) => p.messages).map((p) => p.id)).toEqual(Array.from({ length: 5 }, (_, i) => `m${i + 20}`));
-    expect(bounded.processed[19]).toEqual({ id: "m19", at: now });
-    expect(bounded.processed[20]).toEqual({ id: "m20", at: now, messages: answer, applied: { nextDialogstate: "s" } });
+    expect(bounded.processed[19]).toEqual({ id: "m19", at: old });
+    expect(bounded.processed[20]).toEqual({ id: "m20", at: old, messages: answer, applied: { nextDialogstate: "s" } });
+
+    // A burst: 25 answers of the last seconds all stay (a redelivery racing its original may come after 5 newer ones); one 10 s old goes.
+    const burst: Session = { ...session, processed: session.processed.map((p, i) => ({ ...p, at: i === 0 ? now - DEFAULT_BOUNDS.answerKeepMs : now - 3_000 })) };
+    const kept = applyBounds(burst, now, bounds).processed;
+    expect(kept.filter((p) => p.messages).map((p) => p.id)).toEqual(Array.from({ length: 24 }, (_, i) => `m${i + 1}`));
   });
 
   test("forgets dedupe records older than the dedupe window", () => {
