@@ -113,8 +113,12 @@ export interface AnswerBudget {
  */
 export async function withAnswerBudget<T>(budget: AnswerBudget, work: () => Promise<T>): Promise<T> {
   const outer = guards.getStore();
+  // One signal for both ends: the budget's and the request's own (not AbortSignal.any: ~30 µs a request on Node 20).
   const expired = new AbortController();
-  const signal = outer?.signal ? AbortSignal.any([outer.signal, expired.signal]) : expired.signal;
+  const followOuter = () => expired.abort();
+  if (outer?.signal?.aborted) expired.abort();
+  else outer?.signal?.addEventListener("abort", followOuter, { once: true });
+  const signal = expired.signal;
   const deadline = Math.min(budget.commitBy, outer?.deadline ?? Infinity);
   const guard: CommitGuard = { signal, deadline, ...(outer?.committed ? { committed: true } : {}), ...(budget.seed !== undefined ? { seed: budget.seed } : {}) };
   const running = guards.run(guard, work);
@@ -133,6 +137,7 @@ export async function withAnswerBudget<T>(budget: AnswerBudget, work: () => Prom
     throw new TurnAbortedError(`${budget.what} ran out before the turn could commit`);
   } finally {
     clearTimeout(timer);
+    outer?.signal?.removeEventListener("abort", followOuter);
     if (guard.committed && outer) outer.committed = true;
   }
 }
