@@ -32,7 +32,7 @@ export function collectFigures(input: { latency: LatencySummary[]; counts: Count
     const reference = b.name === DEFAULT_CHAIN;
     out.push(figure(`bundle.${name}.size`, b.bytes, "bytes", { floor: floor.bytes, target: reference ? null : TARGETS.bundleVsFloor }));
     out.push(figure(`bundle.${name}.size_max`, b.bytes, "bytes", { target: reference ? null : TARGETS.bundleMaxBytes }));
-    out.push(figure(`bundle.${name}.load`, medianLoad(b), "ms", { floor: medianLoad(floor) }));
+    out.push(figure(`bundle.${name}.load`, medianLoad(b), "ms", { floor: medianLoad(floor), target: reference ? null : TARGETS.loadVsFloor }));
   }
   for (const c of input.capacity.conversations) {
     const t = CAPACITY_TARGETS[c.name] ?? { write: null, read: null };
