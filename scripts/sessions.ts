@@ -12,6 +12,7 @@ import { platforms } from "../lib/platforms/registry";
 import type { EventRecord } from "../lib/session/events";
 import type { Session } from "../lib/session/session";
 import { describeTarget, ReadStore, resolveStoreTarget, ToolError } from "./sessions/store";
+import { sessionRow } from "./studio/inspect";
 
 /** The registered platforms that hold conversations of their own (a desk such as LivePerson holds none). */
 export const PLATFORMS: readonly string[] = platforms.filter((p) => p.role === "channel").map((p) => p.id);
@@ -81,17 +82,7 @@ async function list(store: ReadStore, options: Options): Promise<void> {
   all.sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0) || a.pk.localeCompare(b.pk));
   const items = all.slice(0, options.limit ?? 50);
   if (options.json) {
-    const rows = items.map((s) => ({
-      pk: s.pk,
-      platform: s.platform,
-      conversationId: s.conversationId,
-      version: s.version,
-      state: s.state ?? null,
-      handover: s.handover?.status ?? "bot",
-      updatedAt: s.updatedAt,
-      turns: s.history?.filter((h) => h.role === "user").length ?? 0,
-    }));
-    return void console.log(JSON.stringify(rows, null, 2));
+    return void console.log(JSON.stringify(items.map(sessionRow), null, 2));
   }
   if (items.length === 0) {
     return void console.log(`no conversations${options.platform ? ` on ${options.platform}` : ""} in ${store.target.tables.sessions} at ${describeTarget(store.target)}`);

@@ -29,17 +29,20 @@ const CONVERSATION_KEY = /^conv#[a-z]+#.+$/;
 export async function listSessions(store: ReadStore, platform?: string, limit = 100): Promise<SessionRow[]> {
   const all = await store.scanSessions(platform);
   all.sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0) || a.pk.localeCompare(b.pk));
-  return all.slice(0, limit).map((s) => ({
-    pk: s.pk,
-    platform: s.platform,
-    conversationId: s.conversationId,
-    version: s.version,
-    state: s.state ?? null,
-    handover: s.handover?.status ?? "bot",
-    updatedAt: s.updatedAt,
-    turns: s.history?.filter((h) => h.role === "user").length ?? 0,
-  }));
+  return all.slice(0, limit).map(sessionRow);
 }
+
+/** One conversation as a row of a list (the studio's, and `npm run sessions -- list --json`). */
+export const sessionRow = (s: Session): SessionRow => ({
+  pk: s.pk,
+  platform: s.platform,
+  conversationId: s.conversationId,
+  version: s.version,
+  state: s.state ?? null,
+  handover: s.handover?.status ?? "bot",
+  updatedAt: s.updatedAt,
+  turns: s.history?.filter((h) => h.role === "user").length ?? 0,
+});
 
 /** `conv#<platform>#<id>` or `<platform>#<id>`, checked. */
 export function conversationKey(ref: string): string {
