@@ -28,24 +28,24 @@ const truthy = (value: string | undefined) => ["1", "y", "yes", "t", "true", "on
 type Attributes = Record<string, unknown>;
 
 /** Powertools' error shape: name, the first "(file:line:col)" of the stack as location, message, stack, cause, own fields. */
-function formatError(error: Error): Attributes {
+function formatError(error: Error, dev: boolean): Attributes {
   const { name, message, stack, cause, ...rest } = error as Error & { cause?: unknown };
   const location = /\(([^()]*?):(\d+?):(\d+?)\)\\?$/m.exec(stack ?? "");
   return {
     name,
     location: location ? `${location[1]}:${Number(location[2])}` : "",
     message,
-    stack: truthy(process.env.POWERTOOLS_DEV) && typeof stack === "string" ? stack.split("\n") : stack,
-    cause: cause instanceof Error ? formatError(cause) : cause,
+    stack: dev && typeof stack === "string" ? stack.split("\n") : stack,
+    cause: cause instanceof Error ? formatError(cause, dev) : cause,
     ...rest,
   };
 }
 
 /** Errors formatted, bigints as strings, a circular reference dropped (as Powertools' JSON replacer). */
-function replacer(): (this: unknown, key: string, value: unknown) => unknown {
+function replacer(dev: boolean): (this: unknown, key: string, value: unknown) => unknown {
   const ancestors: unknown[] = [];
   return function (this: unknown, _key, value) {
-    const replaced = value instanceof Error ? formatError(value) : value;
+    const replaced = value instanceof Error ? formatError(value, dev) : value;
     if (typeof replaced === "bigint") return replaced.toString();
     if (typeof replaced === "object" && replaced !== null) {
       while (ancestors.length > 0 && ancestors.at(-1) !== this) ancestors.pop();
@@ -59,6 +59,8 @@ function replacer(): (this: unknown, key: string, value: unknown) => unknown {
 export class Logger {
   private readonly serviceName: string;
   private readonly alcLevel: LevelName | undefined;
+  /** POWERTOOLS_DEV, read once (as Powertools): lines indented by 4, stacks as arrays of lines. */
+  private readonly dev: boolean;
   private threshold: number;
   private coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE?.trim() === "on-demand";
   private context: Attributes | undefined;
@@ -70,6 +72,7 @@ export class Logger {
     const env = process.env;
     this.serviceName = options.serviceName?.trim() || env.POWERTOOLS_SERVICE_NAME?.trim() || "service_undefined";
     // Names as Powertools reads them: upper case only (`debug` is not a level and leaves INFO).
+    this.dev = truthy(env.POWERTOOLS_DEV);
     const alc = env.AWS_LAMBDA_LOG_LEVEL?.trim();
     this.alcLevel = alc === "FATAL" ? "CRITICAL" : isLevel(alc) ? alc : undefined;
     const configured = env.POWERTOOLS_LOG_LEVEL?.trim() || env.LOG_LEVEL?.trim();
@@ -159,7 +162,7 @@ export class Logger {
       ...attributes,
     };
     for (const key of Object.keys(line)) if (line[key] === undefined || line[key] === null || line[key] === "") delete line[key];
-    const text = JSON.stringify(line, replacer(), truthy(process.env.POWERTOOLS_DEV) ? 4 : 0);
+    const text = JSON.stringify(line, replacer(this.dev), this.dev ? 4 : 0);
     (LEVELS[level] >= LEVELS.WARN ? process.stderr : process.stdout).write(text + "\n");
   }
 
