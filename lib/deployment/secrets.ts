@@ -38,14 +38,14 @@ export function stageSecretsOf(env: Readonly<Record<string, string | undefined>>
 }
 
 let client: SecretsManagerClient | undefined;
-/** Per secret: the value read and until when it is used without asking again (the TTL). */
-const fresh = new Map<string, { text: unknown; until: number }>();
-/** Per secret: the text last read and its settings, so a cached value is parsed (and its oddities logged) once. */
-const lastGood = new Map<string, { text: unknown; settings: Record<string, string> }>();
+/**
+ * Per secret: until when it is not asked for again (the TTL, after a read and after a failed one alike: a stage
+ * without AI has no `ai` secret, every request), and the value last read with its settings, so an unchanged value
+ * is parsed (and its oddities logged) once and a failed refresh keeps it.
+ */
+const cache = new Map<string, { until: number; last?: { text: unknown; settings: Record<string, string> } }>();
 /** The last merge and its parts: the same object again while no secret changed (the runtime is kept by identity). */
 let merged: { parts: Record<string, string>[]; values: Record<string, string> } | undefined;
-/** Secrets that could not be read, until when not to ask again: a stage without AI has no `ai` secret, every request. */
-const missUntil = new Map<string, number>();
 
 /** Every setting of this function's secrets, merged in ONEBOT_SECRETS's order: the same object until one changes. */
 export async function readStageSecrets(source: StageSecretsSource): Promise<Readonly<Record<string, string>>> {
@@ -57,41 +57,31 @@ export async function readStageSecrets(source: StageSecretsSource): Promise<Read
   return merged.values;
 }
 
-/** The secret's value: the one kept while its TTL runs, else a GetSecretValue (SecretString, or SecretBinary's bytes). */
-async function secretValue(secrets: SecretsManagerClient, name: string, maxAge: number): Promise<unknown> {
-  const kept = fresh.get(name);
-  if (kept && kept.until > Date.now()) return kept.text;
-  const out = await secrets.send(new GetSecretValueCommand({ SecretId: name }));
-  const text = out.SecretString ?? out.SecretBinary;
-  fresh.set(name, { text, until: Date.now() + maxAge * 1000 });
-  return text;
-}
-
+/** The secret's settings: those kept while its TTL runs, else from a GetSecretValue (SecretString, or SecretBinary's bytes). */
 async function readOne(secrets: SecretsManagerClient, name: string, maxAge: number): Promise<Record<string, string>> {
-  if ((missUntil.get(name) ?? 0) > Date.now()) return lastGood.get(name)?.settings ?? NONE;
+  const entry = cache.get(name);
+  if (entry && entry.until > Date.now()) return entry.last?.settings ?? NONE;
   let text: unknown;
   try {
-    text = await secretValue(secrets, name, maxAge);
-    missUntil.delete(name);
+    const out = await secrets.send(new GetSecretValueCommand({ SecretId: name }));
+    text = out.SecretString ?? out.SecretBinary;
   } catch (err) {
-    missUntil.set(name, Date.now() + maxAge * 1000);
-    const kept = lastGood.get(name)?.settings;
+    const kept = entry?.last;
+    cache.set(name, { until: Date.now() + maxAge * 1000, last: kept });
     // The SDK's error names what happened (ResourceNotFoundException, AccessDeniedException…).
     const why = errorName(err) ?? "Error";
     if (kept) {
       logger.warn(`secret ${name} could not be refreshed (${why}): keeping the value read before`);
-      return kept;
+      return kept.settings;
     }
     // Not there is a choice (a platform or the AI not used on this stage): the guard logs an error if it was needed.
     const log = why === "ResourceNotFoundException" ? logger.info.bind(logger) : logger.error.bind(logger);
     log(`secret ${name} could not be read (${why}): its settings stay unset`);
     return NONE;
   }
-  const last = lastGood.get(name);
-  if (last && last.text === text) return last.settings;
-  const settings = settingsOf(name, text);
-  lastGood.set(name, { text, settings });
-  return settings;
+  const last = entry?.last && entry.last.text === text ? entry.last : { text, settings: settingsOf(name, text) };
+  cache.set(name, { until: Date.now() + maxAge * 1000, last });
+  return last.settings;
 }
 
 /** No settings: one shared object, so a missing secret does not look like a change on every request. */
@@ -123,8 +113,6 @@ const errorName = (err: unknown): string | undefined => (err instanceof Error ? 
 /** Tests: forget the cached values and the client (a new endpoint or fresh secrets). */
 export function resetStageSecrets(): void {
   client = undefined;
-  fresh.clear();
+  cache.clear();
   merged = undefined;
-  lastGood.clear();
-  missUntil.clear();
 }
