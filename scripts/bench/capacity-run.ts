@@ -7,7 +7,6 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { userBot } from "../../app/runtime";
 import { handler as bmWebhook } from "../../functions/bm-webhook";
 import { readSettings } from "../../lib/config";
-import type { Job, JobQueue } from "../../lib/jobs/job";
 import { signBmBody } from "../../lib/platforms/business-messenger/verify";
 import { createRuntime, useRuntime } from "../../lib/runtime";
 import { createDocumentClient } from "../../lib/session/dynamo";
@@ -18,7 +17,7 @@ import { startDynamoDbLocal } from "../dynamodb-local";
 import { ensureTables, startEmbeddedDynamo, type LocalStore } from "../local-store";
 import { itemBytes, readUnits, writeUnits } from "./capacity";
 import { apiEvent, lambdaContext } from "./events";
-import { trackSessionItems } from "./setup";
+import { captureJobs, trackSessionItems } from "./setup";
 
 /**
  * e) Write and read units per turn of long BM conversations with the example bank bot: a scripted one and one
@@ -44,7 +43,7 @@ const AI_QUESTIONS = ["Can I open a savings account online, and what does it cos
  * so answers made of one repeated sentence would flatter it; `aiAnswerDeflateRatio` reports how far these shrink.
  */
 const README = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8").replace(/\s+/g, " ");
-export function aiAnswer(t: number): string {
+function aiAnswer(t: number): string {
   const start = (t * AI_ANSWER_CHARS) % Math.max(1, README.length - AI_ANSWER_CHARS);
   return README.slice(start, start + AI_ANSWER_CHARS);
 }
@@ -152,8 +151,7 @@ async function converse(
   const doc = createDocumentClient(endpoint);
   const meter = meterCapacity(doc);
   const sizes = trackSessionItems(doc);
-  const jobs: Job[] = [];
-  const capture: JobQueue = { enqueue: async (job) => void jobs.push(job), enqueueAll: async (all) => void jobs.push(...all) };
+  const { jobs, queue: capture } = captureJobs();
   const env = { ...process.env, ...tables, ...localSecrets, BOT_STAGE: "local", AI_BASE_URL: "", ...extraEnv };
   // A person's pace on the bot's clock: recorded answers younger than 10 s stay in the item whatever their count
   // (lib/session/bounds.ts), so turns fired back to back would measure a burst, not a conversation.

@@ -15,7 +15,7 @@ function numberBytes(n: string): number {
   return Math.ceil(Math.max(1, digits.length) / 2) + 1;
 }
 
-export function valueBytes(v: AttributeValue): number {
+function valueBytes(v: AttributeValue): number {
   if (v.S !== undefined) return utf8(v.S);
   if (v.N !== undefined) return numberBytes(v.N);
   if (v.B !== undefined) return v.B.byteLength;

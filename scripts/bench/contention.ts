@@ -56,7 +56,7 @@ export interface ContentionRow {
 }
 
 /** BM waits this long for the webhook's answer (lib/platforms/business-messenger/settings.ts BM_REPLY_BUDGET_MS). */
-export const BM_BUDGET_MS = 5_000;
+const BM_BUDGET_MS = 5_000;
 
 const CHANNEL = "Viber";
 /** The bench's dialog messages (free text and menu words: none reaches the bank's account item). */

@@ -49,7 +49,7 @@ export interface Stack {
 type AnyClient = Pick<DynamoDBClient, "middlewareStack">;
 
 /** Counts the commands sent through a client, like test/engine/request-count.test.ts. */
-export function countCommands(doc: AnyClient | DynamoDBDocumentClient): CommandLog {
+function countCommands(doc: AnyClient | DynamoDBDocumentClient): CommandLog {
   const log: CommandLog = { names: [], total: 0, ms: 0 };
   (doc as AnyClient).middlewareStack.add(
     (next, context) => async (args) => {
@@ -88,6 +88,12 @@ export function trackSessionItems(doc: AnyClient | DynamoDBDocumentClient): Item
   return sizes;
 }
 
+/** A job queue that keeps what is enqueued, oldest first, instead of sending it (the bench runs jobs itself). */
+export function captureJobs(): { jobs: Job[]; queue: JobQueue } {
+  const jobs: Job[] = [];
+  return { jobs, queue: { enqueue: async (job) => void jobs.push(job), enqueueAll: async (all) => void jobs.push(...all) } };
+}
+
 /** The floor's client: the raw DynamoDBClient with the settings of lib/session/dynamo.ts. */
 export const rawClient = (endpoint: string) =>
   new DynamoDBClient({ endpoint, maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true } });
@@ -101,8 +107,7 @@ export async function startStack(): Promise<Stack> {
   // CM answers a reply POST with 201 and an empty JSON object.
   const cm = await startRecordingServer((_req, res) => void res.writeHead(201, { "content-type": "application/json" }).end("{}"));
 
-  const jobs: Job[] = [];
-  const capture: JobQueue = { enqueue: async (job) => void jobs.push(job), enqueueAll: async (all) => void jobs.push(...all) };
+  const { jobs, queue: capture } = captureJobs();
   const doc = createDocumentClient(store.endpoint);
   const ours = countCommands(doc);
   const oursItems = trackSessionItems(doc);
