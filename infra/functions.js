@@ -96,6 +96,7 @@ module.exports.roles = ({ resolveVariable }) =>
   (async () => {
     const service = await resolveVariable("self:service");
     const stage = await resolveVariable("sls:stage");
+    const { secretName } = loadTs("../lib/deployment/stage-secrets.ts", __filename);
     const resources = {};
     for (const fn of registry()) {
       const statements = [statement(["logs:CreateLogStream", "logs:PutLogEvents"], { "Fn::GetAtt": [`${logicalId(fn.name)}LogGroup`, "Arn"] })];
@@ -104,7 +105,7 @@ module.exports.roles = ({ resolveVariable }) =>
       if (fn.consumes) statements.push(statement(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], [JOBS_QUEUE]));
       if (fn.secrets.length) {
         // Secrets Manager appends six random characters to a secret's ARN.
-        const arns = fn.secrets.map((id) => sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${service}/${stage}/${id}-??????`));
+        const arns = fn.secrets.map((id) => sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretName(service, stage, id)}-??????`));
         statements.push(statement(["secretsmanager:GetSecretValue"], arns));
       }
       statements.push({ "Fn::If": ["TracingEnabled", statement(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"), { Ref: "AWS::NoValue" }] });
