@@ -31,7 +31,7 @@ export interface MetricDimensions {
 }
 
 /** Namespace for our metrics; POWERTOOLS_METRICS_NAMESPACE overrides it per stage. */
-export const DEFAULT_NAMESPACE = "OneBot";
+const DEFAULT_NAMESPACE = "OneBot";
 
 // Summed here: one value per name and platform, and dimensions are per line, so metrics of different platforms
 // go out in separate lines. Key "" = no platform.

@@ -109,10 +109,3 @@ function settingsOf(name: string, text: unknown): Record<string, string> {
 }
 
 const errorName = (err: unknown): string | undefined => (err instanceof Error ? err.name : undefined);
-
-/** Tests: forget the cached values and the client (a new endpoint or fresh secrets). */
-export function resetStageSecrets(): void {
-  client = undefined;
-  cache.clear();
-  merged = undefined;
-}

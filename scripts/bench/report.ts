@@ -55,7 +55,7 @@ export interface LatencySummary {
 const perTurn = (v: VariantSamples) => (v.ms.length ? v.requests / v.ms.length : NaN);
 const meanKb = (xs: number[]) => (xs.length ? kb(xs.reduce((a, b) => a + b, 0) / xs.length) : "–");
 /** Extra requests per turn (a bot's ledger write on some turns) up to this leave the comparison judged. */
-export const COMPARABLE_REQUESTS = 0.3;
+const COMPARABLE_REQUESTS = 0.3;
 
 export const summarise = (results: LatencyResult[]): LatencySummary[] =>
   results.map((result) => ({
