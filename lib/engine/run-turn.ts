@@ -55,8 +55,9 @@ export interface TurnOptions {
   extendHumanHoldMs?: number;
   /**
    * The message id is the caller's idempotency key (Engage's requestId): its answer is kept for the session
-   * TTL, not only while the item holds it (the newest 5, DEDUPE_TTL_HOURS, the byte budget). Costs a lookup
-   * (one GetItem) on a miss once an answer left the item, and one PutItem per answer that leaves.
+   * TTL, not only while the item holds it (the newest 5 and those of the last 10 s, DEDUPE_TTL_HOURS, the byte
+   * budget). Costs a lookup (one GetItem) on a keyed id kept without its answer, or on an unknown one once keyed
+   * ids were forgotten (recordedAnswer), and one PutItem per answer that leaves.
    */
   durableAnswer?: boolean;
 }

@@ -83,4 +83,3 @@ export function answersLeaving(before: ProcessedEntry[], after: ProcessedEntry[]
   return before.filter((p) => p.durable && hasAnswer(p) && !kept.has(p.id));
 }
 
-export { hasAnswer };

@@ -75,9 +75,9 @@ export async function guardedCommit(what: string, write: () => Promise<boolean>)
 /**
  * The uniform draw in [0, 1) for the `attempt`-th rerun wait of this request: from the guard's seed (the message
  * id) when it has one, else Math.random(). Two deliveries of one message racing in a crowd (a platform's redelivery
- * beside its original) then wait alike and try again together: one wins and the other, re-reading at once, finds its
- * recorded answer; drawn apart, the other would come back after newer turns had pushed that answer out of the item
- * (it keeps the newest 5), and answer nothing. Different messages draw apart, as jitter must.
+ * beside its original) then wait alike and try again together: one wins and the other, on its next read after its
+ * wait, finds the recorded answer (answers are kept 10 s as well as the newest 5: lib/session/bounds.ts).
+ * Different messages draw apart, as jitter must.
  */
 export function rerunDraw(attempt: number): number {
   const seed = guards.getStore()?.seed;
