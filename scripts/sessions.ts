@@ -12,7 +12,7 @@ import { platforms } from "../lib/platforms/registry";
 import type { EventRecord } from "../lib/session/events";
 import type { Session } from "../lib/session/session";
 import { describeTarget, ReadStore, resolveStoreTarget, ToolError } from "./sessions/store";
-import { sessionRow } from "./studio/inspect";
+import { newestSessions, sessionRow } from "./studio/inspect";
 
 /** The registered platforms that hold conversations of their own (a desk such as LivePerson holds none). */
 export const PLATFORMS: readonly string[] = platforms.filter((p) => p.role === "channel").map((p) => p.id);
@@ -78,9 +78,7 @@ async function main(argv: string[]): Promise<void> {
 // ---- list ----
 
 async function list(store: ReadStore, options: Options): Promise<void> {
-  const all = await store.scanSessions(options.platform);
-  all.sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0) || a.pk.localeCompare(b.pk));
-  const items = all.slice(0, options.limit ?? 50);
+  const { newest: items, total } = await newestSessions(store, options.platform, options.limit ?? 50);
   if (options.json) {
     return void console.log(JSON.stringify(items.map(sessionRow), null, 2));
   }
@@ -96,7 +94,7 @@ async function list(store: ReadStore, options: Options): Promise<void> {
     String(s.history?.filter((h) => h.role === "user").length ?? 0),
   ]);
   table(["CONVERSATION", "VERSION", "UPDATED (UTC)", "STATE", "HANDOVER", "TURNS"], rows);
-  if (all.length > items.length) console.log(`… ${all.length - items.length} more (--limit)`);
+  if (total > items.length) console.log(`… ${total - items.length} more (--limit)`);
 }
 
 // ---- show ----

@@ -27,9 +27,14 @@ export interface SessionDetail {
 const CONVERSATION_KEY = /^conv#[a-z]+#.+$/;
 
 export async function listSessions(store: ReadStore, platform?: string, limit = 100): Promise<SessionRow[]> {
+  return (await newestSessions(store, platform, limit)).newest.map(sessionRow);
+}
+
+/** The `limit` most recently updated sessions, newest first, and how many there are (the studio's list and `npm run sessions -- list`). */
+export async function newestSessions(store: ReadStore, platform: string | undefined, limit: number): Promise<{ newest: Session[]; total: number }> {
   const all = await store.scanSessions(platform);
   all.sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0) || a.pk.localeCompare(b.pk));
-  return all.slice(0, limit).map(sessionRow);
+  return { newest: all.slice(0, limit), total: all.length };
 }
 
 /** One conversation as a row of a list (the studio's, and `npm run sessions -- list --json`). */
