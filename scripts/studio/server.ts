@@ -13,7 +13,7 @@ import { StackUnreachable } from "../chat/http";
 import { ADAPTERS } from "../chat/index";
 import { openOutboundHub, type OutboundHub } from "../chat/twoway-outbound";
 import type { ChatTarget } from "../chat/types";
-import { ReadStore, ToolError, type StoreTarget } from "../sessions/store";
+import { describeTarget, ReadStore, ToolError, type StoreTarget } from "../sessions/store";
 import type { AgentDesk } from "./agent-desk";
 import { StudioChats } from "./conversations";
 import { renderEverywhere, STUDIO_BM_CHANNELS } from "./everywhere";
@@ -118,7 +118,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       case "GET info":
         return {
           platforms: Object.keys(ADAPTERS).map((platform) => ({ platform, ...(platform === "bm" ? { channels: STUDIO_BM_CHANNELS } : {}) })),
-          store: `${options.store.tables.sessions} at ${options.store.endpoint ?? `AWS ${options.store.region}`}`,
+          store: `${options.store.tables.sessions} at ${describeTarget(options.store)}`,
           chat: Boolean(chatsOrNone),
           desk: Boolean(desk),
           writable,
