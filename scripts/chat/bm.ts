@@ -30,7 +30,7 @@ export function bmRequest(body: Body, conversationId: string, messageId: string,
 }
 
 /** An upload as BM sends it: a media body (its kind from the MIME type), or a location body. */
-export function bmUploadBody(upload: Upload): Body {
+function bmUploadBody(upload: Upload): Body {
   if (upload.type === "location") return { latitude: upload.latitude, longitude: upload.longitude, ...(upload.label ? { text: upload.label } : {}) };
   const mimeType = upload.mimeType ?? (upload.type === "picture" ? "image/jpeg" : "application/pdf");
   return { url: upload.url, mimeType, ...(upload.name ? { name: upload.name } : {}) };

@@ -37,7 +37,7 @@ export function botpressBody(line: string): Json {
 }
 
 /** An upload as v12's webchat sends it: an image or file content element, or a location. */
-export function botpressUploadBody(upload: Upload): Json {
+function botpressUploadBody(upload: Upload): Json {
   if (upload.type === "location") return { type: "location", latitude: upload.latitude, longitude: upload.longitude, ...(upload.label ? { title: upload.label } : {}) };
   const kind = upload.type === "picture" ? "image" : "file";
   return { type: kind, [kind]: upload.url, ...(upload.name ? { title: upload.name } : {}) };

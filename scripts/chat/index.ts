@@ -210,7 +210,7 @@ interface RawView {
 }
 
 /** The turn's HTTP as the /raw view prints it: one JSON document per request. */
-export function rawLines(exchanges: readonly Exchange[]): string[] {
+function rawLines(exchanges: readonly Exchange[]): string[] {
   return exchanges.map((e) => `— ${e.direction === "outbound" ? "bot → platform" : "platform → bot"} —\n${JSON.stringify({ request: e.request, response: e.response }, null, 2)}`);
 }
 

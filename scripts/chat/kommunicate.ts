@@ -35,7 +35,7 @@ interface ReplyValue {
 }
 
 /** An upload as the widget sends it: KOMMUNICATE_MEDIA_EVENT with one attachment in KM_CHAT_CONTEXT. */
-export function kmUploadAttachment(upload: Upload): { type: string; payload: Json } {
+function kmUploadAttachment(upload: Upload): { type: string; payload: Json } {
   if (upload.type === "location") return { type: "location", payload: { lat: upload.latitude, lon: upload.longitude } };
   const type = upload.mimeType ?? (upload.type === "picture" ? "image/jpeg" : "application/pdf");
   return { type, payload: { url: upload.url, ...(upload.name ? { name: upload.name } : {}) } };

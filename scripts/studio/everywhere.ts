@@ -28,7 +28,7 @@ export interface SmsCost {
   segments: number;
 }
 
-export function smsCost(text: string): SmsCost {
+function smsCost(text: string): SmsCost {
   const { encoding, units } = smsLength(text);
   const [single, part] = encoding === "GSM-7" ? [160, 153] : [70, 67];
   return { encoding, units, segments: units === 0 ? 0 : units <= single ? 1 : Math.ceil(units / part) };
