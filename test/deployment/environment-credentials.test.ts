@@ -6,7 +6,7 @@ import { build } from "esbuild";
 import { readBundleConfig } from "../../scripts/bench/bundles";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
 import { bmEvent } from "../support/bm-client";
-import { buildFunctionBundle, startBundleProcess, type BundleProcess } from "../support/lambda-bundle";
+import { buildFunctionBundle, lambdaEnvironment, startBundleProcess, type BundleProcess } from "../support/lambda-bundle";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
 
 /**
@@ -43,19 +43,12 @@ afterAll(async () => {
 
 function start(credentials: Record<string, string>): BundleProcess {
   const fn = startBundleProcess(bundle.file, {
-    PATH: process.env.PATH ?? "",
+    // Not in Lambda (no AWS_EXECUTION_ENV) on the stage "local": the local default signing key applies.
+    ...lambdaEnvironment("bmWebhook", store),
     HOME: home,
     AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
     AWS_CONFIG_FILE: join(home, "config"),
-    AWS_LAMBDA_FUNCTION_NAME: "onebot-local-bmWebhook",
-    AWS_REGION: "us-east-1",
     ...credentials,
-    AWS_ENDPOINT_URL_DYNAMODB: store.store.endpoint,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    BOT_STAGE: "local", // not in Lambda (no AWS_EXECUTION_ENV): the local default signing key applies
-    ...store.tables,
-    POWERTOOLS_LOG_LEVEL: "INFO",
-    POWERTOOLS_METRICS_DISABLED: "true",
   });
   processes.push(fn);
   return fn;

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { bmTextRequest } from "../platforms/business-messenger/fixtures";
 import { bmEvent } from "../support/bm-client";
-import { buildFunctionBundle, startBundleProcess, type BundleProcess } from "../support/lambda-bundle";
+import { buildFunctionBundle, lambdaEnvironment, startBundleProcess, type BundleProcess } from "../support/lambda-bundle";
 import { localSecrets } from "../support/local-secrets";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from "../support/secrets-manager-stand-in";
@@ -24,20 +24,12 @@ let fn: BundleProcess;
 beforeAll(async () => {
   [store, sm, bundle] = await Promise.all([startTestStore(), startSecretsManagerStandIn(), buildFunctionBundle("functions/bm-webhook.ts")]);
   fn = startBundleProcess(bundle.file, {
-    PATH: process.env.PATH ?? "",
+    // The stage is called "local", yet this is a deployed function: the local defaults must not apply.
+    ...lambdaEnvironment("bmWebhook", store),
     AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
-    AWS_LAMBDA_FUNCTION_NAME: "onebot-local-bmWebhook",
-    AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
-    AWS_ENDPOINT_URL_DYNAMODB: store.store.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    // The stage is called "local", yet this is a deployed function: the local defaults must not apply.
-    BOT_STAGE: "local",
-    ...store.tables,
-    POWERTOOLS_LOG_LEVEL: "INFO",
-    POWERTOOLS_METRICS_DISABLED: "true",
     ONEBOT_SECRETS: "bm,ai",
     ONEBOT_SECRETS_PREFIX: "onebot/local/",
     ONEBOT_SECRETS_TTL_SECONDS: String(TTL_SECONDS),

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { buildFunctionBundle, startBundleProcess, type BundleProcess } from "../support/lambda-bundle";
+import { buildFunctionBundle, lambdaEnvironment, startBundleProcess, type BundleProcess } from "../support/lambda-bundle";
 import { redelivered, sqsRecord, twowayTurnJob } from "../support/jobs-sqs";
 import { startTestStore, type TestStore } from "../support/local-dynamo";
 import { startOutboundCm, type OutboundCm } from "../support/outbound-cm";
@@ -17,20 +17,12 @@ let fn: BundleProcess;
 beforeAll(async () => {
   [store, cm, bundle] = await Promise.all([startTestStore(), startOutboundCm(), buildFunctionBundle("functions/job-worker.ts")]);
   fn = startBundleProcess(bundle.file, {
-    PATH: process.env.PATH ?? "",
-    AWS_LAMBDA_FUNCTION_NAME: "onebot-local-jobWorker",
-    AWS_REGION: "us-east-1",
+    ...lambdaEnvironment("jobWorker", store),
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
-    AWS_ENDPOINT_URL_DYNAMODB: store.store.endpoint,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    BOT_STAGE: "local",
-    ...store.tables,
     TWOWAY_OUTBOUND_URL: cm.outboundUrl,
     CM_PRODUCT_TOKEN: "6b5f2a8e-1111-4c3d-9e7f-0a1b2c3d4e5f",
     TWOWAY_RETRY_DELAYS_MS: "5,10",
-    POWERTOOLS_LOG_LEVEL: "INFO",
-    POWERTOOLS_METRICS_DISABLED: "true",
   });
 }, 60_000);
 beforeEach(() => cm.reset());

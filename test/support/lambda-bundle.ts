@@ -24,6 +24,25 @@ export async function buildFunctionBundle(entry: string): Promise<{ file: string
   return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * What every bundle process here starts with, as Lambda sets it for a function of the local stage: its name and
+ * region, the store's endpoint and tables, JSON logs at INFO and no metrics. No credentials: each test brings its
+ * own (or none), and adds what its function needs.
+ */
+export function lambdaEnvironment(functionName: string, store: { store: { endpoint: string }; tables: Record<string, string> }): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    AWS_LAMBDA_FUNCTION_NAME: `onebot-local-${functionName}`,
+    AWS_REGION: "us-east-1",
+    AWS_ENDPOINT_URL_DYNAMODB: store.store.endpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    BOT_STAGE: "local",
+    ...store.tables,
+    POWERTOOLS_LOG_LEVEL: "INFO",
+    POWERTOOLS_METRICS_DISABLED: "true",
+  };
+}
+
 export function startBundleProcess(file: string, env: Record<string, string>): BundleProcess {
   const child: ChildProcess = fork(join(__dirname, "lambda-bundle-runner.js"), [file], { env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
   let printed = "";
