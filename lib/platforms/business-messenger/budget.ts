@@ -16,9 +16,9 @@
  * Each margin is at most a tenth of the budget (a fifth for the commit's), so a short budget (a test's 1.2 s) still
  * leaves the turn most of it.
  */
-export const ANSWER_MARGIN_MS = 300;
+const ANSWER_MARGIN_MS = 300;
 export const COMMIT_MARGIN_MS = 500;
-export const AI_MARGIN_MS = 200;
+const AI_MARGIN_MS = 200;
 
 export interface BmTurnBudget {
   /** Epoch ms (Date.now()): when BM started waiting. */

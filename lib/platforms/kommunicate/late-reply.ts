@@ -1,5 +1,5 @@
 import type { Turn } from "../../conversation";
-import { fitRetries, jobTimeLeft } from "../../jobs/deadline";
+import { jobTimeLeft } from "../../jobs/deadline";
 import type { JobHandler } from "../../jobs/worker";
 import { logger } from "../../log";
 import { KommunicateClient } from "./client";
@@ -9,9 +9,6 @@ import { deliveryKey, sessionKey } from "../../session/keys";
 import { kommunicateSettings } from "./settings";
 
 export const KOMMUNICATE_LATE_REPLY = "kommunicate.late-reply";
-
-/** The client's timeout per bubble, given explicitly so that a job's deadline can shorten it. */
-const KOMMUNICATE_TIMEOUT_MS = 5_000;
 
 export interface LateReplyPayload extends Record<string, unknown> {
   turn: Turn;
@@ -26,7 +23,7 @@ export interface LateReplyPayload extends Record<string, unknown> {
  * The API takes one bubble per call: after each accepted bubble the progress is recorded, so a retry of
  * this job resumes after the bubbles already shown instead of repeating them. Once every bubble is accepted,
  * failing to record that is logged, not retried (a retry would only push the answer again).
- * Each bubble's request is cut to the job's deadline; a bubble with no time left waits for the next receive.
+ * Each bubble's request is cut to the job's deadline (KommunicateClient.send); a bubble with no time left waits for the next receive.
  */
 export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
   const { turn, botId } = payload as LateReplyPayload;
@@ -37,10 +34,10 @@ export const deliverKommunicateLateReply: JobHandler = async (rt, payload) => {
   const { messages } = kommunicateAnswer(outcome);
   const { KOMMUNICATE_API_KEY: apiKey, KOMMUNICATE_API_BASE: apiBase } = kommunicateSettings(rt);
   if (apiKey && messages.length) {
+    const client = new KommunicateClient(apiBase, apiKey);
     const progress = deliveryKey("kommunicate", turn.conversationId, turn.messageId);
     for (let part = await rt.events.deliveredParts(progress); part < messages.length; part++) {
-      const { timeoutMs } = fitRetries({ timeoutMs: KOMMUNICATE_TIMEOUT_MS, retryDelaysMs: [] }, "a Kommunicate bubble");
-      await new KommunicateClient(apiBase, apiKey, timeoutMs).send(turn.conversationId, messages[part]!, botId);
+      await client.send(turn.conversationId, messages[part]!, botId);
       // Best effort: if this write fails, a later failure would repeat this one bubble, nothing more.
       await rt.events.markDelivered(progress, part + 1, rt.clock()).catch((err: unknown) => logger.warn("delivery progress not recorded", { error: String(err) }));
     }
