@@ -29,7 +29,8 @@ import { engageAdapter } from "./engage";
 import { peekSession, reachable, StackUnreachable } from "./http";
 import { kommunicateAdapter } from "./kommunicate";
 import { renderBlocks, USER } from "./render";
-import { OutboundPortError, twowayAdapter } from "./twoway";
+import { twowayAdapter } from "./twoway";
+import { OutboundPortError } from "./twoway-outbound";
 import { DEFAULT_USER, runNonce, type Adapter, type Block, type ChatTarget, type ChatUser, type Choice, type Exchange, type UserInput } from "./types";
 
 /** A failure shown as one line (exit code 1). */

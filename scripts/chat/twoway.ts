@@ -7,11 +7,9 @@
  */
 import type { TwoWayDeliveryInput } from "../../lib/platforms/twoway/schema";
 import { exchange, handoverChange, httpError, peekSession } from "./http";
-import { OutboundPortError, openOutboundHub, type OutboundBody, type OutboundHub } from "./twoway-outbound";
+import { openOutboundHub, type OutboundBody, type OutboundHub } from "./twoway-outbound";
 import { DEFAULT_USER, derived, runNonce, status, type Adapter, type Block, type ChatTarget, type ChatUser, type Exchange, type UserInput } from "./types";
 import { findProcessed } from "../../lib/session/processed";
-
-export { OutboundPortError };
 
 /** The chat shape of test/platforms/twoway/fixtures.ts (twChat), for one conversation. */
 export function twDelivery(conversationId: string, messageId: string, text: string, user: ChatUser = DEFAULT_USER): TwoWayDeliveryInput {
