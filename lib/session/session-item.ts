@@ -9,10 +9,11 @@ import type { ProcessedEntry, Session } from "./session";
  * - the key, version, state, user and channel ids and the timestamps stay plain attributes (the console
  *   shows them, `expiresAt` is the TTL attribute); platform and conversation are read back from the key;
  * - `seen`: every processed message id, 10 bytes each: a 7-byte digest of the id (./processed.ts), then 3
- *   bytes holding two flags and the minute it was processed, counted from the session's `createdAt` (a fixed
- *   origin, so rewriting an item never moves a time);
+ *   bytes holding two flags (durable; answered, written for inspection only: reading takes the answers from
+ *   the body) and the minute it was processed, counted from the session's `createdAt` (a fixed origin, so
+ *   rewriting an item never moves a time);
  * - `body`: everything else structured (namespaces, handover, history, the recorded answers by their place
- *   in `seen`, the last suggestions, the human link) as one JSON document, deflated with a preset
+ *   in `seen`, the last suggestions, the human link, the AI totals) as one JSON document, deflated with a preset
  *   dictionary of its usual fragments. History times are stored as differences, and only durable answers
  *   (Engage's keyed calls, which leave the item for items of their own) keep their id whole. The first
  *   byte names the format, so a later format can still read this one.
