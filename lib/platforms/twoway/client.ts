@@ -20,6 +20,9 @@ export class TwoWayUnavailableError extends Error {
   }
 }
 
+/** The per-attempt timeout of a POST to CM unless told otherwise (a job's deadline may shorten it: ./deliver.ts). */
+export const CM_TIMEOUT_MS = 8_000;
+
 export interface TwoWayClientOptions {
   /** Delays before the 2nd, 3rd … attempt: 3 attempts within a few seconds by default. */
   retryDelaysMs?: number[];
@@ -39,7 +42,7 @@ export class TwoWayClient {
     options: TwoWayClientOptions = {},
   ) {
     this.delays = options.retryDelaysMs ?? [500, 2_000];
-    this.timeoutMs = options.timeoutMs ?? 8_000;
+    this.timeoutMs = options.timeoutMs ?? CM_TIMEOUT_MS;
   }
 
   /** A reply: the ClientTerminated messages, to the adapter's outbound URL. */

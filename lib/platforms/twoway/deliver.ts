@@ -3,13 +3,10 @@ import { fitRetries } from "../../jobs/deadline";
 import { logger } from "../../log";
 import type { Runtime } from "../../runtime";
 import type { Origin } from "../../session/session";
-import { TwoWayClient, TwoWayRejectedError } from "./client";
+import { CM_TIMEOUT_MS, TwoWayClient, TwoWayRejectedError } from "./client";
 import { renderTwoWay, type TwoWayChatRef, type TwoWayRenderResult } from "./render";
 import { sessionKey } from "../../session/keys";
 import { twowaySettings } from "./settings";
-
-/** The client's per-attempt timeout, given explicitly so that a job's deadline can shorten it. */
-const CM_TIMEOUT_MS = 8_000;
 
 /** Inside a job, the attempts and their timeouts are cut to the job's deadline (none fits: JobDeadlineError). */
 export const twoWayClient = (rt: Runtime, token: string) =>
