@@ -44,7 +44,10 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   const lastError = new Map<string, string>();
   const deliver = async (batch: readonly QueuedMessage[]) => {
     try {
-      return await invokeWorker(options.invokeUrl, batch.map((m) => sqsRecordOf(m, queueArn)));
+      const failed = await invokeWorker(options.invokeUrl, batch.map((m) => sqsRecordOf(m, queueArn)));
+      // The invoke answered: an earlier receive's error no longer describes these (and is not kept for ever).
+      for (const m of batch) lastError.delete(m.messageId);
+      return failed;
     } catch (err) {
       for (const m of batch) lastError.set(m.messageId, String(err));
       throw err;
